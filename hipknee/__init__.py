@@ -1,0 +1,64 @@
+"""hipknee: a Jupyter training tracker for runners who fight knee pain by strengthening their hips.
+
+The names a notebook uses are importable from here. Heavy parts (charts, forms, reports) load on
+first use so that ``import hipknee`` stays quick.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .catalogue import BUILTIN_EXERCISES, PROGRAMME, STRENGTH_TESTS
+from .errors import HipkneeError, ImportFileError, StoreError, ValidationError
+from .records import (
+    Athlete,
+    Exercise,
+    OutcomeScore,
+    PainEntry,
+    Run,
+    StrengthSet,
+    StrengthTest,
+)
+from .store import Store, notebook_store, open_store
+
+__version__ = "0.1.0"
+
+# name -> module that defines it, imported when first asked for.
+_LAZY: dict[str, str] = {
+    "make_demo": "demo",
+}
+
+__all__ = [
+    "Athlete",
+    "BUILTIN_EXERCISES",
+    "Exercise",
+    "HipkneeError",
+    "ImportFileError",
+    "OutcomeScore",
+    "PROGRAMME",
+    "PainEntry",
+    "Run",
+    "STRENGTH_TESTS",
+    "Store",
+    "StoreError",
+    "StrengthSet",
+    "StrengthTest",
+    "ValidationError",
+    "notebook_store",
+    "open_store",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hipknee' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,93 @@
+"""The ``hipknee`` command line. Every subcommand takes ``--data DIR`` (default: ``$HIPKNEE_DATA``
+or the project's ``data/``). Errors are printed as one clear line, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .errors import HipkneeError, ValidationError
+
+__all__ = ["main", "build_parser"]
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _data_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", metavar="DIR", default=None,
+                        help="data directory holding hipknee.db (default: $HIPKNEE_DATA or the project's data/)")
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from .store import Store
+
+    return Store.open(args.data)
+
+
+# -- demo ------------------------------------------------------------------------------------
+def _add_demo(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="write a reproducible demo season into a store")
+    _data_option(p)
+    p.add_argument("--seed", type=int, default=7, help="random seed (same seed, same season; default 7)")
+    p.add_argument("--runners", type=int, default=1, help="how many runners (a squad for the coach overview)")
+    p.add_argument("--if-missing", action="store_true",
+                   help="make the demo store in DATA/demo only if there is none (used by `make lab`)")
+    p.set_defaults(handler=_run_demo)
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from . import paths
+    from .demo import make_demo
+    from .store import Store
+
+    if args.if_missing:
+        target = paths.data_dir(args.data) / paths.DEMO_DIR_NAME
+        if (target / paths.DB_NAME).exists():
+            print(f"demo store already at {target / paths.DB_NAME}")
+            return 0
+    else:
+        target = paths.data_dir(args.data)
+    with Store.open(target) as store:
+        if not args.if_missing and store.athlete_names():
+            raise ValidationError("--data", str(target), "a data directory whose store has no runners yet "
+                                  "(the demo never writes into a store that holds a log)")
+        names = make_demo(store, seed=args.seed, runners=args.runners)
+        print(f"demo season for {', '.join(names)} written to {store.path} "
+              f"({store.count('run')} runs, {store.count('set')} sets, {store.count('pain')} pain entries)")
+    return 0
+
+
+_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="hipknee", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in _COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 1 store or file problem, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except ValidationError as exc:
+        print(f"hipknee: error: {exc}", file=sys.stderr)
+        return 2
+    except HipkneeError as exc:
+        print(f"hipknee: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _path(value: str) -> Path:
+    return Path(value).expanduser()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

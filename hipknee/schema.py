@@ -1,0 +1,176 @@
+"""The SQL schema behind the store (SQLAlchemy Core), kept apart from the store's interface.
+
+Every record table keeps the moment of the entry in ``at``, names its athlete (and exercise) by
+id, and is soft-deleted through ``deleted_at`` so a delete can be undone.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = ["SCHEMA_VERSION", "metadata", "TABLES", "meta"]
+
+#: Bump with a migration in ``hipknee.migrations`` whenever the tables below change.
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+meta = Table(
+    "hipknee_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+
+def _audit() -> list[Column]:
+    return [
+        Column("created_at", DateTime, nullable=False),
+        Column("deleted_at", DateTime, nullable=True),
+    ]
+
+
+def _noted() -> list[Column]:
+    return [
+        Column("note", Text, nullable=False, default=""),
+        Column("note_private", Boolean, nullable=False, default=False),
+    ]
+
+
+athletes = Table(
+    "athletes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("body_mass_kg", Float),
+    Column("involved_side", String(8)),
+    *_audit(),
+)
+
+exercises = Table(
+    "exercises",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("measure", String(8), nullable=False),
+    Column("per_side", Boolean, nullable=False),
+    Column("dose_sets", Integer),
+    Column("dose_reps", Integer),
+    Column("dose_seconds", Float),
+    Column("target", Text, nullable=False, default=""),
+    Column("how", Text, nullable=False, default=""),
+    Column("builtin", Boolean, nullable=False, default=False),
+    *_audit(),
+)
+
+
+def _athlete_fk() -> Column:
+    return Column("athlete_id", Integer, ForeignKey("athletes.id"), nullable=False)
+
+
+strength_sets = Table(
+    "strength_sets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    _athlete_fk(),
+    Column("exercise_id", Integer, ForeignKey("exercises.id"), nullable=False),
+    Column("side", String(8), nullable=False),
+    Column("reps", Integer),
+    Column("duration_s", Float),
+    Column("hold_s", Float),
+    Column("load_kg", Float),
+    Column("band", String(16)),
+    Column("rpe", Float),
+    Column("session", String(64)),
+    *_noted(),
+    *_audit(),
+    Index("ix_sets_athlete_at", "athlete_id", "at"),
+    Index("ix_sets_session", "session"),
+)
+
+strength_tests = Table(
+    "strength_tests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    _athlete_fk(),
+    Column("test", String(80), nullable=False),
+    Column("side", String(8), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", String(8), nullable=False),
+    *_noted(),
+    *_audit(),
+    Index("ix_tests_athlete_at", "athlete_id", "at"),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    _athlete_fk(),
+    Column("distance_km", Float, nullable=False),
+    Column("duration_min", Float, nullable=False),
+    Column("moving_min", Float),
+    Column("rpe", Float),
+    Column("surface", String(16)),
+    Column("avg_hr", Float),
+    Column("sport", String(40), nullable=False, default="running"),
+    Column("source", String(16), nullable=False, default="manual"),
+    Column("source_hash", String(128)),
+    *_noted(),
+    *_audit(),
+    Index("ix_runs_athlete_at", "athlete_id", "at"),
+    Index("ix_runs_source_hash", "source_hash"),
+)
+
+pain_entries = Table(
+    "pain_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    _athlete_fk(),
+    Column("knee", String(8), nullable=False),
+    Column("nrs", Integer, nullable=False),
+    Column("context", String(16), nullable=False),
+    *_noted(),
+    *_audit(),
+    Index("ix_pain_athlete_at", "athlete_id", "at"),
+)
+
+outcome_scores = Table(
+    "outcome_scores",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    _athlete_fk(),
+    Column("instrument", String(16), nullable=False),
+    Column("score", Integer, nullable=False),
+    *_noted(),
+    *_audit(),
+    Index("ix_outcomes_athlete_at", "athlete_id", "at"),
+)
+
+#: Record kind -> its table.
+TABLES: dict[str, Table] = {
+    "athlete": athletes,
+    "exercise": exercises,
+    "set": strength_sets,
+    "test": strength_tests,
+    "run": runs,
+    "pain": pain_entries,
+    "outcome": outcome_scores,
+}

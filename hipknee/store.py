@@ -1,0 +1,475 @@
+"""The store: what notebooks, forms, importers and analyses call to save and read a training log.
+
+One embedded SQLite file by default (``DATA/hipknee.db``); any SQLAlchemy URL works the same way.
+Every save is one transaction; deletes are soft and can be undone; reads return tidy pandas
+DataFrames (datetimes, categoricals for side, knee and context).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, and_, inspect, select, text
+from sqlalchemy.engine import Connection
+
+from . import paths
+from .backend import make_engine, read_connection, translate_errors, write_connection
+from .catalogue import BUILTIN_EXERCISES
+from .errors import StoreError, ValidationError
+from .records import (
+    BANDS,
+    KNEES,
+    MEASURES,
+    PAIN_CONTEXTS,
+    RECORD_KINDS,
+    SIDES,
+    SOURCES,
+    SURFACES,
+    TEST_UNITS,
+    Record,
+    validate_record,
+)
+from .schema import SCHEMA_VERSION, TABLES, meta, metadata
+
+__all__ = ["Store", "open_store", "notebook_store", "KINDS"]
+
+KINDS: tuple[str, ...] = tuple(TABLES)
+
+# Fixed categories so every frame has the same levels whatever rows it holds.
+_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "side": SIDES,
+    "knee": KNEES,
+    "context": PAIN_CONTEXTS,
+    "measure": MEASURES,
+    "band": BANDS,
+    "surface": SURFACES,
+    "source": SOURCES,
+    "unit": TEST_UNITS,
+    "involved_side": KNEES,
+}
+_NULLABLE_INTS = {"reps", "dose_sets", "dose_reps"}
+_BOOLS = {"note_private", "per_side", "builtin"}
+_NAME_CATEGORIES = {"athlete", "exercise"}
+
+
+def open_store(data: str | os.PathLike[str] | None = None, *, url: str | None = None) -> "Store":
+    """Open (creating if needed) the store in ``data`` (see :func:`hipknee.paths.data_dir`) or at ``url``."""
+    return Store.open(data, url=url)
+
+
+class Store:
+    """A runner's (or a squad's) training log.
+
+    Use :meth:`open` rather than the constructor. Record kinds are ``athlete``, ``exercise``,
+    ``set``, ``test``, ``run``, ``pain`` and ``outcome``.
+    """
+
+    def __init__(self, engine: Engine, *, path: Path | None = None) -> None:
+        self.engine = engine
+        self.path = path
+        self._where: Path | str = path if path is not None else engine.url.render_as_string(hide_password=True)
+        #: True when this is the demo season rather than a runner's own log.
+        self.is_demo = False
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, data: str | os.PathLike[str] | None = None, *, url: str | None = None) -> "Store":
+        """Open the store in the data directory ``data`` (made if missing), or at a SQLAlchemy ``url``."""
+        path: Path | None = None
+        if url is None:
+            path = paths.db_path(data)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{path}"
+        store = cls(make_engine(url), path=path)
+        store._prepare()
+        return store
+
+    def _prepare(self) -> None:
+        from .migrations import upgrade  # circular at import time: migrations uses the schema
+
+        with write_connection(self.engine, self._where) as conn:
+            tables = set(inspect(conn).get_table_names())
+            if not tables:
+                metadata.create_all(conn)
+                conn.execute(meta.insert(), [{"key": "schema_version", "value": str(SCHEMA_VERSION)}])
+                now = datetime.now()
+                conn.execute(
+                    TABLES["exercise"].insert(),
+                    [self._row(e, now) for e in BUILTIN_EXERCISES],
+                )
+                return
+            if meta.name not in tables:
+                raise StoreError(self._where, "this file is not a hipknee store (it has other tables)")
+            version = self._schema_version(conn)
+        if version != SCHEMA_VERSION:
+            upgrade(self, version)
+
+    @staticmethod
+    def _schema_version(conn: Connection) -> int:
+        value = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+        try:
+            return int(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return -1
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in the store."""
+        with read_connection(self.engine, self._where) as conn:
+            return self._schema_version(conn)
+
+    def close(self) -> None:
+        """Release the database connections (the store can be opened again later)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self._where)!r})"
+
+    # -- writing -------------------------------------------------------------------------
+    def add(self, record: Record | Mapping[str, Any], kind: str | None = None) -> int:
+        """Validate and save one record in one transaction; returns its id."""
+        return self.add_many([record], kind=kind)[0]
+
+    def add_many(self, records: Iterable[Record | Mapping[str, Any]], kind: str | None = None) -> list[int]:
+        """Validate every record first, then save them all in one transaction (all or nothing)."""
+        checked = [self._validate(r, kind) for r in records]
+        now = datetime.now()
+        ids: list[int] = []
+        with write_connection(self.engine, self._where) as conn:
+            lookup = _Lookup(conn)
+            for rec in checked:
+                row = self._resolve(rec, lookup, conn)
+                table = TABLES[rec.kind]
+                result = conn.execute(table.insert().values(**self._row(rec, now, row)))
+                ids.append(int(result.inserted_primary_key[0]))
+                lookup.added(rec, ids[-1])
+        return ids
+
+    def add_session(self, sets: Iterable[Record | Mapping[str, Any]]) -> str:
+        """Save the strength sets of one session together; returns the session id."""
+        session = uuid.uuid4().hex
+        records = []
+        for item in sets:
+            data = item.model_dump() if isinstance(item, Record) else dict(item)
+            data["session"] = session
+            records.append(data)
+        if not records:
+            raise ValidationError("sets", [], "at least one set", record="session")
+        self.add_many(records, kind="set")
+        return session
+
+    def update(self, kind: str, id: int, **changes: Any) -> None:
+        """Change fields of one record; the whole changed record is validated again."""
+        current = self.get(kind, id)
+        data = current.model_dump()
+        data.update(changes)
+        rec = self._validate(data, kind)
+        with write_connection(self.engine, self._where) as conn:
+            row = self._resolve(rec, _Lookup(conn), conn, updating=id)
+            values = self._row(rec, None, row)
+            table = TABLES[kind]
+            conn.execute(table.update().where(table.c.id == id).values(**values))
+
+    def delete(self, kind: str, id: int) -> None:
+        """Soft-delete one record (hidden from reads; :meth:`undelete` brings it back)."""
+        self._set_deleted(kind, id, datetime.now())
+
+    def undelete(self, kind: str, id: int) -> None:
+        """Undo :meth:`delete`."""
+        self._set_deleted(kind, id, None)
+
+    def _set_deleted(self, kind: str, id: int, when: datetime | None) -> None:
+        table = self._table(kind)
+        with write_connection(self.engine, self._where) as conn:
+            found = conn.execute(select(table.c.id).where(table.c.id == id)).first()
+            if found is None:
+                raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
+            conn.execute(table.update().where(table.c.id == id).values(deleted_at=when))
+
+    # -- reading -------------------------------------------------------------------------
+    def get(self, kind: str, id: int) -> Record:
+        """One record by id (deleted ones too), as its typed record."""
+        frame = self.read(kind, include_deleted=True, ids=[id])
+        if frame.empty:
+            raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
+        row = frame.iloc[0].to_dict()
+        cls = RECORD_KINDS[kind]
+        data = {name: _plain(row.get(name)) for name in cls.model_fields if name in row}
+        return cls.model_construct(**{k: v for k, v in data.items() if v is not None})
+
+    def read(
+        self,
+        kind: str,
+        *,
+        athlete: str | None = None,
+        start: Any = None,
+        end: Any = None,
+        include_deleted: bool = False,
+        ids: Iterable[int] | None = None,
+    ) -> pd.DataFrame:
+        """Rows of one kind as a typed DataFrame, oldest first; ``start``/``end`` bound ``when``
+        (end inclusive, dates mean whole days)."""
+        table = self._table(kind)
+        athletes = TABLES["athlete"]
+        exercises = TABLES["exercise"]
+        if kind in ("athlete", "exercise"):
+            cols = [c for c in table.c if c.name not in ("created_at", "deleted_at")]
+            stmt = select(*cols)
+            conds = [] if include_deleted else [table.c.deleted_at.is_(None)]
+            if kind == "athlete" and athlete is not None:
+                conds.append(table.c.name == athlete)
+            order = [table.c.id]
+        else:
+            skip = {"at", "athlete_id", "exercise_id", "created_at", "deleted_at"}
+            cols = [table.c.id, table.c.at.label("when"), athletes.c.name.label("athlete")]
+            joined = table.join(athletes, table.c.athlete_id == athletes.c.id)
+            if kind == "set":
+                cols += [exercises.c.name.label("exercise"), exercises.c.measure]
+                joined = joined.join(exercises, table.c.exercise_id == exercises.c.id)
+            cols += [c for c in table.c if c.name not in skip and c.name != "id"]
+            if include_deleted:
+                cols.append(table.c.deleted_at)
+            stmt = select(*cols).select_from(joined)
+            conds = []
+            if not include_deleted:
+                conds += [table.c.deleted_at.is_(None), athletes.c.deleted_at.is_(None)]
+            if athlete is not None:
+                conds.append(athletes.c.name == athlete)
+            if start is not None:
+                conds.append(table.c.at >= pd.Timestamp(start).to_pydatetime())
+            if end is not None:
+                end_ts = pd.Timestamp(end)
+                if end_ts == end_ts.normalize():
+                    end_ts = end_ts + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+                conds.append(table.c.at <= end_ts.to_pydatetime())
+            order = [table.c.at, table.c.id]
+        if ids is not None:
+            conds.append(table.c.id.in_(list(ids)))
+        if conds:
+            stmt = stmt.where(and_(*conds))
+        stmt = stmt.order_by(*order)
+        with read_connection(self.engine, self._where) as conn:
+            result = conn.execute(stmt)
+            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return _typed(frame)
+
+    def athletes(self, **kw: Any) -> pd.DataFrame:
+        """Athletes: name, body mass (kg), involved side."""
+        return self.read("athlete", **kw)
+
+    def exercises(self, **kw: Any) -> pd.DataFrame:
+        """The exercise catalogue with prescribed doses."""
+        return self.read("exercise", **kw)
+
+    def sets(self, **kw: Any) -> pd.DataFrame:
+        """Strength sets: exercise, measure, side, reps, duration_s, hold_s, load_kg, band, rpe."""
+        return self.read("set", **kw)
+
+    def tests(self, **kw: Any) -> pd.DataFrame:
+        """Strength tests: test, side, value, unit."""
+        return self.read("test", **kw)
+
+    def runs(self, **kw: Any) -> pd.DataFrame:
+        """Runs: distance_km, duration_min, moving_min, rpe, surface, avg_hr, source."""
+        return self.read("run", **kw)
+
+    def pain(self, **kw: Any) -> pd.DataFrame:
+        """Pain entries: knee, nrs (0-10), context."""
+        return self.read("pain", **kw)
+
+    def outcomes(self, **kw: Any) -> pd.DataFrame:
+        """Outcome scores (Kujala 0-100)."""
+        return self.read("outcome", **kw)
+
+    def athlete_names(self) -> list[str]:
+        """Names of the athletes in the store, in the order they were added."""
+        return self.athletes()["name"].tolist()
+
+    def exercise_names(self) -> list[str]:
+        """Names of the exercises in the catalogue."""
+        return self.exercises()["name"].tolist()
+
+    def count(self, kind: str, *, include_deleted: bool = False) -> int:
+        """How many records of a kind the store holds."""
+        table = self._table(kind)
+        clause = "" if include_deleted else " WHERE deleted_at IS NULL"
+        with read_connection(self.engine, self._where) as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM {table.name}{clause}")).scalar() or 0)
+
+    # -- internals -----------------------------------------------------------------------
+    @staticmethod
+    def _table(kind: str):  # noqa: ANN205
+        try:
+            return TABLES[kind]
+        except KeyError:
+            raise ValidationError("kind", kind, "one of " + ", ".join(KINDS)) from None
+
+    @staticmethod
+    def _validate(record: Record | Mapping[str, Any], kind: str | None) -> Record:
+        if isinstance(record, Record):
+            cls = type(record)
+            if kind is not None and cls.kind != kind:
+                raise ValidationError("kind", cls.kind, f"a {kind} record")
+            return validate_record(cls, record)
+        if kind is None:
+            raise ValidationError("kind", None, "one of " + ", ".join(KINDS))
+        Store._table(kind)
+        return validate_record(RECORD_KINDS[kind], dict(record))
+
+    def _resolve(self, rec: Record, lookup: "_Lookup", conn: Connection, updating: int | None = None) -> dict[str, Any]:
+        """Cross-record checks and name -> id lookups, inside the write transaction."""
+        ids: dict[str, Any] = {}
+        if rec.kind in ("athlete", "exercise"):
+            other = lookup.id_of(rec.kind, rec.name)  # type: ignore[attr-defined]
+            if other is not None and other != updating:
+                raise ValidationError("name", rec.name, f"a name no other {rec.kind} has", record=rec.kind)  # type: ignore[attr-defined]
+            return ids
+        athlete_id = lookup.id_of("athlete", rec.athlete)  # type: ignore[attr-defined]
+        if athlete_id is None:
+            known = lookup.names("athlete")
+            raise ValidationError(
+                "athlete", rec.athlete, "an athlete in the store: " + (", ".join(known) or "none yet, add one first"),  # type: ignore[attr-defined]
+                record=rec.kind,
+            )
+        ids["athlete_id"] = athlete_id
+        if rec.kind == "set":
+            ex = lookup.exercise(rec.exercise)  # type: ignore[attr-defined]
+            if ex is None:
+                raise ValidationError(
+                    "exercise", rec.exercise, "an exercise in the catalogue: " + ", ".join(lookup.names("exercise")),  # type: ignore[attr-defined]
+                    record="set",
+                )
+            ids["exercise_id"] = ex["id"]
+            _check_set_against_exercise(rec, ex)
+        return ids
+
+    @staticmethod
+    def _row(rec: Record, now: datetime | None, ids: dict[str, Any] | None = None) -> dict[str, Any]:
+        data = rec.model_dump()
+        for name in ("athlete", "exercise"):
+            if name in data and rec.kind not in ("athlete", "exercise"):
+                data.pop(name)
+        if "when" in data:
+            data["at"] = data.pop("when")
+        if now is not None:
+            data["created_at"] = now
+        data.update(ids or {})
+        return data
+
+
+def _check_set_against_exercise(rec: Any, ex: Mapping[str, Any]) -> None:
+    if ex["per_side"] and rec.side == "both":
+        raise ValidationError("side", rec.side, f"'left' or 'right': {ex['name']} is done one side at a time", record="set")
+    if not ex["per_side"] and rec.side != "both":
+        raise ValidationError("side", rec.side, f"'both': {ex['name']} is a two-sided exercise", record="set")
+    needed = {"reps": "reps", "time": "duration_s", "hold": "hold_s"}[ex["measure"]]
+    if getattr(rec, needed) is None:
+        raise ValidationError(
+            needed, None, f"a value: {ex['name']} is measured by {ex['measure']} ({needed})", record="set"
+        )
+
+
+class _Lookup:
+    """Name -> id lookups for one write transaction, loaded once, updated as rows are added."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._ids: dict[str, dict[str, int]] = {}
+        self._exercises: dict[str, dict[str, Any]] | None = None
+
+    def _load(self, kind: str) -> dict[str, int]:
+        if kind not in self._ids:
+            table = TABLES[kind]
+            rows = self._conn.execute(select(table.c.name, table.c.id).where(table.c.deleted_at.is_(None)))
+            self._ids[kind] = {name: id for name, id in rows}
+        return self._ids[kind]
+
+    def id_of(self, kind: str, name: str) -> int | None:
+        return self._load(kind).get(name)
+
+    def names(self, kind: str) -> list[str]:
+        return sorted(self._load(kind))
+
+    def exercise(self, name: str) -> dict[str, Any] | None:
+        if self._exercises is None:
+            table = TABLES["exercise"]
+            rows = self._conn.execute(
+                select(table.c.id, table.c.name, table.c.measure, table.c.per_side).where(table.c.deleted_at.is_(None))
+            ).mappings()
+            self._exercises = {r["name"]: dict(r) for r in rows}
+        return self._exercises.get(name)
+
+    def added(self, rec: Record, id: int) -> None:
+        if rec.kind in ("athlete", "exercise"):
+            self._load(rec.kind)[rec.name] = id  # type: ignore[attr-defined]
+            if rec.kind == "exercise" and self._exercises is not None:
+                self._exercises[rec.name] = {"id": id, **rec.model_dump(include={"name", "measure", "per_side"})}  # type: ignore[attr-defined]
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a raw query result tidy dtypes."""
+    for col in frame.columns:
+        if col in ("when", "deleted_at"):
+            frame[col] = pd.to_datetime(frame[col], format="ISO8601") if len(frame) else pd.Series(dtype="datetime64[ns]")
+        elif col in _CATEGORIES:
+            frame[col] = pd.Categorical(frame[col], categories=list(_CATEGORIES[col]))
+        elif col in _NAME_CATEGORIES:
+            frame[col] = frame[col].astype("category")
+        elif col in _NULLABLE_INTS:
+            frame[col] = pd.array(frame[col], dtype="Int64")
+        elif col in _BOOLS:
+            frame[col] = frame[col].astype(bool)
+        elif col in ("id", "nrs", "score"):
+            frame[col] = frame[col].astype("int64")
+        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument"):
+            frame[col] = frame[col].astype(object)
+        else:
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    return frame
+
+
+def _plain(value: Any) -> Any:
+    """A DataFrame cell back to a plain Python value for a record."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def notebook_store(data: str | os.PathLike[str] | None = None) -> Store:
+    """The store a progress or report notebook shows.
+
+    The runner's own store when it holds a runner; otherwise the demo season in ``DATA/demo``
+    (written on first use), so a fresh machine has something to show. ``store.is_demo`` tells which.
+    """
+    own_path = paths.db_path(data)
+    if own_path.exists():
+        own = Store.open(data)
+        if own.athlete_names():
+            own.is_demo = False
+            return own
+        own.close()
+    from .demo import make_demo
+
+    demo = Store.open(paths.data_dir(data) / paths.DEMO_DIR_NAME)
+    if not demo.athlete_names():
+        make_demo(demo)
+    demo.is_demo = True
+    return demo

@@ -1,0 +1,46 @@
+"""The project keeps its promises: environment.yml agrees with pyproject.toml, CI runs the
+README's test command, and no personal data is tracked."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _name(req: str) -> str:
+    return re.split(r"[<>=!~ \[;]", req.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_matches_pyproject() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    wanted = {_name(r) for r in project["dependencies"]} | {_name(r) for r in project["optional-dependencies"]["test"]}
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    conda, pip = set(), set()
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip |= {_name(p) for p in dep["pip"] if not p.startswith("-e")}
+        else:
+            conda.add(_name(dep))
+    assert "conda-forge" in env["channels"]
+    assert (conda | pip) - {"python", "pip"} == wanted
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (REPO / "README.md").read_text()
+    ci = (REPO / ".ci" / "run").read_text()
+    command = "make test"
+    assert f"\n{command}\n" in readme
+    assert ci.strip().splitlines()[-1] == command
+
+
+def test_no_store_is_tracked() -> None:
+    tracked = subprocess.run(["git", "ls-files", "data"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    assert all(not name.endswith((".db", ".db-wal", ".db-shm")) for name in tracked)
+    ignored = subprocess.run(["git", "check-ignore", "data/hipknee.db"], cwd=REPO, capture_output=True, text=True)
+    assert ignored.returncode == 0
