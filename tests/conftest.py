@@ -52,3 +52,85 @@ def demo_store(demo_dir: Path) -> Iterator[hipknee.Store]:
     """The demo season, opened from a private copy."""
     with hipknee.Store.open(demo_dir) as st:
         yield st
+
+
+# -- browsers ---------------------------------------------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _ensure_chromium() -> Path:
+    """Debian's Chromium, installed with apt-get when missing so browser tests run rather than skip."""
+    if not CHROMIUM.exists():
+        import subprocess
+
+        env = {"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
+        install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
+        if subprocess.run(install, env=env, capture_output=True).returncode != 0:
+            subprocess.run(["apt-get", "update"], env=env, check=True, capture_output=True)
+            subprocess.run(install, env=env, check=True, capture_output=True)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201 - a playwright Browser
+    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = _ensure_chromium()
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(executable), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):  # noqa: ANN001, ANN201 - a fresh playwright Page per test
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    """Where tests leave screenshots and other artefacts for people to look at (git ignores it)."""
+    folder = REPO / "test-output"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_http(url: str, timeout: float = 90.0) -> None:
+    """Poll ``url`` until it answers (any HTTP status) or fail after ``timeout`` s."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5)  # noqa: S310 - localhost only
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{url} did not answer within {timeout} s") from None
+            time.sleep(0.5)
