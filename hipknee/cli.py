@@ -59,7 +59,28 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo]
+# -- export ----------------------------------------------------------------------------------
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="every table as CSV files or an Excel workbook, units in the column names")
+    _data_option(p)
+    p.add_argument("--format", choices=("csv", "xlsx"), required=True,
+                   help="csv: a folder of one file per table (a zip if --out ends in .zip); xlsx: one sheet per table")
+    p.add_argument("--include-private", action="store_true", help="keep notes marked private (withheld by default)")
+    p.add_argument("--out", type=_path, required=True, metavar="PATH", help="folder, .zip or .xlsx file to write")
+    p.set_defaults(handler=_run_export)
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from .export import export_tables
+
+    with _open(args) as store:
+        out = export_tables(store, args.format, args.out, include_private=args.include_private)
+        print(f"exported {store.count('athlete')} runners' tables to {out}"
+              + ("" if args.include_private else " (private notes withheld)"))
+    return 0
+
+
+_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo, _add_export]
 
 
 def build_parser() -> argparse.ArgumentParser:
