@@ -17,7 +17,9 @@ ENV_VAR = "HIPKNEE_DATA"
 def project_root() -> Path | None:
     """The source checkout this package runs from, or ``None`` when installed elsewhere."""
     root = Path(__file__).resolve().parent.parent
-    return root if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir() else None
+    project = root / "pyproject.toml"
+    # An editable install runs from the checkout; a wheel install has no pyproject.toml beside it.
+    return root if project.is_file() and 'name = "hipknee"' in project.read_text() else None
 
 
 def data_dir(data: str | os.PathLike[str] | None = None) -> Path:
