@@ -27,6 +27,12 @@ __version__ = "0.1.0"
 # name -> module that defines it, imported when first asked for.
 _LAZY: dict[str, str] = {
     "make_demo": "demo",
+    "LogBook": "forms",
+    "PainForm": "forms",
+    "RecentEntries": "forms",
+    "RunForm": "forms",
+    "SessionForm": "forms",
+    "TestForm": "forms",
 }
 
 __all__ = [
