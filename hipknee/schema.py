@@ -23,7 +23,7 @@ from sqlalchemy import (
 __all__ = ["SCHEMA_VERSION", "metadata", "TABLES", "meta"]
 
 #: Bump with a migration in ``hipknee.migrations`` whenever the tables below change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -99,6 +99,9 @@ strength_sets = Table(
     *_audit(),
     Index("ix_sets_athlete_at", "athlete_id", "at"),
     Index("ix_sets_session", "session"),
+    # Schema 2: progress per exercise, and the foreign-key check when an exercise changes,
+    # no longer scan every set.
+    Index("ix_sets_exercise", "exercise_id"),
 )
 
 strength_tests = Table(

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from . import paths
 from .backend import make_engine, read_connection, translate_errors, write_connection
+from .backup import before_open
 from .catalogue import BUILTIN_EXERCISES
 from .errors import StoreError, ValidationError
 from .records import (
@@ -85,6 +86,8 @@ class Store:
         if url is None:
             path = paths.db_path(data)
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Refuse a damaged file untouched; back up before a migration and once a day.
+            before_open(path)
             url = f"sqlite:///{path}"
         store = cls(make_engine(url), path=path)
         store._prepare()
