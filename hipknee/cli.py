@@ -80,7 +80,32 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo, _add_export]
+# -- plot ------------------------------------------------------------------------------------
+def _add_plot(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("plot", help="draw a chart of the season to a PNG or SVG file")
+    p.add_argument("chart", choices=["balance", "pain", "load", "dashboard"],
+                   help="balance (left vs right, LSI), pain (knee pain), load (running load, ACWR) or dashboard")
+    _data_option(p)
+    p.add_argument("--athlete", metavar="NAME", default=None, help="the runner (default: the first in the store)")
+    p.add_argument("--exercise", metavar="NAME", default=None,
+                   help="exercise or strength test for the balance chart (default: a strength test if any)")
+    p.add_argument("--out", metavar="FILE", required=True, type=_path, help="where to write: FILE.png or FILE.svg")
+    p.set_defaults(handler=_run_plot)
+
+
+def _run_plot(args: argparse.Namespace) -> int:
+    from . import paths
+    from .charts import plot_file
+
+    if not paths.db_path(args.data).exists():
+        raise ValidationError("--data", str(paths.data_dir(args.data)), "a data directory holding hipknee.db")
+    with _open(args) as store:
+        out = plot_file(args.chart, store, args.out, athlete=args.athlete, exercise=args.exercise)
+    print(f"{args.chart} chart written to {out}")
+    return 0
+
+
+_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo, _add_export, _add_plot]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,125 @@
+"""The pain-monitoring model: flags per day and a green / amber / red status per week.
+
+Pain is 0-10 NRS per knee. The rules (numbers in :mod:`hipknee.thresholds`):
+
+- pain during activity: up to 2 fine, 3-5 acceptable (amber), above 5 not acceptable (red);
+- next-morning pain 2 or more points above the previous morning's (logged within 3 days): amber,
+  on 2 or more days of a week red; the next-morning response matters most, so it weighs more than pain during;
+- weekly mean next-morning pain rising by 1 point or more on the week before: amber.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import thresholds as T
+from .measures import week_start
+
+__all__ = ["pain_flags", "weekly_status", "FLAGS", "STATUSES"]
+
+#: flag name -> what it means, worded for the runner.
+FLAGS: dict[str, str] = {
+    "during above 5": "pain during activity above 5/10",
+    "during 3-5": "pain during activity 3-5/10",
+    "worse next morning": "next-morning pain up on the morning before",
+    "morning pain rising": "next-morning pain up on last week",
+}
+STATUSES = ("green", "amber", "red")
+_FLAG_COLUMNS = ["athlete", "knee", "date", "week", "flag", "nrs", "previous"]
+
+
+def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
+    """One row per flag raised: athlete, knee, date (for weekly flags: the Monday), week, flag
+    (a key of :data:`FLAGS`), ``nrs`` (the value that raised it) and ``previous`` (what it was
+    compared with, NaN when not a comparison)."""
+    if pain.empty:
+        return _empty_flags()
+    frame = pd.DataFrame({
+        "athlete": pain["athlete"].astype(object).to_numpy(),
+        "knee": pain["knee"].astype(object).to_numpy(),
+        "context": pain["context"].astype(object).to_numpy(),
+        "date": pd.to_datetime(pain["when"]).dt.normalize().to_numpy(),
+        "nrs": pain["nrs"].astype(float).to_numpy(),
+    })
+    keys = ["athlete", "knee"]
+    out = []
+
+    during = frame[frame["context"] == "during"].groupby(keys + ["date"], sort=True)["nrs"].max().reset_index()
+    during["flag"] = np.select([during["nrs"] > T.PAIN_ACCEPTABLE_MAX, during["nrs"] > T.PAIN_OK_MAX],
+                               ["during above 5", "during 3-5"], default="")
+    during["previous"] = np.nan
+    out.append(during[during["flag"] != ""])
+
+    morning = (frame[frame["context"] == "next_morning"].groupby(keys + ["date"], sort=True)["nrs"]
+               .max().reset_index())
+    g = morning.groupby(keys, sort=False)
+    morning["previous"] = g["nrs"].shift(1)
+    gap = morning["date"] - g["date"].shift(1)
+    worse = (morning["nrs"] - morning["previous"] >= T.MORNING_WORSE_POINTS) & (gap <= pd.Timedelta(days=T.MORNING_GAP_DAYS))
+    out.append(morning[worse].assign(flag="worse next morning"))
+
+    morning["week"] = week_start(morning["date"])
+    weekly = morning.groupby(keys + ["week"], sort=True)["nrs"].mean().reset_index()
+    gw = weekly.groupby(keys, sort=False)
+    weekly["previous"] = gw["nrs"].shift(1)
+    consecutive = weekly["week"] - gw["week"].shift(1) == pd.Timedelta(weeks=1)
+    rising = consecutive & (weekly["nrs"] - weekly["previous"] >= T.MORNING_RISE_POINTS)
+    out.append(weekly[rising].assign(flag="morning pain rising", date=lambda f: f["week"]))
+
+    flags = pd.concat(out, ignore_index=True)
+    if flags.empty:
+        return _empty_flags()
+    flags["week"] = week_start(flags["date"])
+    return flags.sort_values(["athlete", "date", "knee", "flag"], kind="stable")[_FLAG_COLUMNS].reset_index(drop=True)
+
+
+def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
+    """Per athlete and week with any pain logged: ``status`` green / amber / red and ``reasons``
+    (plain words; empty when green). Weeks start on Monday; both knees count."""
+    cols = ["athlete", "week", "status", "reasons"]
+    if pain.empty:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        frame["week"] = pd.Series(dtype="datetime64[ns]")
+        return frame
+    weeks = pd.DataFrame({"athlete": pain["athlete"].astype(object).to_numpy(),
+                          "week": week_start(pain["when"]).to_numpy()}).drop_duplicates()
+    flags = pain_flags(pain)
+    # Worse next mornings are counted per knee: two of them in one week make it red.
+    worse_days = (flags[flags["flag"] == "worse next morning"].groupby(["athlete", "knee", "week"])
+                  .size().groupby(["athlete", "week"]).max())
+    level = {"during above 5": 2, "during 3-5": 1, "worse next morning": 1, "morning pain rising": 1}
+    flags["level"] = flags["flag"].map(level)
+    per_flag = flags.groupby(["athlete", "week", "flag"], sort=True).agg(
+        level=("level", "max"), days=("date", "nunique"), worst=("nrs", "max"),
+        knees=("knee", lambda k: " and ".join(sorted(set(k)))))
+    per_flag = per_flag.reset_index()
+    per_flag["reason"] = _reason(per_flag)
+    summary = per_flag.groupby(["athlete", "week"], sort=True).agg(
+        level=("level", "max"), reasons=("reason", "; ".join))
+    red_mornings = worse_days[worse_days >= T.MORNING_WORSE_RED_DAYS]
+    summary.loc[summary.index.isin(red_mornings.index), "level"] = 2
+    out = weeks.merge(summary.reset_index(), on=["athlete", "week"], how="left")
+    out["level"] = out["level"].fillna(0).astype(int)
+    out["status"] = np.asarray(STATUSES, dtype=object)[out["level"].to_numpy()]
+    out["reasons"] = out["reasons"].fillna("")
+    out["week"] = pd.to_datetime(out["week"])
+    return out.sort_values(["athlete", "week"], kind="stable")[cols].reset_index(drop=True)
+
+
+def _reason(per_flag: pd.DataFrame) -> pd.Series:
+    worst = per_flag["worst"].round(1).map(lambda v: f"{v:g}")
+    days = per_flag["days"].map(lambda d: f"{d} day" + ("s" if d != 1 else ""))
+    text = per_flag["flag"].map(FLAGS)
+    detail = np.where(per_flag["flag"] == "morning pain rising",
+                      "weekly mean " + worst + "/10",
+                      days + ", up to " + worst + "/10")
+    return text + " (" + per_flag["knees"] + " knee, " + detail + ")"
+
+
+
+def _empty_flags() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in _FLAG_COLUMNS})
+    for col in ("date", "week"):
+        frame[col] = pd.Series(dtype="datetime64[ns]")
+    return frame.astype({"nrs": float, "previous": float})

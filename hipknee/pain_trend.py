@@ -1,0 +1,89 @@
+"""Knee pain over the season: daily values, a rolling mean, and start-vs-latest against the MCID.
+
+Pain is the 0-10 NRS per knee (``left``/``right``) and context (rest, during, after,
+next_morning). The minimal clinically important difference (MCID) is about 2 points or 30 %
+(see :mod:`hipknee.thresholds`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import thresholds as T
+
+__all__ = ["daily_pain", "pain_change", "VERDICTS"]
+
+VERDICTS = ("better", "worse", "no clear change", "not enough data")
+_KEYS = ["athlete", "knee", "context"]
+
+
+def daily_pain(pain: pd.DataFrame, *, by_context: bool = True) -> pd.DataFrame:
+    """Daily mean NRS per athlete, knee and context (``context='any'`` when ``by_context`` is
+    False: every context that day pooled), with ``rolling_7d``: the mean of the daily values of
+    the last :data:`~hipknee.thresholds.ROLLING_DAYS` calendar days (days without a log skipped)."""
+    cols = _KEYS + ["date", "nrs", "entries", "rolling_7d"]
+    if pain.empty:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        frame["date"] = pd.Series(dtype="datetime64[ns]")
+        return frame.astype({"nrs": float, "rolling_7d": float, "entries": "int64"})
+    frame = pd.DataFrame({
+        "athlete": pain["athlete"].astype(object).to_numpy(),
+        "knee": pain["knee"].astype(object).to_numpy(),
+        "context": pain["context"].astype(object).to_numpy() if by_context else "any",
+        "date": pd.to_datetime(pain["when"]).dt.normalize().to_numpy(),
+        "nrs": pain["nrs"].astype(float).to_numpy(),
+    })
+    daily = (frame.groupby(_KEYS + ["date"], sort=True)["nrs"]
+             .agg(nrs="mean", entries="size").reset_index())
+    rolled = (daily.set_index("date").groupby(_KEYS, sort=False)["nrs"]
+              .rolling(f"{T.ROLLING_DAYS}D").mean())
+    # groupby-rolling keeps the (sorted) group order, which is the order of `daily`.
+    daily["rolling_7d"] = rolled.to_numpy()
+    return daily[cols]
+
+
+def pain_change(pain: pd.DataFrame) -> pd.DataFrame:
+    """Start of season vs latest, per athlete, knee and context.
+
+    ``start_mean`` is the mean daily NRS over the first :data:`~hipknee.thresholds.PAIN_WINDOW_DAYS`
+    days of that knee-and-context log, ``latest_mean`` over its last ones; ``change`` is latest -
+    start (negative = less pain) and ``change_pct`` relative to the start. The ``verdict`` is
+    'better' or 'worse' when the change reaches the MCID (2 points, or 30 % with at least 1 point),
+    'no clear change' otherwise, and 'not enough data' when either window has fewer than
+    :data:`~hipknee.thresholds.PAIN_WINDOW_MIN_DAYS` days or the two windows overlap.
+    """
+    cols = _KEYS + ["start", "end", "start_days", "latest_days", "start_mean", "latest_mean",
+                    "change", "change_pct", "verdict"]
+    daily = daily_pain(pain)
+    if daily.empty:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        return frame
+    g = daily.groupby(_KEYS, sort=True)["date"]
+    first = g.transform("min")
+    last = g.transform("max")
+    window = pd.Timedelta(days=T.PAIN_WINDOW_DAYS)
+    daily["in_start"] = daily["date"] < first + window
+    daily["in_latest"] = daily["date"] > last - window
+    start = daily[daily["in_start"]].groupby(_KEYS, sort=True)["nrs"].agg(start_mean="mean", start_days="size")
+    latest = daily[daily["in_latest"]].groupby(_KEYS, sort=True)["nrs"].agg(latest_mean="mean", latest_days="size")
+    span = daily.groupby(_KEYS, sort=True)["date"].agg(start="min", end="max")
+    out = span.join(start).join(latest).reset_index()
+    out["change"] = out["latest_mean"] - out["start_mean"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["change_pct"] = np.where(out["start_mean"] > 0, out["change"] / out["start_mean"] * 100.0, np.nan)
+    out["verdict"] = mcid_verdict(out["change"], out["change_pct"])
+    enough = ((out["start_days"] >= T.PAIN_WINDOW_MIN_DAYS) & (out["latest_days"] >= T.PAIN_WINDOW_MIN_DAYS)
+              & (out["end"] - out["start"] >= 2 * window - pd.Timedelta(days=1)))
+    out.loc[~enough, "verdict"] = "not enough data"
+    return out[cols]
+
+
+def mcid_verdict(change: pd.Series, change_pct: pd.Series) -> np.ndarray:
+    """'better' / 'worse' / 'no clear change' for pain changes (points, %) against the MCID."""
+    change = np.asarray(change, dtype=float)
+    pct = np.nan_to_num(np.asarray(change_pct, dtype=float), nan=0.0)
+    big = np.abs(change) >= T.MCID_MIN_POINTS
+    down = (change <= -T.MCID_POINTS) | ((pct <= -T.MCID_PCT) & big)
+    up = (change >= T.MCID_POINTS) | ((pct >= T.MCID_PCT) & big)
+    return np.select([down, up], ["better", "worse"], default="no clear change")

@@ -1,0 +1,353 @@
+"""The season in a few sentences: is the hip work helping the knee?
+
+Puts the analyses together for one athlete: LSI at the start vs now, pain at the start vs now
+with its MCID verdict, adherence to the 2-4 planned hip sessions a week, the latest ACWR and
+pain-monitoring status, and the rank correlation between weekly hip work (or LSI) and the next
+week's knee pain, reported as an association, never as proof.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import thresholds as T
+from .log_frames import LogFrames, log_frames
+from .lsi import weekly_lsi, weekly_test_lsi
+from .measures import week_start
+from .pain_monitoring import weekly_status
+from .pain_trend import pain_change
+from .weekly_load import acwr
+
+__all__ = ["SeasonSummary", "Association", "season_summary", "summarise_all", "headline_lsi_item",
+           "season_lsi"]
+
+
+@dataclass(frozen=True)
+class Association:
+    """Spearman rank correlation between a weekly measure and the next week's mean knee pain."""
+
+    what: str  # e.g. "hip sessions per week"
+    rho: float  # NaN when too few weeks
+    n: int  # paired weeks
+    more: str = ""  # e.g. "more hip sessions"
+
+    def sentence(self) -> str:
+        if self.n < T.ASSOCIATION_MIN_WEEKS or not np.isfinite(self.rho):
+            return (f"Too few weeks ({self.n}) to relate {self.what} to the next week's knee pain "
+                    f"(at least {T.ASSOCIATION_MIN_WEEKS} needed).")
+        strength = abs(self.rho)
+        size = "weak" if strength < 0.3 else ("moderate" if strength < 0.6 else "strong")
+        if strength < 0.1:
+            return (f"No clear link between {self.what} and the next week's knee pain "
+                    f"(Spearman rho {self.rho:+.2f}, n = {self.n} weeks).")
+        direction = "less" if self.rho < 0 else "more"
+        return (f"Weeks with {self.more or 'more ' + self.what} were followed by weeks with {direction} knee pain: a "
+                f"{size} association (Spearman rho {self.rho:+.2f}, n = {self.n} weeks). It is an "
+                "association, not proof: both can simply change over the season.")
+
+
+@dataclass
+class SeasonSummary:
+    """The season of one athlete. LSI in %, pain in 0-10 NRS, ACWR as a ratio."""
+
+    athlete: str
+    first_day: pd.Timestamp | None = None
+    last_day: pd.Timestamp | None = None
+    lsi_item: str | None = None  # the exercise or test the LSI comes from
+    lsi_metric: str | None = None
+    lsi_reference: str | None = None  # 'involved/uninvolved' or 'weaker/stronger'
+    lsi_start: float = float("nan")  # mean of the first two weeks with both sides
+    lsi_now: float = float("nan")  # mean of the last two
+    lsi_weeks: int = 0
+    pain_knee: str | None = None
+    pain_context: str | None = None
+    pain_start: float = float("nan")
+    pain_now: float = float("nan")
+    pain_verdict: str = "not enough data"
+    pain_verdicts: pd.DataFrame = field(default_factory=pd.DataFrame)  # every knee and context
+    hip_sessions_per_week: float = float("nan")
+    weeks_on_plan: int = 0  # weeks with 2-4 hip sessions
+    season_weeks: int = 0
+    acwr_date: pd.Timestamp | None = None
+    acwr_ratio: float = float("nan")
+    acwr_zone: str | None = None
+    distance_jumps: int = 0
+    status_week: pd.Timestamp | None = None
+    status: str | None = None  # 'green' / 'amber' / 'red'
+    status_reasons: str = ""
+    associations: list[Association] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The season in plain sentences, for a runner or coach."""
+        out: list[str] = []
+        if self.first_day is not None and self.last_day is not None:
+            out.append(f"{self.athlete}: season from {self.first_day:%d %b %Y} to {self.last_day:%d %b %Y} "
+                       f"({self.season_weeks} weeks).")
+        else:
+            out.append(f"{self.athlete}: nothing logged yet.")
+        if np.isfinite(self.lsi_now):
+            ref = "involved / uninvolved side" if self.lsi_reference == "involved/uninvolved" else "weaker / stronger side"
+            target = "at or above" if self.lsi_now >= T.LSI_TARGET_PCT else "below"
+            out.append(f"Balance ({self.lsi_item}, {ref}): LSI {self.lsi_start:.0f}% at the start, "
+                       f"{self.lsi_now:.0f}% now, {target} the {T.LSI_TARGET_PCT:.0f}% target.")
+        else:
+            out.append("Balance: not enough data yet (no week with both sides of one exercise or test).")
+        if self.pain_verdict != "not enough data":
+            words = {"better": "less pain, a change that matters (MCID)",
+                     "worse": "more pain, a change that matters (MCID)",
+                     "no clear change": "no change as large as the MCID"}[self.pain_verdict]
+            out.append(f"Knee pain ({self.pain_knee} knee, {self.pain_context.replace('_', ' ')}): "
+                       f"{self.pain_start:.1f}/10 in the first two weeks, {self.pain_now:.1f}/10 in the "
+                       f"last two: {words} ({T.MCID_POINTS:g} points or {T.MCID_PCT:g}%).")
+        else:
+            out.append("Knee pain: not enough data yet to compare the start with now.")
+        if np.isfinite(self.hip_sessions_per_week):
+            out.append(f"Hip work: {self.hip_sessions_per_week:.1f} sessions a week on average; "
+                       f"{self.weeks_on_plan} of {self.season_weeks} weeks within the planned "
+                       f"{T.HIP_SESSIONS_MIN}-{T.HIP_SESSIONS_MAX}.")
+        if self.acwr_zone is not None:
+            out.append(f"Running load: ACWR {self.acwr_ratio:.2f} on {self.acwr_date:%d %b} "
+                       f"({self.acwr_zone}; the comfortable band is {T.ACWR_LOW:g}-{T.ACWR_HIGH:g}, a spike above "
+                       f"{T.ACWR_SPIKE:g}); {self.distance_jumps} week(s) with a distance jump over "
+                       f"{T.DISTANCE_JUMP_PCT:g}%.")
+        else:
+            out.append("Running load: fewer than 4 weeks of runs, no ACWR yet.")
+        if self.status is not None:
+            why = f": {self.status_reasons}" if self.status_reasons else ""
+            out.append(f"Pain monitoring, week of {self.status_week:%d %b}: {self.status}{why}.")
+        out += [a.sentence() for a in self.associations]
+        return out
+
+    def verdicts(self) -> dict[str, Any]:
+        """The headline answers as a flat mapping (one row of :func:`summarise_all`)."""
+        return {
+            "athlete": self.athlete,
+            "lsi_item": self.lsi_item,
+            "lsi_start": self.lsi_start,
+            "lsi_now": self.lsi_now,
+            "pain_start": self.pain_start,
+            "pain_now": self.pain_now,
+            "pain_verdict": self.pain_verdict,
+            "hip_sessions_per_week": self.hip_sessions_per_week,
+            "acwr": self.acwr_ratio,
+            "acwr_zone": self.acwr_zone,
+            "status": self.status,
+            "status_reasons": self.status_reasons,
+        }
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def season_lsi(frames: LogFrames) -> pd.DataFrame:
+    """Weekly LSI of every exercise and strength test (see :mod:`hipknee.lsi`), tests first."""
+    return pd.concat([weekly_test_lsi(frames.tests, frames.athletes),
+                      weekly_lsi(frames.sets, frames.athletes)], ignore_index=True)
+
+
+def headline_lsi_item(lsi: pd.DataFrame) -> pd.DataFrame:
+    """Per athlete, the (item, metric) the headline LSI comes from: a strength test with at least
+    two weeks, else the exercise (and metric) with the most weeks that is not always 100 %."""
+    if lsi.empty:
+        return pd.DataFrame(columns=["athlete", "item", "metric"])
+    stats = lsi.groupby(["athlete", "item", "metric"], sort=False).agg(
+        weeks=("lsi_pct", "count"), spread=("lsi_pct", lambda s: s.max() - s.min()))
+    stats = stats.reset_index()
+    tests = lsi[lsi["item"].isin(_test_items(lsi))]
+    stats["is_test"] = stats["item"].isin(set(tests["item"]))
+    stats["score"] = (stats["is_test"] & (stats["weeks"] >= 2)).astype(int) * 10_000 \
+        + (stats["spread"] > 0).astype(int) * 1_000 + stats["weeks"]
+    best = stats.sort_values(["athlete", "score"], ascending=[True, False], kind="stable")
+    return best.drop_duplicates("athlete")[["athlete", "item", "metric"]].reset_index(drop=True)
+
+
+def _test_items(lsi: pd.DataFrame) -> set[str]:
+    # Test units (N, kg, cm, ...) never look like set metrics ("reps", "time (s)", ...).
+    from .measures import METRICS
+
+    return set(lsi.loc[~lsi["metric"].isin(METRICS.values()) | lsi["item"].str.contains("test|dynamometer"), "item"])
+
+
+def season_summary(store_or_frames: Any, athlete: str | None = None, *, start: Any = None,
+                   end: Any = None) -> SeasonSummary:
+    """The season summary of ``athlete`` (default: the first in the store), optionally limited to
+    ``start``..``end``. Accepts a Store, :class:`~hipknee.log_frames.LogFrames` or a mapping of frames."""
+    frames = log_frames(store_or_frames)
+    if athlete is None:
+        names = frames.names()
+        if not names:
+            from .errors import ValidationError
+
+            raise ValidationError("athlete", None, "a store with at least one athlete")
+        athlete = names[0]
+    return _Season(frames.only(athlete, start, end)).summary(athlete)
+
+
+def summarise_all(store_or_frames: Any, *, start: Any = None, end: Any = None) -> pd.DataFrame:
+    """One row per athlete: current LSI, pain verdict, ACWR zone, pain-monitoring status, ...
+    (the columns of :meth:`SeasonSummary.verdicts`). The analyses run once over the whole squad."""
+    frames = log_frames(store_or_frames, start=start, end=end)
+    season = _Season(frames)
+    rows = [season.summary(name).verdicts() for name in frames.names()]
+    cols = list(SeasonSummary(athlete="").verdicts())
+    return pd.DataFrame(rows, columns=cols)
+
+
+class _Season:
+    """Every analysis run once over all athletes of a log; per-athlete summaries pick their rows."""
+
+    def __init__(self, frames: LogFrames) -> None:
+        self.frames = frames
+        self.lsi = season_lsi(frames)
+        self.items = headline_lsi_item(self.lsi)
+        self.pain = pain_change(frames.pain)
+        self.status = weekly_status(frames.pain)
+        self.acwr = acwr(frames.runs)
+        from .weekly_load import weekly_load
+
+        self.load = weekly_load(frames.runs)
+        self.hip = _weekly_hip(frames.sets)
+        self.weekly_pain = _weekly_pain(frames.pain)
+        self.days = _season_days(frames)
+
+    def summary(self, athlete: str) -> SeasonSummary:
+        s = SeasonSummary(athlete=athlete)
+        if athlete in self.days.index:
+            s.first_day, s.last_day = self.days.loc[athlete, "first"], self.days.loc[athlete, "last"]
+            s.season_weeks = int((week_start(pd.Series([s.last_day])).iloc[0]
+                                  - week_start(pd.Series([s.first_day])).iloc[0]).days // 7 + 1)
+        self._lsi(s)
+        self._pain(s)
+        self._adherence(s)
+        self._load(s)
+        self._status(s)
+        self._associations(s)
+        return s
+
+    def _lsi(self, s: SeasonSummary) -> None:
+        pick = self.items[self.items["athlete"] == s.athlete]
+        if pick.empty:
+            return
+        item, metric = pick.iloc[0]["item"], pick.iloc[0]["metric"]
+        rows = self.lsi[(self.lsi["athlete"] == s.athlete) & (self.lsi["item"] == item)
+                        & (self.lsi["metric"] == metric)].dropna(subset=["lsi_pct"]).sort_values("week")
+        if rows.empty:
+            return
+        s.lsi_item, s.lsi_metric, s.lsi_reference = item, metric, rows["reference"].iloc[-1]
+        s.lsi_weeks = len(rows)
+        s.lsi_start = float(rows["lsi_pct"].head(2).mean())
+        s.lsi_now = float(rows["lsi_pct"].tail(2).mean())
+
+    def _pain(self, s: SeasonSummary) -> None:
+        rows = self.pain[self.pain["athlete"] == s.athlete]
+        s.pain_verdicts = rows.reset_index(drop=True)
+        if rows.empty:
+            return
+        knee = _involved(self.frames.athletes, s.athlete)
+        if knee not in set(rows["knee"]):
+            knee = rows.sort_values("start_mean", ascending=False)["knee"].iloc[0]
+        mine = rows[rows["knee"] == knee]
+        # Pain during activity is what the pain-monitoring model watches; else the best-logged context.
+        ok = mine[mine["verdict"] != "not enough data"]
+        pool = ok if not ok.empty else mine
+        pick = pool[pool["context"] == "during"]
+        row = (pick if not pick.empty else pool.sort_values("latest_days", ascending=False)).iloc[0]
+        s.pain_knee, s.pain_context = knee, row["context"]
+        s.pain_start, s.pain_now, s.pain_verdict = float(row["start_mean"]), float(row["latest_mean"]), row["verdict"]
+
+    def _adherence(self, s: SeasonSummary) -> None:
+        if s.first_day is None:
+            return
+        weeks = self._season_weeks(s)
+        sessions = self.hip[self.hip["athlete"] == s.athlete].set_index("week")["sessions"]
+        counts = sessions.reindex(weeks, fill_value=0)
+        s.hip_sessions_per_week = float(counts.mean())
+        s.weeks_on_plan = int(counts.between(T.HIP_SESSIONS_MIN, T.HIP_SESSIONS_MAX).sum())
+
+    def _load(self, s: SeasonSummary) -> None:
+        rows = self.acwr[(self.acwr["athlete"] == s.athlete)].dropna(subset=["ratio"])
+        if not rows.empty:
+            last = rows.iloc[-1]
+            s.acwr_date, s.acwr_ratio, s.acwr_zone = last["date"], float(last["ratio"]), last["zone"]
+        s.distance_jumps = int(self.load.loc[self.load["athlete"] == s.athlete, "jump"].sum())
+
+    def _status(self, s: SeasonSummary) -> None:
+        rows = self.status[self.status["athlete"] == s.athlete]
+        if not rows.empty:
+            last = rows.iloc[-1]
+            s.status_week, s.status, s.status_reasons = last["week"], last["status"], last["reasons"]
+
+    def _associations(self, s: SeasonSummary) -> None:
+        if s.first_day is None:
+            return
+        weeks = self._season_weeks(s)
+        knee = s.pain_knee or _involved(self.frames.athletes, s.athlete)
+        pain = self.weekly_pain[(self.weekly_pain["athlete"] == s.athlete) & (self.weekly_pain["knee"] == knee)]
+        next_pain = pain.set_index("week")["nrs"].reindex(weeks).shift(-1)
+        hip = (self.hip[self.hip["athlete"] == s.athlete].set_index("week")["sessions"]
+               .reindex(weeks, fill_value=0))
+        s.associations.append(_spearman("hip sessions per week", hip, next_pain, "more hip sessions"))
+        if s.lsi_item is not None:
+            lsi = self.lsi[(self.lsi["athlete"] == s.athlete) & (self.lsi["item"] == s.lsi_item)
+                           & (self.lsi["metric"] == s.lsi_metric)].set_index("week")["lsi_pct"]
+            s.associations.append(_spearman(f"the LSI ({s.lsi_item})", lsi.reindex(weeks), next_pain,
+                                            f"a higher LSI ({s.lsi_item})"))
+
+    @staticmethod
+    def _season_weeks(s: SeasonSummary) -> pd.DatetimeIndex:
+        first = week_start(pd.Series([s.first_day])).iloc[0]
+        return pd.date_range(first, periods=s.season_weeks, freq="7D")
+
+
+def _spearman(what: str, x: pd.Series, y: pd.Series, more: str = "") -> Association:
+    pair = pd.DataFrame({"x": x.to_numpy(), "y": y.to_numpy()}).dropna()
+    n = len(pair)
+    if n < 3 or pair["x"].nunique() < 2 or pair["y"].nunique() < 2:
+        return Association(what, float("nan"), n, more)
+    # Spearman's rho is Pearson's r of the (average) ranks.
+    rho = float(pair["x"].rank().corr(pair["y"].rank()))
+    return Association(what, rho, n, more)
+
+
+def _weekly_hip(sets: pd.DataFrame) -> pd.DataFrame:
+    """Hip sessions per athlete and week: distinct days with at least one set."""
+    if sets.empty:
+        return pd.DataFrame({"athlete": pd.Series(dtype=object), "week": pd.Series(dtype="datetime64[ns]"),
+                             "sessions": pd.Series(dtype="int64")})
+    days = pd.DataFrame({"athlete": sets["athlete"].astype(object).to_numpy(),
+                         "day": pd.to_datetime(sets["when"]).dt.normalize().to_numpy()}).drop_duplicates()
+    days["week"] = week_start(days["day"])
+    return days.groupby(["athlete", "week"], sort=True).size().rename("sessions").reset_index()
+
+
+def _weekly_pain(pain: pd.DataFrame) -> pd.DataFrame:
+    """Mean NRS per athlete, knee and week over every context."""
+    if pain.empty:
+        return pd.DataFrame({"athlete": pd.Series(dtype=object), "knee": pd.Series(dtype=object),
+                             "week": pd.Series(dtype="datetime64[ns]"), "nrs": pd.Series(dtype=float)})
+    frame = pd.DataFrame({"athlete": pain["athlete"].astype(object).to_numpy(),
+                          "knee": pain["knee"].astype(object).to_numpy(),
+                          "week": week_start(pain["when"]).to_numpy(),
+                          "nrs": pain["nrs"].astype(float).to_numpy()})
+    return frame.groupby(["athlete", "knee", "week"], sort=True)["nrs"].mean().reset_index()
+
+
+def _season_days(frames: LogFrames) -> pd.DataFrame:
+    parts = [f[["athlete", "when"]].astype({"athlete": object}) for f in (frames.sets, frames.tests, frames.runs, frames.pain)
+             if not f.empty]
+    if not parts:
+        return pd.DataFrame(columns=["first", "last"])
+    allw = pd.concat(parts, ignore_index=True)
+    allw["when"] = pd.to_datetime(allw["when"]).dt.normalize()
+    return allw.groupby("athlete")["when"].agg(first="min", last="max")
+
+
+def _involved(athletes: pd.DataFrame, name: str) -> str | None:
+    if athletes.empty or "involved_side" not in athletes:
+        return None
+    side = athletes.loc[athletes["name"].astype(object) == name, "involved_side"]
+    return str(side.iloc[0]) if len(side) and side.iloc[0] in ("left", "right") else None

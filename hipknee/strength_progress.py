@@ -1,0 +1,36 @@
+"""Strength progress per side: each week's best set and total volume, per exercise.
+
+Amounts follow :func:`hipknee.measures.set_amount` (reps; load kg x reps when loaded; time s;
+hold s x reps). Sides are ``left``, ``right`` or ``both`` (two-sided exercises). Weeks start on Monday.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .measures import set_amount, week_start
+
+__all__ = ["weekly_strength"]
+
+_COLUMNS = ["athlete", "item", "side", "metric", "week", "best", "volume", "sets"]
+
+
+def weekly_strength(sets: pd.DataFrame) -> pd.DataFrame:
+    """Per athlete, exercise (``item``), side, metric and week: ``best`` (largest single set),
+    ``volume`` (sum over sets) and the number of ``sets``, in the metric's unit."""
+    if sets.empty:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in _COLUMNS})
+        frame["week"] = pd.Series(dtype="datetime64[ns]")
+        return frame.astype({"best": float, "volume": float, "sets": "int64"})
+    amount = set_amount(sets)
+    frame = pd.DataFrame({
+        "athlete": sets["athlete"].astype(object).to_numpy(),
+        "item": sets["exercise"].astype(object).to_numpy(),
+        "side": sets["side"].astype(object).to_numpy(),
+        "metric": amount["metric"].to_numpy(),
+        "week": week_start(sets["when"]).to_numpy(),
+        "value": amount["amount"].to_numpy(),
+    }).dropna(subset=["value"])
+    out = (frame.groupby(["athlete", "item", "side", "metric", "week"], sort=True)["value"]
+           .agg(best="max", volume="sum", sets="size").reset_index())
+    return out[_COLUMNS]

@@ -1,0 +1,94 @@
+"""Every threshold the analyses and charts use, in one editable place.
+
+Change a number here and every analysis, verdict, chart band and sentence follows. Sources are in
+``domain.md``: LSI target (return-to-sport practice), MCID (Farrar 2001), the pain-monitoring model
+(patellofemoral and tendon rehab), ACWR bands, and the 30 % distance rise (Nielsen 2014).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "LSI_TARGET_PCT",
+    "MCID_POINTS",
+    "MCID_PCT",
+    "MCID_MIN_POINTS",
+    "PAIN_WINDOW_DAYS",
+    "PAIN_WINDOW_MIN_DAYS",
+    "PAIN_ZONES",
+    "PAIN_OK_MAX",
+    "PAIN_ACCEPTABLE_MAX",
+    "MORNING_RISE_POINTS",
+    "MORNING_WORSE_POINTS",
+    "MORNING_GAP_DAYS",
+    "MORNING_WORSE_RED_DAYS",
+    "ACWR_LOW",
+    "ACWR_HIGH",
+    "ACWR_SPIKE",
+    "ACUTE_DAYS",
+    "CHRONIC_DAYS",
+    "DISTANCE_JUMP_PCT",
+    "HIP_SESSIONS_MIN",
+    "HIP_SESSIONS_MAX",
+    "ROLLING_DAYS",
+    "ASSOCIATION_MIN_WEEKS",
+]
+
+# -- limb symmetry -----------------------------------------------------------------------------
+#: LSI (%) at or above which the sides count as balanced (usual return-to-sport target).
+LSI_TARGET_PCT = 90.0
+
+# -- change in pain (minimal clinically important difference) -----------------------------------
+#: A fall (or rise) of this many NRS points matters to a patient ...
+MCID_POINTS = 2.0
+#: ... or of this share of the starting value (%).
+MCID_PCT = 30.0
+#: The percentage rule needs at least this many points too (30 % of 1/10 is noise, not relief).
+MCID_MIN_POINTS = 1.0
+#: "Start" is the first, "latest" the last this-many days of a knee's log.
+PAIN_WINDOW_DAYS = 14
+#: A window needs pain logged on at least this many days to be compared.
+PAIN_WINDOW_MIN_DAYS = 3
+
+# -- pain-monitoring model (0-10 NRS) ------------------------------------------------------------
+#: Pain during activity up to this is fine (green).
+PAIN_OK_MAX = 2
+#: Up to this is acceptable (amber); above it is not acceptable (red).
+PAIN_ACCEPTABLE_MAX = 5
+#: Shaded zones on pain charts: (low, high, label).
+PAIN_ZONES: tuple[tuple[float, float, str], ...] = (
+    (0, PAIN_OK_MAX, "0-2 fine"),
+    (PAIN_OK_MAX, PAIN_ACCEPTABLE_MAX, "3-5 acceptable"),
+    (PAIN_ACCEPTABLE_MAX, 10, "above 5 too much"),
+)
+#: Weekly mean next-morning pain rising by at least this many points week on week is a flag.
+MORNING_RISE_POINTS = 1.0
+#: Next-morning pain this many points above the previous morning's counts as worse (a 1-point
+#: wobble on the 0-10 scale is everyday noise).
+MORNING_WORSE_POINTS = 2
+#: A next-morning score is compared with the previous morning logged at most this many days before.
+MORNING_GAP_DAYS = 3
+#: Worse next mornings on this many days of one week make the week red.
+MORNING_WORSE_RED_DAYS = 2
+
+# -- running load -------------------------------------------------------------------------------
+#: Acute:chronic workload ratio: below LOW is a drop in load, LOW-HIGH the comfortable band,
+#: above SPIKE a spike linked with injury.
+ACWR_LOW = 0.8
+ACWR_HIGH = 1.3
+ACWR_SPIKE = 1.5
+#: Acute window (days) and chronic window (days, averaged per week).
+ACUTE_DAYS = 7
+CHRONIC_DAYS = 28
+#: A week-on-week rise in distance above this (%) is flagged.
+DISTANCE_JUMP_PCT = 30.0
+
+# -- the hip programme ---------------------------------------------------------------------------
+#: Planned hip sessions per week.
+HIP_SESSIONS_MIN = 2
+HIP_SESSIONS_MAX = 4
+
+# -- smoothing and statistics --------------------------------------------------------------------
+#: Rolling mean window (days) on pain charts.
+ROLLING_DAYS = 7
+#: Fewer paired weeks than this and no association is reported.
+ASSOCIATION_MIN_WEEKS = 6

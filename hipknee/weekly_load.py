@@ -1,0 +1,114 @@
+"""Running load: weekly distance, time and session-RPE load, distance jumps, and the ACWR.
+
+Session load = session RPE (0-10, CR-10) x duration (min), in arbitrary units (AU, Foster). The
+acute:chronic workload ratio (ACWR) is the last 7 days' load over the average weekly load of the
+last 28 days; 0.8-1.3 is the comfortable band, above 1.5 a spike (see :mod:`hipknee.thresholds`).
+Weeks start on Monday; weeks and days without a run count as 0, not as missing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import thresholds as T
+from .measures import week_start
+
+__all__ = ["weekly_load", "acwr", "ZONES", "acwr_zone"]
+
+#: ACWR zones, from low to high.
+ZONES = ("low", "comfortable", "high", "spike")
+_LOADS = {"srpe": "srpe_load", "km": "km", "minutes": "minutes"}
+
+
+def _per_run(runs: pd.DataFrame) -> pd.DataFrame:
+    minutes = pd.to_numeric(runs["duration_min"], errors="coerce").astype(float).to_numpy()
+    rpe = (pd.to_numeric(runs["rpe"], errors="coerce").astype(float).to_numpy()
+           if "rpe" in runs else np.full(len(runs), np.nan))
+    return pd.DataFrame({
+        "athlete": runs["athlete"].astype(object).to_numpy(),
+        "date": pd.to_datetime(runs["when"]).dt.normalize().to_numpy(),
+        "km": pd.to_numeric(runs["distance_km"], errors="coerce").astype(float).to_numpy(),
+        "minutes": minutes,
+        # A run without an RPE adds no session load (its km and minutes still count).
+        "srpe_load": np.nan_to_num(rpe * minutes, nan=0.0),
+        "runs": 1,
+    })
+
+
+def _calendar(first: pd.Series, last: pd.Series, step: pd.Timedelta) -> pd.DataFrame:
+    """Every step from first to last per athlete (index: athlete), as (athlete, at) rows."""
+    counts = ((last - first) // step).astype(int).to_numpy() + 1
+    athlete = np.repeat(first.index.to_numpy(), counts)
+    start = np.repeat(first.to_numpy(), counts)
+    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return pd.DataFrame({"athlete": athlete, "at": start + offset * step.to_timedelta64()})
+
+
+def weekly_load(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per athlete and week (Monday), every week from the first run to the last: ``km``,
+    ``minutes``, ``srpe_load`` (AU), ``runs``, ``km_change_pct`` (on the week before; NaN after a
+    week of 0 km) and ``jump`` (a rise above :data:`~hipknee.thresholds.DISTANCE_JUMP_PCT` %)."""
+    cols = ["athlete", "week", "km", "minutes", "srpe_load", "runs", "km_change_pct", "jump"]
+    if runs.empty:
+        frame = pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
+        frame["athlete"] = pd.Series(dtype=object)
+        frame["week"] = pd.Series(dtype="datetime64[ns]")
+        return frame.astype({"runs": "int64", "jump": bool})
+    per_run = _per_run(runs)
+    per_run["week"] = week_start(per_run["date"])
+    sums = per_run.groupby(["athlete", "week"], sort=True)[["km", "minutes", "srpe_load", "runs"]].sum()
+    span = sums.reset_index().groupby("athlete")["week"].agg(["min", "max"])
+    grid = _calendar(span["min"], span["max"], pd.Timedelta(weeks=1)).rename(columns={"at": "week"})
+    out = grid.merge(sums.reset_index(), on=["athlete", "week"], how="left")
+    out[["km", "minutes", "srpe_load", "runs"]] = out[["km", "minutes", "srpe_load", "runs"]].fillna(0)
+    out["runs"] = out["runs"].astype("int64")
+    before = out.groupby("athlete", sort=False)["km"].shift(1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["km_change_pct"] = np.where(before > 0, (out["km"] - before) / before * 100.0, np.nan)
+    out["jump"] = out["km_change_pct"] > T.DISTANCE_JUMP_PCT
+    out["week"] = pd.to_datetime(out["week"])
+    return out[cols]
+
+
+def acwr(runs: pd.DataFrame, *, load: str = "srpe") -> pd.DataFrame:
+    """Daily acute:chronic workload ratio per athlete, every day from the first run to the last.
+
+    ``load`` is 'srpe' (RPE x min, AU; the default), 'km' or 'minutes'. ``acute`` = load of the
+    last 7 days, ``chronic`` = load of the last 28 days / 4 (weekly average); ``ratio`` is NaN
+    until 28 days of history exist or when ``chronic`` is 0; ``zone`` is one of :data:`ZONES`.
+    """
+    cols = ["athlete", "date", "load", "acute", "chronic", "ratio", "zone"]
+    if load not in _LOADS:
+        from .errors import ValidationError
+
+        raise ValidationError("load", load, "one of " + ", ".join(_LOADS))
+    if runs.empty:
+        frame = pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
+        frame[["athlete", "zone"]] = frame[["athlete", "zone"]].astype(object)
+        frame["date"] = pd.Series(dtype="datetime64[ns]")
+        return frame
+    per_run = _per_run(runs)
+    daily = per_run.groupby(["athlete", "date"], sort=True)[_LOADS[load]].sum().rename("load").reset_index()
+    span = daily.groupby("athlete")["date"].agg(["min", "max"])
+    grid = _calendar(span["min"], span["max"], pd.Timedelta(days=1)).rename(columns={"at": "date"})
+    out = grid.merge(daily, on=["athlete", "date"], how="left")
+    out["load"] = out["load"].fillna(0.0)
+    g = out.groupby("athlete", sort=False)["load"]
+    # Rows are one per calendar day, so a count-based window is a day window.
+    out["acute"] = g.transform(lambda s: s.rolling(T.ACUTE_DAYS, min_periods=T.ACUTE_DAYS).sum())
+    chronic_sum = g.transform(lambda s: s.rolling(T.CHRONIC_DAYS, min_periods=T.CHRONIC_DAYS).sum())
+    out["chronic"] = chronic_sum / (T.CHRONIC_DAYS / 7)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["ratio"] = np.where(out["chronic"] > 0, out["acute"] / out["chronic"], np.nan)
+    out["zone"] = acwr_zone(out["ratio"])
+    out["date"] = pd.to_datetime(out["date"])
+    return out[cols]
+
+
+def acwr_zone(ratio: pd.Series | np.ndarray) -> np.ndarray:
+    """'low' below 0.8, 'comfortable' up to 1.3, 'high' up to 1.5, 'spike' above; None for NaN."""
+    r = np.asarray(ratio, dtype=float)
+    zone = np.select([r < T.ACWR_LOW, r <= T.ACWR_HIGH, r <= T.ACWR_SPIKE, r > T.ACWR_SPIKE],
+                     list(ZONES), default="")
+    return np.where(zone == "", None, zone).astype(object)
