@@ -32,6 +32,7 @@ _LAZY: dict[str, str] = {
     "pain_chart": "charts",
     "load_chart": "charts",
     "dashboard": "charts",
+    "ProgressView": "progress_view",
     "SeasonSummary": "season_summary",
     "season_summary": "season_summary",
     "summarise_all": "season_summary",

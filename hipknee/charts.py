@@ -290,7 +290,7 @@ def dashboard(store: Any, *, athlete: str | None = None, exercise: str | None = 
     balance_chart(mine, athlete=athlete, exercise=exercise, ax=axes[0])
     pain_chart(mine, athlete=athlete, ax=axes[1])
     load_chart(mine, athlete=athlete, ax=axes[2])
-    summary = season_summary(mine, athlete)
+    summary = season_summary(mine, athlete, item=exercise)
     _summary_panel(axes[3], summary.lines())
     fig.suptitle(f"{athlete}: is the hip work helping the knee?{demo}", fontsize=15, x=0.01, ha="left")
     return fig

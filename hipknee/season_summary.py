@@ -173,9 +173,10 @@ def _test_items(lsi: pd.DataFrame) -> set[str]:
 
 
 def season_summary(store_or_frames: Any, athlete: str | None = None, *, start: Any = None,
-                   end: Any = None) -> SeasonSummary:
+                   end: Any = None, item: str | None = None) -> SeasonSummary:
     """The season summary of ``athlete`` (default: the first in the store), optionally limited to
-    ``start``..``end``. Accepts a Store, :class:`~hipknee.log_frames.LogFrames` or a mapping of frames."""
+    ``start``..``end``; ``item`` names the exercise or test for the LSI (default: a strength test
+    when there is one). Accepts a Store, :class:`~hipknee.log_frames.LogFrames` or a mapping of frames."""
     frames = log_frames(store_or_frames)
     if athlete is None:
         names = frames.names()
@@ -184,7 +185,7 @@ def season_summary(store_or_frames: Any, athlete: str | None = None, *, start: A
 
             raise ValidationError("athlete", None, "a store with at least one athlete")
         athlete = names[0]
-    return _Season(frames.only(athlete, start, end)).summary(athlete)
+    return _Season(frames.only(athlete, start, end)).summary(athlete, item)
 
 
 def summarise_all(store_or_frames: Any, *, start: Any = None, end: Any = None) -> pd.DataFrame:
@@ -214,13 +215,13 @@ class _Season:
         self.weekly_pain = _weekly_pain(frames.pain)
         self.days = _season_days(frames)
 
-    def summary(self, athlete: str) -> SeasonSummary:
+    def summary(self, athlete: str, item: str | None = None) -> SeasonSummary:
         s = SeasonSummary(athlete=athlete)
         if athlete in self.days.index:
             s.first_day, s.last_day = self.days.loc[athlete, "first"], self.days.loc[athlete, "last"]
             s.season_weeks = int((week_start(pd.Series([s.last_day])).iloc[0]
                                   - week_start(pd.Series([s.first_day])).iloc[0]).days // 7 + 1)
-        self._lsi(s)
+        self._lsi(s, item)
         self._pain(s)
         self._adherence(s)
         self._load(s)
@@ -228,8 +229,13 @@ class _Season:
         self._associations(s)
         return s
 
-    def _lsi(self, s: SeasonSummary) -> None:
-        pick = self.items[self.items["athlete"] == s.athlete]
+    def _lsi(self, s: SeasonSummary, item: str | None = None) -> None:
+        if item is not None:
+            pick = self.lsi[(self.lsi["athlete"] == s.athlete) & (self.lsi["item"] == item)]
+            pick = pick.groupby("metric", as_index=False)["lsi_pct"].count().sort_values("lsi_pct").tail(1)
+            pick["item"] = item
+        else:
+            pick = self.items[self.items["athlete"] == s.athlete]
         if pick.empty:
             return
         item, metric = pick.iloc[0]["item"], pick.iloc[0]["metric"]

@@ -1,0 +1,136 @@
+"""The progress page of a notebook: pick the runner, the exercise and the weeks; see the season
+dashboard (balance, knee pain, running load) and the summary in words.
+
+The log is read from the store once (``reload()`` reads it again after new entries); charts are
+drawn with :func:`hipknee.charts.dashboard` and shown as a PNG, so the view works the same in
+JupyterLab, Voila and tests. Every interactive widget carries a ``hipknee-...`` CSS class.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from .charts import dashboard
+from .errors import HipkneeError
+from .log_frames import LogFrames, log_frames
+from .measures import week_start
+from .season_summary import season_lsi, season_summary
+
+__all__ = ["ProgressView"]
+
+AUTOMATIC = "automatic (a strength test if there is one)"
+
+
+class ProgressView(widgets.VBox):
+    """Runner, exercise and week-range pickers over the season dashboard and its summary."""
+
+    def __init__(self, store: Any, *, athlete: str | None = None, dpi: int = 80) -> None:
+        self.store = store
+        self.dpi = dpi
+        self.frames: LogFrames = log_frames(store)
+        self.figure = None
+        self.summary = None
+        self._quiet = False
+        self.athlete = _css(widgets.Dropdown(description="Runner", style={"description_width": "initial"}), "athlete")
+        self.exercise = _css(widgets.Dropdown(description="Exercise or test", style={"description_width": "initial"},
+                                              layout=widgets.Layout(width="420px")), "exercise")
+        self.weeks = _css(widgets.SelectionRangeSlider(options=[("-", None)], description="Weeks",
+                                                       continuous_update=False,
+                                                       layout=widgets.Layout(width="640px")), "weeks")
+        self.message = _css(widgets.HTML(), "message")
+        self.text = _css(widgets.HTML(), "summary")
+        self.image = _css(widgets.Image(format="png", layout=widgets.Layout(width="100%")), "dashboard")
+        super().__init__([widgets.HBox([self.athlete, self.exercise]), self.weeks, self.message, self.image, self.text])
+        self.add_class("hipknee-progress")
+        self._fill_athletes(athlete)
+        for w in (self.athlete, self.exercise, self.weeks):
+            w.observe(self._changed, names="value")
+        self.refresh()
+
+    # -- public --------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the log from the store again (after new entries) and redraw."""
+        self.frames = log_frames(self.store)
+        self._fill_athletes(self.athlete.value)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw the dashboard and the summary for the current choices."""
+        name = self.athlete.value
+        if name is None:
+            self.message.value = "<b>No runner in the store yet.</b> Log a session first (notebook 01)."
+            self.image.value = b""
+            self.text.value = ""
+            return
+        start, end = self.period()
+        try:
+            self.figure = dashboard(self.frames, athlete=name, exercise=self.exercise.value, start=start, end=end)
+            self.summary = season_summary(self.frames, name, start=start, end=end, item=self.exercise.value)
+        except HipkneeError as exc:
+            self.message.value = f"<span style='color:#b00020'>{html.escape(str(exc))}</span>"
+            return
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png", dpi=self.dpi)
+        self.image.value = buf.getvalue()
+        demo = " This is the demo season: your own log shows here once it holds a runner." \
+            if getattr(self.store, "is_demo", False) else ""
+        self.message.value = (f"{html.escape(name)}, {start:%d %b %Y} to {end:%d %b %Y}.{demo}"
+                              if start is not None else f"{html.escape(name)}: nothing logged yet.{demo}")
+        self.text.value = "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in self.summary.lines()) + "</ul>"
+
+    def period(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """First day and last day of the chosen weeks (None when the runner has no log)."""
+        first, last = self.weeks.value if self.weeks.options else (None, None)
+        if first is None or last is None:
+            return None, None
+        return first, last + pd.Timedelta(days=6)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _changed(self, change: dict[str, Any]) -> None:
+        if self._quiet:
+            return
+        if change["owner"] is self.athlete:
+            self._fill_choices()
+        self.refresh()
+
+    def _fill_athletes(self, athlete: str | None) -> None:
+        names = self.frames.names()
+        self._quiet = True
+        try:
+            self.athlete.options = names
+            self.athlete.value = athlete if athlete in names else (names[0] if names else None)
+        finally:
+            self._quiet = False
+        self._fill_choices()
+
+    def _fill_choices(self) -> None:
+        name = self.athlete.value
+        mine = self.frames.only(name) if name is not None else self.frames
+        lsi = season_lsi(mine)
+        items = sorted(pd.unique(lsi["item"].astype(object))) if len(lsi) else []
+        stamps = [f["when"] for f in (mine.sets, mine.tests, mine.runs, mine.pain) if len(f)]
+        weeks = (pd.date_range(week_start(pd.concat(stamps)).min(), week_start(pd.concat(stamps)).max(), freq="7D")
+                 if stamps else [])
+        self._quiet = True
+        try:
+            keep = self.exercise.value
+            self.exercise.options = [(AUTOMATIC, None)] + [(i, i) for i in items]
+            self.exercise.value = keep if keep in items else None
+            if len(weeks):
+                self.weeks.options = [(f"{w:%d %b %Y}", w) for w in weeks]
+                self.weeks.index = (0, len(weeks) - 1)
+            else:
+                self.weeks.options = [("no weeks yet", None)]
+                self.weeks.index = (0, 0)
+        finally:
+            self._quiet = False
+
+
+def _css(widget: widgets.DOMWidget, name: str) -> Any:
+    widget.add_class(f"hipknee-{name}")
+    return widget
