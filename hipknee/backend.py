@@ -134,7 +134,7 @@ def file_problem(path: Path) -> str | None:
         with read_only(path) as conn:
             found = [str(row[0]) for row in conn.execute("PRAGMA quick_check").fetchall()]
     except sqlite3.Error as exc:
-        return f"SQLite cannot read it ({exc})"
+        return f"it is damaged (SQLite: {exc})"
     if found != ["ok"]:
         return "it is damaged (SQLite's check found: " + "; ".join(found[:3]) + ")"
     return None

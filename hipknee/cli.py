@@ -80,6 +80,42 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- backup / restore ------------------------------------------------------------------------
+def _add_backup(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("backup", help="back up the store now (SQLite's online backup; safe while notebooks run)")
+    _data_option(p)
+    p.add_argument("--list", action="store_true", help="only list the backups, newest first")
+    p.set_defaults(handler=_run_backup)
+
+
+def _run_backup(args: argparse.Namespace) -> int:
+    from .backup import back_up, list_backups
+
+    if not args.list:
+        print(f"backed up to {back_up(args.data)}")
+    for found in list_backups(args.data):
+        print(found)
+    return 0
+
+
+def _add_restore(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("restore", help="put a backup back as the store (the current file is backed up first)")
+    p.add_argument("backup", metavar="BACKUP", help="a backup file, or its name in DATA/backups")
+    _data_option(p)
+    p.set_defaults(handler=_run_restore)
+
+
+def _run_restore(args: argparse.Namespace) -> int:
+    from . import paths
+    from .backup import restore
+
+    kept = restore(args.backup, args.data)
+    print(f"restored {paths.db_path(args.data)} from {args.backup}")
+    if kept is not None:
+        print(f"the store it replaced is kept as {kept}")
+    return 0
+
+
 # -- plot ------------------------------------------------------------------------------------
 def _add_plot(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("plot", help="draw a chart of the season to a PNG or SVG file")
@@ -105,7 +141,7 @@ def _run_plot(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo, _add_export, _add_plot]
+_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo, _add_export, _add_backup, _add_restore, _add_plot]
 
 
 def build_parser() -> argparse.ArgumentParser:

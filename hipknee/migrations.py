@@ -61,7 +61,7 @@ def inspect_file(path: Path) -> StoredFile:
             with read_only(path) as conn:
                 return _inspect_tables(path, conn)
         except sqlite3.Error as exc:
-            problem = f"SQLite cannot read it ({exc})"
+            problem = f"it is damaged (SQLite: {exc})"
     raise StoreError(path, problem)
 
 
