@@ -27,6 +27,9 @@ __version__ = "0.1.0"
 # name -> module that defines it, imported when first asked for.
 _LAZY: dict[str, str] = {
     "make_demo": "demo",
+    "ImportForm": "import_form",
+    "ImportSummary": "importers",
+    "import_paths": "importers",
     "SIDE_COLOURS": "charts",
     "balance_chart": "charts",
     "pain_chart": "charts",

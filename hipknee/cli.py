@@ -141,7 +141,28 @@ def _run_plot(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo, _add_export, _add_backup, _add_restore, _add_plot]
+# -- import ----------------------------------------------------------------------------------
+def _add_import(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="import runs from FIT, GPX and TCX files, .gz files, folders, zips "
+                                      "and Strava bulk exports")
+    p.add_argument("paths", nargs="+", type=_path, metavar="PATH",
+                   help="files, folders (searched recursively) or zips, e.g. a Strava export zip")
+    _data_option(p)
+    p.add_argument("--athlete", metavar="NAME", default=None,
+                   help="whose runs these are (may be left out when the store holds one athlete)")
+    p.set_defaults(handler=_run_import)
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from .importers import import_paths
+
+    with _open(args) as store:
+        summary = import_paths(store, args.paths, args.athlete)
+    print(summary)
+    return 0 if summary.ok else 1
+
+
+_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo, _add_export, _add_backup, _add_restore, _add_plot, _add_import]
 
 
 def build_parser() -> argparse.ArgumentParser:

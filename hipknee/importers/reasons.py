@@ -1,0 +1,42 @@
+"""Why a file is refused, worded once so every format says it the same way."""
+
+from __future__ import annotations
+
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+
+__all__ = ["Unreadable", "EMPTY", "NO_ACTIVITY", "TRUNCATED", "CORRUPT", "UNKNOWN_FORMAT", "TOO_LARGE", "xml_reason"]
+
+EMPTY = "empty (the file holds no data)"
+NO_ACTIVITY = "empty (the file holds no recorded activity)"
+TRUNCATED = "truncated (the file ends early; copy it again from the watch or app)"
+CORRUPT = "corrupt"
+UNKNOWN_FORMAT = "unknown format (hipknee reads .fit, .gpx and .tcx files, .gz files of them and zips)"
+TOO_LARGE = "too large to be an activity"
+
+
+
+class Unreadable(Exception):
+    """A file cannot be imported; ``reason`` says why in words a runner understands."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+# Expat's codes for "no element found" and "unclosed token": the text stops mid-document.
+_EXPAT_ENDS_EARLY = {3, 5}
+
+
+def corrupt(detail: str) -> str:
+    return f"{CORRUPT} ({detail})"
+
+
+def xml_reason(exc: BaseException, what: str) -> str:
+    """The reason for an XML parse failure of a ``what`` (GPX, TCX) file."""
+    if isinstance(exc, DefusedXmlException):
+        return corrupt(f"unsafe XML refused: {exc.__class__.__name__}")
+    if isinstance(exc, ParseError) and exc.code in _EXPAT_ENDS_EARLY:
+        return TRUNCATED
+    return corrupt(f"not well-formed {what}: {exc}")
