@@ -7,6 +7,7 @@ DataFrames (datetimes, categoricals for side, knee and context).
 
 from __future__ import annotations
 
+import numbers
 import os
 import uuid
 from collections.abc import Iterable, Mapping
@@ -14,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, inspect, select, text
 from sqlalchemy.engine import Connection
@@ -147,7 +149,7 @@ class Store:
 
     def add_many(self, records: Iterable[Record | Mapping[str, Any]], kind: str | None = None) -> list[int]:
         """Validate every record first, then save them all in one transaction (all or nothing)."""
-        checked = [self._validate(r, kind) for r in records]
+        checked = [self._validate(r, kind) for r in _items(records, "records")]
         now = datetime.now()
         ids: list[int] = []
         with write_connection(self.engine, self._where) as conn:
@@ -164,7 +166,9 @@ class Store:
         """Save the strength sets of one session together; returns the session id."""
         session = uuid.uuid4().hex
         records = []
-        for item in sets:
+        for item in _items(sets, "sets"):
+            if not isinstance(item, (Record, Mapping)):
+                raise ValidationError("set", item, "a mapping of set fields or a StrengthSet", record="session")
             data = item.model_dump() if isinstance(item, Record) else dict(item)
             data["session"] = session
             records.append(data)
@@ -175,7 +179,7 @@ class Store:
 
     def update(self, kind: str, id: int, **changes: Any) -> None:
         """Change fields of one record; the whole changed record is validated again."""
-        current = self.get(kind, id)
+        current = self.get(kind, _record_id(kind, id))
         data = current.model_dump()
         data.update(changes)
         rec = self._validate(data, kind)
@@ -195,6 +199,7 @@ class Store:
 
     def _set_deleted(self, kind: str, id: int, when: datetime | None) -> None:
         table = self._table(kind)
+        id = _record_id(kind, id)
         with write_connection(self.engine, self._where) as conn:
             found = conn.execute(select(table.c.id).where(table.c.id == id)).first()
             if found is None:
@@ -204,7 +209,7 @@ class Store:
     # -- reading -------------------------------------------------------------------------
     def get(self, kind: str, id: int) -> Record:
         """One record by id (deleted ones too), as its typed record."""
-        frame = self.read(kind, include_deleted=True, ids=[id])
+        frame = self.read(kind, include_deleted=True, ids=[_record_id(kind, id)])
         if frame.empty:
             raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
         row = frame.iloc[0].to_dict()
@@ -225,6 +230,9 @@ class Store:
         """Rows of one kind as a typed DataFrame, oldest first; ``start``/``end`` bound ``when``
         (end inclusive, dates mean whole days)."""
         table = self._table(kind)
+        if athlete is not None and not isinstance(athlete, str):
+            raise ValidationError("athlete", athlete, "an athlete's name, or None for all")
+        start, end = _moment("start", start), _moment("end", end)
         athletes = TABLES["athlete"]
         exercises = TABLES["exercise"]
         if kind in ("athlete", "exercise"):
@@ -251,9 +259,9 @@ class Store:
             if athlete is not None:
                 conds.append(athletes.c.name == athlete)
             if start is not None:
-                conds.append(table.c.at >= pd.Timestamp(start).to_pydatetime())
+                conds.append(table.c.at >= start.to_pydatetime())
             if end is not None:
-                end_ts = pd.Timestamp(end)
+                end_ts = end
                 if end_ts == end_ts.normalize():
                     end_ts = end_ts + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
                 conds.append(table.c.at <= end_ts.to_pydatetime())
@@ -316,7 +324,7 @@ class Store:
     def _table(kind: str):  # noqa: ANN205
         try:
             return TABLES[kind]
-        except KeyError:
+        except (KeyError, TypeError):
             raise ValidationError("kind", kind, "one of " + ", ".join(KINDS)) from None
 
     @staticmethod
@@ -329,6 +337,8 @@ class Store:
         if kind is None:
             raise ValidationError("kind", None, "one of " + ", ".join(KINDS))
         Store._table(kind)
+        if not isinstance(record, Mapping):
+            raise ValidationError("record", record, f"a mapping of {kind} fields or a record", record=kind)
         return validate_record(RECORD_KINDS[kind], dict(record))
 
     def _resolve(self, rec: Record, lookup: "_Lookup", conn: Connection, updating: int | None = None) -> dict[str, Any]:
@@ -370,6 +380,39 @@ class Store:
             data["created_at"] = now
         data.update(ids or {})
         return data
+
+
+def _items(values: Any, name: str) -> list[Any]:
+    """``values`` as a list; a :class:`ValidationError` when it is not a collection of records."""
+    if isinstance(values, (str, bytes, Mapping, Record)) or not isinstance(values, Iterable):
+        raise ValidationError(name, values, "a list of records")
+    return list(values)
+
+
+# SQLite's integers are 64-bit; a larger id cannot name a row.
+_MAX_ID = 2**63 - 1
+
+
+def _record_id(kind: str, id: Any) -> int:
+    # numbers.Integral: ids taken from a DataFrame are numpy integers.
+    if isinstance(id, (bool, np.bool_)) or not isinstance(id, numbers.Integral) or not 0 < id <= _MAX_ID:
+        raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
+    return int(id)
+
+
+def _moment(name: str, value: Any) -> pd.Timestamp | None:
+    """A read bound as a naive local timestamp; :class:`ValidationError` when it is not a date."""
+    if value is None:
+        return None
+    try:
+        moment = pd.Timestamp(value)
+        if moment.tzinfo is not None:
+            moment = pd.Timestamp(moment.to_pydatetime().astimezone().replace(tzinfo=None))
+    except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        moment = pd.NaT
+    if pd.isna(moment):
+        raise ValidationError(name, value, "a date or date-time, or None")
+    return moment
 
 
 def _check_set_against_exercise(rec: Any, ex: Mapping[str, Any]) -> None:
