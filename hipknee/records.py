@@ -75,6 +75,19 @@ class Record(BaseModel):
     )
     kind: ClassVar[str] = "record"
 
+    def __init__(self, /, **data: Any) -> None:
+        # `hipknee.PainEntry(nrs=12, ...)` in a notebook raises hipknee's error, not pydantic's.
+        try:
+            super().__init__(**data)
+        except pydantic.ValidationError as exc:
+            raise _translate(type(self), exc, data) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except pydantic.ValidationError as exc:
+            raise _translate(type(self), exc, {name: value}) from None
+
     @classmethod
     def validate(cls, data: dict[str, Any]) -> "Record":  # type: ignore[override]
         """Build the record from a mapping, raising :class:`ValidationError` on bad input."""
@@ -233,6 +246,9 @@ def validate_record(cls: type[Record], data: dict[str, Any] | Record) -> Record:
 
 def _translate(cls: type[Record], exc: pydantic.ValidationError, data: dict[str, Any]) -> ValidationError:
     error = exc.errors(include_url=False)[0]
+    inner = error.get("ctx", {}).get("error")
+    if isinstance(inner, ValidationError):  # already translated by Record.__init__
+        return inner
     loc = error.get("loc") or ("record",)
     field = str(loc[0])
     value = data.get(field, error.get("input")) if isinstance(data, dict) else error.get("input")
