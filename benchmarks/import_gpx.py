@@ -1,0 +1,166 @@
+"""How fast runs are imported: 500 generated GPX files, read and saved by ``hipknee import``'s code.
+
+    python benchmarks/import_gpx.py                       # 500 files of a 45 min run, a point every 5 s
+    python benchmarks/import_gpx.py --files 100 --points 200
+    python benchmarks/import_gpx.py --runpandas-python other-env/bin/python
+
+Each phase runs in its own process over the same files, so its peak memory (ru_maxrss, growth
+over the process after its imports) is its own:
+
+- ``import``: hipknee's full import into a fresh store (parse, dedupe, one transaction per file);
+- ``parse``: hipknee's GPX reader alone, the like-for-like figure against runpandas;
+- ``runpandas``: ``runpandas.read_file`` on every file, when runpandas is installed (optional, not a
+  dependency; measured when present, with ``--runpandas-python`` pointing at another environment's
+  Python if runpandas does not work with this one's pandas).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+START = datetime(2024, 1, 1, 7, 0, tzinfo=timezone.utc)
+
+
+def write_files(folder: Path, files: int, points: int) -> int:
+    """``files`` GPX runs, one a day, due north at 5 s a point with heart rate; returns total bytes."""
+    import gpxpy.geo
+    import gpxpy.gpx
+    from xml.etree import ElementTree as ET
+
+    ns = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
+    step_deg = 3.0 * 5 / gpxpy.geo.ONE_DEGREE  # 3 m/s, 5 s apart
+    total = 0
+    for n in range(files):
+        gpx = gpxpy.gpx.GPX()
+        gpx.nsmap["gpxtpx"] = ns
+        track = gpxpy.gpx.GPXTrack(name=f"Run {n}")
+        track.type = "running"
+        segment = gpxpy.gpx.GPXTrackSegment()
+        track.segments.append(segment)
+        gpx.tracks.append(track)
+        start = START + timedelta(days=n)
+        for i in range(points):
+            point = gpxpy.gpx.GPXTrackPoint(48.0 + i * step_deg, 11.0 + n * 1e-4, elevation=500.0 + i % 7,
+                                            time=start + timedelta(seconds=5 * i))
+            point.extensions.append(ET.fromstring(
+                f'<gpxtpx:TrackPointExtension xmlns:gpxtpx="{ns}"><gpxtpx:hr>{140 + i % 20}</gpxtpx:hr>'
+                "</gpxtpx:TrackPointExtension>"))
+            segment.points.append(point)
+        data = gpx.to_xml().encode()
+        (folder / f"run-{n:04}.gpx").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def phase(name: str, folder: Path) -> dict:
+    """Run one phase in this process; returns seconds, files and peak memory growth."""
+    paths = sorted(folder.glob("*.gpx"))
+    if name == "import":
+        import hipknee
+        from hipknee.importers import import_paths
+
+        with tempfile.TemporaryDirectory() as data:
+            store = hipknee.Store.open(data)
+            store.add(hipknee.Athlete(name="Bench"))
+            base = _rss_mb()
+            t0 = time.perf_counter()
+            summary = import_paths(store, [folder], progress=False)
+            seconds = time.perf_counter() - t0
+            done = len(summary.imported)
+            store.close()
+    elif name == "parse":
+        from hipknee.importers import read_gpx
+
+        base = _rss_mb()
+        t0 = time.perf_counter()
+        done = sum(len(read_gpx(p.read_bytes())) for p in paths)
+        seconds = time.perf_counter() - t0
+    elif name == "runpandas":
+        import warnings
+
+        warnings.simplefilter("ignore")
+        try:
+            import runpandas
+        except ImportError:
+            return {"error": "runpandas is not installed"}
+        base = _rss_mb()
+        t0 = time.perf_counter()
+        try:
+            done = sum(1 for p in paths if runpandas.read_file(str(p)) is not None)
+        except Exception as exc:  # noqa: BLE001 - report any failure of the optional comparison
+            import pandas
+
+            return {"error": f"runpandas {runpandas.__version__} cannot read the files with pandas "
+                             f"{pandas.__version__}: {type(exc).__name__}: {exc}"}
+        seconds = time.perf_counter() - t0
+    else:
+        raise SystemExit(f"unknown phase {name}")
+    return {"files": done, "seconds": seconds, "peak_mb": _rss_mb() - base}
+
+
+def _child(python: str, name: str, folder: Path) -> dict:
+    cmd = [python, str(Path(__file__).resolve()), "--phase", name, "--dir", str(folder)]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
+    return json.loads(lines[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=500)
+    parser.add_argument("--points", type=int, default=541, help="track points per file (541: 45 min at 5 s)")
+    parser.add_argument("--runpandas-python", default=sys.executable, help="Python that has runpandas installed")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(phase(args.phase, args.dir)))
+        return
+
+    print(f"python {platform.python_version()} on {platform.platform()}, {platform.processor() or platform.machine()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        size = write_files(folder, args.files, args.points)
+        print(f"wrote {args.files} GPX files of {args.points} points ({size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")
+        results = {
+            "import": _child(sys.executable, "import", folder),
+            "parse": _child(sys.executable, "parse", folder),
+            "runpandas": _child(args.runpandas_python, "runpandas", folder),
+        }
+    print(f"{'phase':<11}{'files':>7}{'seconds':>10}{'files/s':>10}{'peak MB':>10}")
+    for name, r in results.items():
+        if "error" in r:
+            print(f"{name:<11}  {r['error']}")
+        else:
+            print(f"{name:<11}{r['files']:>7}{r['seconds']:>10.2f}{r['files'] / r['seconds']:>10.1f}{r['peak_mb']:>10.1f}")
+    rp = results["runpandas"]
+    if "error" not in rp:
+        for name in ("parse", "import"):
+            r = results[name]
+            if "error" not in r:
+                speed = (r["files"] / r["seconds"]) / (rp["files"] / rp["seconds"])
+                print(f"ratio {name} / runpandas: {speed:.2f}x the files per second, "
+                      f"{r['peak_mb'] / rp['peak_mb']:.2f}x the peak memory" if rp["peak_mb"] > 0 else "")
+    else:
+        print("no runpandas ratio (see above)")
+
+
+if __name__ == "__main__":
+    main()
