@@ -348,6 +348,14 @@ class Store:
             other = lookup.id_of(rec.kind, rec.name)  # type: ignore[attr-defined]
             if other is not None and other != updating:
                 raise ValidationError("name", rec.name, f"a name no other {rec.kind} has", record=rec.kind)  # type: ignore[attr-defined]
+            # A deleted one keeps its name (the table's UNIQUE constraint), so it can be undeleted.
+            table = TABLES[rec.kind]
+            deleted = conn.execute(select(table.c.id).where(table.c.name == rec.name)).scalar()  # type: ignore[attr-defined]
+            if deleted is not None and deleted != updating:
+                raise ValidationError(
+                    "name", rec.name, f"a name no other {rec.kind} has (a deleted one has it: undelete it instead)",  # type: ignore[attr-defined]
+                    record=rec.kind,
+                )
             return ids
         athlete_id = lookup.id_of("athlete", rec.athlete)  # type: ignore[attr-defined]
         if athlete_id is None:
