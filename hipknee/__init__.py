@@ -27,6 +27,10 @@ __version__ = "0.1.0"
 # name -> module that defines it, imported when first asked for.
 _LAZY: dict[str, str] = {
     "make_demo": "demo",
+    "export_tables": "export",
+    "build_report": "report",
+    "build_overview": "report",
+    "write_report": "report",
     "ImportForm": "import_form",
     "ImportSummary": "importers",
     "import_paths": "importers",

@@ -162,7 +162,36 @@ def _run_import(args: argparse.Namespace) -> int:
     return 0 if summary.ok else 1
 
 
-_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo, _add_export, _add_backup, _add_restore, _add_plot, _add_import]
+# -- report ----------------------------------------------------------------------------------
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="a self-contained HTML report for the coach (one runner, or --all for a squad)")
+    _data_option(p)
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--athlete", metavar="NAME", help="the runner (needed when the store holds several)")
+    who.add_argument("--all", action="store_true", help="the squad overview: every runner, those needing attention first")
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day, e.g. 2026-03-02 (default: the season's first)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day, included (default: the season's last)")
+    p.add_argument("--include-private", action="store_true", help="keep notes marked private (left out by default)")
+    p.add_argument("--out", type=_path, required=True, metavar="FILE.html", help="the HTML file to write")
+    p.set_defaults(handler=_run_report)
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from .report import build_overview, build_report, report_path, write_report
+
+    report_path(args.out)
+    with _open(args) as store:
+        if args.all:
+            html = build_overview(store, start=args.start, end=args.end, include_private=args.include_private)
+        else:
+            html = build_report(store, athlete=args.athlete, start=args.start, end=args.end,
+                                include_private=args.include_private)
+    out = write_report(html, args.out)
+    print(f"report written to {out}" + ("" if args.include_private else " (private notes left out)"))
+    return 0
+
+
+_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo, _add_export, _add_backup, _add_restore, _add_plot, _add_import, _add_report]
 
 
 def build_parser() -> argparse.ArgumentParser:

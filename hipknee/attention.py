@@ -1,0 +1,52 @@
+"""Which runners of a squad need the coach's attention first.
+
+The rule, in one editable place: each runner scores points from the season-summary verdicts
+(:func:`hipknee.summarise_all` columns ``status``, ``pain_verdict``, ``acwr_zone``, ``lsi_now``),
+most points first; ties go to the lower LSI (%), then to the name. The next-morning and during-run
+pain of the pain-monitoring model weigh most, then a pain trend that got worse, then a load spike.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import thresholds as T
+
+__all__ = ["ATTENTION_POINTS", "LEVELS", "attention_order", "ORDER_RULE"]
+
+#: summary column -> value -> points. Missing values (too little data) score 0.
+ATTENTION_POINTS: dict[str, dict[str, int]] = {
+    "status": {"red": 3, "amber": 1, "green": 0},
+    "pain_verdict": {"worse": 3, "no clear change": 1, "not enough data": 0, "better": 0},
+    "acwr_zone": {"spike": 2, "high": 1, "comfortable": 0, "low": 0},
+}
+#: Points for a current LSI below the target (:data:`hipknee.thresholds.LSI_TARGET_PCT`).
+LSI_BELOW_TARGET_POINTS = 1
+#: Attention level from points: 'act' from 3, 'watch' from 1, else 'good'.
+LEVELS: tuple[tuple[int, str], ...] = ((3, "act"), (1, "watch"), (0, "good"))
+
+ORDER_RULE = (
+    "pain monitoring red 3 points, amber 1; pain worse than at the start 3, no clear change 1; "
+    "running load (ACWR) spike 2, high 1; "
+    f"LSI below {T.LSI_TARGET_PCT:.0f}% {LSI_BELOW_TARGET_POINTS}. Most points first; on a tie the lower LSI, "
+    "then the name."
+)
+
+
+def attention_order(overview: pd.DataFrame) -> pd.DataFrame:
+    """``overview`` (one row per athlete, as :func:`hipknee.summarise_all` returns) sorted so the
+    runners needing attention come first, with ``attention_points`` and ``attention``
+    ('act' / 'watch' / 'good') added; the index is reset."""
+    out = overview.copy()
+    points = np.zeros(len(out), dtype=int)
+    for column, table in ATTENTION_POINTS.items():
+        points += out[column].map(table).fillna(0).astype(int).to_numpy()
+    lsi = pd.to_numeric(out["lsi_now"], errors="coerce")
+    points += np.where(lsi < T.LSI_TARGET_PCT, LSI_BELOW_TARGET_POINTS, 0)
+    out["attention_points"] = points
+    out["attention"] = np.select([points >= low for low, _ in LEVELS], [name for _, name in LEVELS], default="good")
+    # Unknown LSI sorts after every known one among equals (nothing to act on yet).
+    out["_lsi"] = lsi.fillna(np.inf)
+    out = out.sort_values(["attention_points", "_lsi", "athlete"], ascending=[False, True, True], kind="stable")
+    return out.drop(columns="_lsi").reset_index(drop=True)

@@ -1,0 +1,226 @@
+"""The coach report: self-contained HTML, charts inline, private notes out, the squad ordered by need."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import hipknee
+from hipknee.attention import attention_order
+from hipknee.cli import main
+from hipknee.log_frames import log_frames
+from hipknee.report import build_overview, build_report, notes_table, weekly_table
+
+PRIVATE = "divorce papers"  # the demo season's private note
+PUBLIC = "Stairs at work hurt the knee again"
+START = date(2026, 3, 2)  # a Monday
+WEEKS = 6
+
+# Any attribute or CSS reference that would make a mail client or browser fetch something.
+RESOURCE = re.compile(
+    r"""(?:\b(?:src|href|action|poster|data|srcset|background)\s*=\s*["']?\s*(?:https?:)?//)"""
+    r"""|(?:url\(\s*["']?\s*(?:https?:)?//)|(?:@import)""",
+    re.IGNORECASE,
+)
+
+
+def _charts(html: str) -> int:
+    return html.count("<svg") + html.count("data:image/png")
+
+
+# -- a hand-built squad where the order by need is known -----------------------------------------
+def _runner(name: str, *, during: list[int], morning: list[int], weak_n: float, spike: bool) -> list:
+    """6 weeks: runs Mon/Wed/Fri/Sun (5 km, 30 min, RPE 5; 15 km, 90 min in the last week when
+    ``spike``), pain on the left knee during each run and every next morning (one value per week),
+    hip-abduction tests in weeks 1 and 6 (right 200 N, left ``weak_n``)."""
+    out: list = [hipknee.Athlete(name=name, involved_side="left")]
+    for day in range(WEEKS * 7):
+        when = datetime.combine(START + timedelta(days=day), datetime.min.time())
+        week = day // 7
+        out.append(hipknee.PainEntry(when=when.replace(hour=7), athlete=name, knee="left",
+                                     nrs=morning[week], context="next_morning"))
+        if day % 7 in (0, 2, 4, 6):
+            big = spike and week == WEEKS - 1
+            out.append(hipknee.Run(when=when.replace(hour=8), athlete=name, distance_km=15.0 if big else 5.0,
+                                   duration_min=90.0 if big else 30.0, rpe=5))
+            out.append(hipknee.PainEntry(when=when.replace(hour=9), athlete=name, knee="left",
+                                         nrs=during[week], context="during"))
+    for week in (0, WEEKS - 1):
+        when = datetime.combine(START + timedelta(weeks=week, days=1), datetime.min.time()).replace(hour=18)
+        for side, value in (("right", 200.0), ("left", weak_n)):
+            out.append(hipknee.StrengthTest(when=when, athlete=name, test="hip abduction dynamometer",
+                                            side=side, value=value, unit="N"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def squad_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four runners. Expected attention points (see hipknee.attention):
+    Flare 6+ (pain worse, red week), Spike 3 (ACWR spike, no clear change), Better 1 (LSI 80 %),
+    Steady 1 (no clear change; LSI 100 %, so after Better on the tie)."""
+    folder = tmp_path_factory.mktemp("squad")
+    with hipknee.Store.open(folder) as st:
+        st.add_many(_runner("Steady", during=[1] * 6, morning=[1] * 6, weak_n=200.0, spike=False))
+        st.add_many(_runner("Better", during=[6, 6, 6, 1, 1, 1], morning=[3, 3, 3, 1, 1, 1], weak_n=160.0,
+                            spike=False))
+        st.add_many(_runner("Flare", during=[1, 1, 1, 1, 1, 7], morning=[1, 1, 1, 1, 1, 4], weak_n=200.0,
+                            spike=False))
+        st.add_many(_runner("Spike", during=[1] * 6, morning=[1] * 6, weak_n=200.0, spike=True))
+        st.add(hipknee.PainEntry(when="2026-03-10T21:00", athlete="Steady", knee="left", nrs=1, context="rest",
+                                 note="Knee <b>fine</b> & stairs OK <script>alert('x')</script>"))
+        st.add(hipknee.PainEntry(when="2026-03-11T21:00", athlete="Steady", knee="left", nrs=1, context="rest",
+                                 note="Secret worry about the marathon entry.", note_private=True))
+    return folder
+
+
+@pytest.fixture
+def squad(squad_dir: Path, tmp_path: Path):  # noqa: ANN201
+    target = tmp_path / "squad"
+    shutil.copytree(squad_dir, target)
+    with hipknee.Store.open(target) as st:
+        yield st
+
+
+@pytest.fixture(scope="module")
+def overview_html(squad_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    target = tmp_path_factory.mktemp("squad-copy") / "squad"
+    shutil.copytree(squad_dir, target)
+    with hipknee.Store.open(target) as st:
+        return build_overview(st, progress=False)
+
+
+@pytest.fixture(scope="module")
+def maria_html(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    target = tmp_path_factory.mktemp("demo-copy") / "demo"
+    shutil.copytree(demo_master, target)
+    with hipknee.Store.open(target) as st:
+        return build_report(st)
+
+
+# -- one runner --------------------------------------------------------------------------------
+def test_report_is_self_contained(maria_html: str) -> None:
+    assert maria_html.startswith("<!DOCTYPE html>")
+    assert RESOURCE.search(maria_html) is None, RESOURCE.search(maria_html)
+    assert "<link" not in maria_html and "<script" not in maria_html
+    assert "<style>" in maria_html  # CSS inline
+    assert "<!DOCTYPE svg" not in maria_html and "<?xml" not in maria_html
+
+
+def test_the_resource_check_can_fail() -> None:
+    for bad in ('<img src="https://x.org/a.png">', "<a href='//cdn.x/a.css'>", "body{background:url( 'http://x')}",
+                "@import 'x.css';", '<script src="http://x/a.js"></script>'):
+        assert RESOURCE.search(bad), bad
+    # A link written out in prose, or an SVG namespace, is not a resource.
+    assert RESOURCE.search('<p>see http://example.org</p><svg xmlns="http://www.w3.org/2000/svg">') is None
+
+
+def test_report_holds_the_three_charts_and_the_verdicts(maria_html: str) -> None:
+    assert _charts(maria_html) == 3
+    for kind in ("balance", "pain", "load"):
+        assert f'id="runner-1-{kind}-' in maria_html  # chart ids prefixed so they cannot clash
+    assert "Maria: season report" in maria_html
+    assert "LSI" in maria_html and "% now" in maria_html
+    assert "MCID" in maria_html and "less pain, a change that matters" in maria_html
+    assert "Running load: ACWR" in maria_html and "Pain monitoring, week of" in maria_html
+    assert "<table" in maria_html and "pain next morning (0-10)" in maria_html
+
+
+def test_private_notes_are_left_out_unless_asked(maria_html: str, demo_store: hipknee.Store) -> None:
+    assert PUBLIC in maria_html
+    assert PRIVATE not in maria_html
+    assert "private notes" in maria_html.lower() or "marked private are left out" in maria_html
+    shown = build_report(demo_store, include_private=True, start="2026-04-01", end="2026-04-30")
+    assert PRIVATE in shown  # the private note is dated 11 April
+    assert PUBLIC not in shown  # 5 March: outside the period
+
+
+def test_runner_text_is_escaped(overview_html: str) -> None:
+    assert "<script>alert" not in overview_html and "<b>fine</b>" not in overview_html
+    assert "Knee &lt;b&gt;fine&lt;/b&gt; &amp; stairs OK &lt;script&gt;" in overview_html
+
+
+def test_period_bounds_the_weekly_table(squad: hipknee.Store) -> None:
+    frames = log_frames(squad).only("Steady", "2026-03-09", "2026-03-22")
+    table = weekly_table(frames, "Steady", lsi_item=None)
+    assert list(table["week"]) == [pd.Timestamp("2026-03-09"), pd.Timestamp("2026-03-16")]
+    assert list(table["runs"]) == [4, 4]
+    assert list(table["distance (km)"]) == [20.0, 20.0]
+    assert list(table["load (AU)"]) == [600.0, 600.0]  # 4 runs x 30 min x RPE 5
+    assert list(table["pain during (0-10)"]) == [1.0, 1.0]
+
+
+def test_notes_table_shows_a_session_note_once(store: hipknee.Store) -> None:
+    sets = [dict(when="2026-03-02T18:00", athlete="Ana", exercise="single-leg deadlift", side=side, reps=10,
+                 note="felt wobbly") for side in ("left", "right")]
+    store.add_session(sets)
+    notes = notes_table(store)
+    assert list(notes["note"]) == ["felt wobbly"]
+    assert list(notes["kind"]) == ["strength set"]
+
+
+def test_report_needs_a_runner_name_when_the_store_holds_several(squad: hipknee.Store) -> None:
+    with pytest.raises(hipknee.ValidationError, match="--all"):
+        build_report(squad)
+    with pytest.raises(hipknee.ValidationError, match="Steady"):
+        build_report(squad, athlete="Nobody")
+    with pytest.raises(hipknee.ValidationError, match="on or after"):
+        build_report(squad, athlete="Steady", start="2026-04-01", end="2026-03-01")
+
+
+# -- the squad overview ------------------------------------------------------------------------
+def test_attention_order_rule_on_a_hand_built_table() -> None:
+    table = pd.DataFrame({
+        "athlete": ["Ok", "Red", "Worse", "Spiky", "LowLsi", "NoData"],
+        "lsi_now": [95.0, 95.0, 95.0, 95.0, 70.0, float("nan")],
+        "pain_verdict": ["better", "better", "worse", "better", "better", "not enough data"],
+        "acwr_zone": ["comfortable", "comfortable", "comfortable", "spike", "comfortable", None],
+        "status": ["green", "red", "green", "green", "green", None],
+    })
+    ordered = attention_order(table)
+    # Red 3 and Worse 3 tie (same LSI): by name. Then spike 2, LSI below target 1, then 0 points:
+    # Ok (LSI 95) before NoData (unknown LSI).
+    assert list(ordered["athlete"]) == ["Red", "Worse", "Spiky", "LowLsi", "Ok", "NoData"]
+    assert list(ordered["attention_points"]) == [3, 3, 2, 1, 0, 0]
+    assert list(ordered["attention"]) == ["act", "act", "watch", "watch", "good", "good"]
+
+
+def test_summaries_of_the_hand_built_squad_are_as_designed(squad: hipknee.Store) -> None:
+    summary = hipknee.summarise_all(squad).set_index("athlete")
+    assert summary.loc["Flare", "pain_verdict"] == "worse" and summary.loc["Flare", "status"] == "red"
+    assert summary.loc["Spike", "acwr_zone"] == "spike"
+    assert summary.loc["Better", "pain_verdict"] == "better"
+    assert summary.loc["Better", "lsi_now"] == pytest.approx(80.0)
+    assert summary.loc["Steady", "lsi_now"] == pytest.approx(100.0)
+
+
+def test_overview_orders_runners_by_need(overview_html: str) -> None:
+    table = overview_html[overview_html.index('<table class="overview">'):]
+    table = table[:table.index("</table>")]
+    names = re.findall(r'<a href="#runner-\d+">([^<]+)</a>', table)
+    assert names == ["Flare", "Spike", "Better", "Steady"]
+    # Each row links to a section with that runner's charts, in the same order.
+    sections = re.findall(r'<section class="runner" id="(runner-\d+)">\s*<h2>([^<]+)</h2>', overview_html)
+    assert sections == [("runner-1", "Flare"), ("runner-2", "Spike"), ("runner-3", "Better"), ("runner-4", "Steady")]
+    assert _charts(overview_html) == 3 * 4
+    assert RESOURCE.search(overview_html) is None
+    assert "Secret worry" not in overview_html  # Steady's private note
+
+
+def test_cli_report_writes_one_runner_and_the_overview(squad: hipknee.Store, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    data = str(squad.path.parent)
+    one = tmp_path / "steady.html"
+    assert main(["report", "--data", data, "--athlete", "Steady", "--from", "2026-03-02", "--to", "2026-03-22",
+                 "--out", str(one)]) == 0
+    html = one.read_text(encoding="utf-8")
+    assert "02 Mar 2026 to 22 Mar 2026" in html and _charts(html) == 3
+    assert "private notes left out" in capsys.readouterr().out
+    assert main(["report", "--data", data, "--out", str(tmp_path / "x.html")]) == 2
+    assert "--all" in capsys.readouterr().err
+    assert main(["report", "--data", data, "--athlete", "Steady", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert not (tmp_path / "x.pdf").exists()
