@@ -14,7 +14,7 @@ from .errors import HipkneeError
 from .importers import ImportSummary, import_uploads
 from .store import Store
 
-__all__ = ["ImportForm", "ACCEPT"]
+__all__ = ["ACCEPT", "ImportForm"]
 
 #: What the file picker offers (other files can still be dropped; they are reported, not imported).
 ACCEPT = ".fit,.gpx,.tcx,.gz,.zip"

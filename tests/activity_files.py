@@ -7,7 +7,7 @@ import csv
 import gzip
 import io
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree as ET
 
 import gpxpy.geo
@@ -18,7 +18,6 @@ from fit_tool.profile.messages.record_message import RecordMessage
 from fit_tool.profile.messages.session_message import SessionMessage
 from fit_tool.profile.profile_type import FileType, Manufacturer, Sport, SubSport
 
-UTC = timezone.utc
 START = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
 GPXTPX = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
 TCX_NS = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"

@@ -242,3 +242,18 @@ def test_progress_bar_for_many_files(store: hipknee.Store, tmp_path: Path, capsy
     assert len(summary.imported) == 12 and len(summary.lines()) == summary.LIST_IMPORTED + 1
     assert seen[-1] == (12, 12)
     assert "12/12" in capsys.readouterr().err
+
+
+def test_an_unforeseen_library_error_is_one_failed_file(store: hipknee.Store, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from hipknee.importers import source
+
+    def broken(data: bytes) -> list:
+        raise RuntimeError("parser blew up")
+
+    monkeypatch.setitem(source.FORMATS, "gpx", broken)
+    paths = write(tmp_path, {"a.gpx": gpx_bytes(), "b.fit": fit_bytes(START + DAY)})
+    summary = import_paths(store, paths)
+    [failed] = summary.failed
+    assert failed.reason == "corrupt (unreadable: RuntimeError: parser blew up)"
+    assert [Path(r.label).name for r in summary.imported] == ["b.fit"]

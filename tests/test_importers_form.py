@@ -4,7 +4,7 @@ press Import, read the message."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from activity_files import START, fit_bytes, gpx_bytes, gz, strava_export, strava_row, zipped
 
@@ -14,7 +14,7 @@ import hipknee
 def uploaded(files: dict[str, bytes]) -> tuple[dict, ...]:
     return tuple(
         {"name": name, "type": "application/octet-stream", "size": len(data), "content": memoryview(data),
-         "last_modified": datetime(2026, 3, 3, tzinfo=timezone.utc)}
+         "last_modified": datetime(2026, 3, 3, tzinfo=UTC)}
         for name, data in files.items()
     )
 

@@ -4,7 +4,15 @@ Strava bulk exports. :func:`import_paths` is the entry point; see :mod:`.batch` 
 from __future__ import annotations
 
 from .activity import Activity
-from .batch import ImportSummary, Imported, Outcome, choose_athlete, import_paths, import_sources, import_uploads
+from .batch import (
+    Imported,
+    ImportSummary,
+    Outcome,
+    choose_athlete,
+    import_paths,
+    import_sources,
+    import_uploads,
+)
 from .fit import read_fit
 from .gpx import read_gpx
 from .reasons import Unreadable

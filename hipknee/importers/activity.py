@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-__all__ = ["Activity", "local_time", "sport_label", "is_running", "surface_of", "RUNNING_LIMIT_KMH"]
+__all__ = ["RUNNING_LIMIT_KMH", "Activity", "is_running", "local_time", "sport_label", "surface_of"]
 
 #: Faster than this on average is not a run (the marathon world record is about 21 km/h);
 #: only used when a file does not say its sport.
@@ -27,7 +27,7 @@ class Activity:
     sport: str = ""  # as the file or app names it, lower case; "" when the file does not say
     title: str = ""
 
-    def with_sport(self, sport: str | None, title: str = "") -> "Activity":
+    def with_sport(self, sport: str | None, title: str = "") -> Activity:
         """The same activity with the sport (and title) an app's list gives for it."""
         return replace(self, sport=sport_label(sport) if sport else self.sport, title=title or self.title)
 

@@ -23,22 +23,23 @@ from tqdm.auto import tqdm
 from ..errors import ImportFileError, ValidationError
 from ..records import Run, validate_record
 from ..store import Store
+from . import reasons
 from .activity import RUNNING_LIMIT_KMH, Activity, is_running, sport_label, surface_of
 from .reasons import Unreadable
 from .source import Source, load, parse
 from .walk import sources_from_paths, sources_from_upload
 
 __all__ = [
+    "PROGRESS_FROM",
+    "SAME_DISTANCE",
+    "SAME_START_S",
     "ImportSummary",
     "Imported",
     "Outcome",
-    "import_paths",
-    "import_uploads",
-    "import_sources",
     "choose_athlete",
-    "SAME_START_S",
-    "SAME_DISTANCE",
-    "PROGRESS_FROM",
+    "import_paths",
+    "import_sources",
+    "import_uploads",
 ]
 
 #: Two runs are the same when they start this close (s) ...
@@ -182,7 +183,7 @@ def import_sources(
     return summary
 
 
-def _import_one(store: Store, athlete: str, source: Source, known: "_KnownRuns", summary: ImportSummary) -> None:
+def _import_one(store: Store, athlete: str, source: Source, known: _KnownRuns, summary: ImportSummary) -> None:
     listed_sport = sport_label(source.sport) if source.sport else ""
     if listed_sport and not is_running(listed_sport):
         summary.skipped.append(Outcome(source.label, f"{listed_sport} is not running"))
@@ -197,6 +198,11 @@ def _import_one(store: Store, athlete: str, source: Source, known: "_KnownRuns",
             digest = hashlib.sha256(data).hexdigest()
     except Unreadable as exc:
         summary.failed.append(ImportFileError(source.label, exc.reason))
+        return
+    except Exception as exc:  # noqa: BLE001
+        # A parser library failing in a way its reader did not foresee is still one bad file:
+        # report it and go on with the others.
+        summary.failed.append(ImportFileError(source.label, reasons.corrupt(f"unreadable: {type(exc).__name__}: {exc}")))
         return
     pending: list[tuple[str, Run]] = []
     for number, found in enumerate(activities, start=1):

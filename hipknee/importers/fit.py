@@ -7,7 +7,8 @@ them) is summed up from its ``record`` messages instead.
 from __future__ import annotations
 
 import io
-from datetime import datetime
+import struct
+from datetime import datetime, timedelta
 from typing import Any
 
 import fitdecode
@@ -16,7 +17,7 @@ from . import reasons
 from .activity import Activity, local_time, sport_label
 from .reasons import Unreadable
 
-__all__ = ["read_fit", "looks_like_fit"]
+__all__ = ["looks_like_fit", "read_fit"]
 
 
 def looks_like_fit(data: bytes) -> bool:
@@ -36,8 +37,8 @@ def read_fit(data: bytes) -> list[Activity]:
         raise Unreadable(reasons.corrupt("FIT checksum does not match; the file was damaged")) from None
     except fitdecode.FitError as exc:
         raise Unreadable(reasons.corrupt(f"unreadable FIT data: {exc}")) from None
-    except (ValueError, KeyError, IndexError, TypeError, OverflowError) as exc:
-        # fitdecode lets a few plain errors through on malformed field data.
+    except (ValueError, KeyError, IndexError, TypeError, OverflowError, struct.error, AssertionError) as exc:
+        # fitdecode lets a few plain errors (and asserts) through on malformed field data.
         raise Unreadable(reasons.corrupt(f"unreadable FIT data: {exc}")) from None
 
 
@@ -103,7 +104,7 @@ def _from_session(session: fitdecode.FitDataMessage) -> Activity:
         start = value("timestamp")
         if not isinstance(start, datetime):
             raise Unreadable(reasons.corrupt("a FIT session without a start time"))
-        start = start.fromtimestamp(start.timestamp() - elapsed_s, start.tzinfo)
+        start = start - timedelta(seconds=elapsed_s)
     # Moving time when the watch records it, else timer time (which leaves out pauses).
     moving_s = _number(value("total_moving_time")) or _number(value("total_timer_time"))
     return Activity(

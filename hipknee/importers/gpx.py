@@ -15,7 +15,7 @@ from . import reasons
 from .activity import Activity, local_time, sport_label
 from .reasons import Unreadable
 
-__all__ = ["read_gpx", "looks_like_gpx"]
+__all__ = ["looks_like_gpx", "read_gpx"]
 
 # Strava's older GPX exports name the sport by number.
 _STRAVA_TYPES = {"1": "ride", "2": "alpine ski", "4": "hike", "9": "run", "10": "walk"}

@@ -6,10 +6,11 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 
-__all__ = ["Unreadable", "EMPTY", "NO_ACTIVITY", "TRUNCATED", "CORRUPT", "UNKNOWN_FORMAT", "TOO_LARGE", "xml_reason"]
+__all__ = ["CORRUPT", "EMPTY", "NO_ACTIVITY", "NO_ACTIVITY_FILES", "TOO_LARGE", "TRUNCATED", "UNKNOWN_FORMAT", "Unreadable", "xml_reason"]
 
 EMPTY = "empty (the file holds no data)"
 NO_ACTIVITY = "empty (the file holds no recorded activity)"
+NO_ACTIVITY_FILES = "empty (the zip holds no .fit, .gpx or .tcx file)"
 TRUNCATED = "truncated (the file ends early; copy it again from the watch or app)"
 CORRUPT = "corrupt"
 UNKNOWN_FORMAT = "unknown format (hipknee reads .fit, .gpx and .tcx files, .gz files of them and zips)"

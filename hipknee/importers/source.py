@@ -21,7 +21,7 @@ from .gpx import looks_like_gpx, read_gpx
 from .reasons import Unreadable
 from .tcx import looks_like_tcx, read_tcx
 
-__all__ = ["Source", "FORMATS", "ACTIVITY_SUFFIXES", "MAX_BYTES", "load", "detect_format", "parse", "member_reader"]
+__all__ = ["ACTIVITY_SUFFIXES", "FORMATS", "MAX_BYTES", "Source", "detect_format", "load", "member_reader", "parse"]
 
 #: Format -> reader of its bytes.
 FORMATS: dict[str, Callable[[bytes], list[Activity]]] = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +20,7 @@ from . import reasons
 from .activity import Activity, local_time
 from .source import ACTIVITY_SUFFIXES, Source, member_reader
 
-__all__ = ["LIST_NAME", "find_list", "export_sources"]
+__all__ = ["LIST_NAME", "export_sources", "find_list"]
 
 LIST_NAME = "activities.csv"
 _DATE_FORMAT = "%b %d, %Y, %I:%M:%S %p"  # "Mar 2, 2026, 6:00:00 PM"
@@ -46,7 +46,8 @@ def export_sources(archive: zipfile.ZipFile, list_name: str, label: str, path: P
     named: set[str] = set()
     for row in table.to_dict("records"):
         ident = row.get("Activity ID", "").strip()
-        common = dict(path=path, origin="strava", sport=row["Activity Type"].strip(), title=row.get("Activity Name", "").strip())
+        common = {"path": path, "origin": "strava", "sport": row["Activity Type"].strip(),
+                  "title": row.get("Activity Name", "").strip()}
         filename = row.get("Filename", "").strip()
         member = posixpath.join(root, filename) if filename else ""
         if member in members:
@@ -90,7 +91,7 @@ def _date(text: str) -> datetime | None:
             moment = parse(text)
         except ValueError:
             continue
-        return local_time(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+        return local_time(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
     return None
 
 

@@ -17,7 +17,7 @@ from . import reasons
 from .activity import Activity, local_time, sport_label
 from .reasons import Unreadable
 
-__all__ = ["read_tcx", "looks_like_tcx"]
+__all__ = ["looks_like_tcx", "read_tcx"]
 
 
 def looks_like_tcx(head: bytes) -> bool:
@@ -29,7 +29,7 @@ def read_tcx(data: bytes) -> list[Activity]:
     """The activities of a TCX file; raises :class:`Unreadable` with the reason when it cannot be read."""
     try:
         root = SafeET.fromstring(data)
-    except (ParseError, DefusedXmlException) as exc:
+    except (ParseError, DefusedXmlException, LookupError) as exc:  # LookupError: an unknown encoding
         raise Unreadable(reasons.xml_reason(exc, "TCX")) from None
     if _local(root.tag) != "TrainingCenterDatabase":
         raise Unreadable(reasons.corrupt(f"an XML file whose root is <{_local(root.tag)}>, not a TCX file"))

@@ -54,7 +54,7 @@ def _from_file(path: Path, stack: ExitStack) -> list[Source]:
     return [Source(str(path), path, read=path.read_bytes)]
 
 
-def _from_zip(open_zip, label: str, path: Path, stack: ExitStack, magic: bytes) -> list[Source]:  # noqa: ANN001
+def _from_zip(open_zip, label: str, path: Path, stack: ExitStack, magic: bytes) -> list[Source]:
     try:
         archive = stack.enter_context(open_zip())
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -70,5 +70,5 @@ def _from_zip(open_zip, label: str, path: Path, stack: ExitStack, magic: bytes) 
         key=lambda info: info.filename,
     )
     if not members:
-        return [Source(label, path, problem=reasons.NO_ACTIVITY.replace("file", "zip"))]
+        return [Source(label, path, problem=reasons.NO_ACTIVITY_FILES)]
     return [Source(f"{label}:{info.filename}", path, read=member_reader(archive, info)) for info in members]
