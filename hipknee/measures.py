@@ -25,7 +25,7 @@ def week_start(when: pd.Series) -> pd.Series:
     """The Monday (midnight) of each moment's week."""
     when = pd.to_datetime(when)
     day = when.dt.normalize()
-    return day - pd.to_timedelta(day.dt.dayofweek, unit="D")
+    return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
 
 
 def set_amount(sets: pd.DataFrame) -> pd.DataFrame:

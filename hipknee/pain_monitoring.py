@@ -85,6 +85,10 @@ def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
     weeks = pd.DataFrame({"athlete": pain["athlete"].astype(object).to_numpy(),
                           "week": week_start(pain["when"]).to_numpy()}).drop_duplicates()
     flags = pain_flags(pain)
+    if flags.empty:
+        out = weeks.assign(status="green", reasons="")
+        out["week"] = pd.to_datetime(out["week"])
+        return out.sort_values(["athlete", "week"], kind="stable")[cols].reset_index(drop=True)
     # Worse next mornings are counted per knee: two of them in one week make it red.
     worse_days = (flags[flags["flag"] == "worse next morning"].groupby(["athlete", "knee", "week"])
                   .size().groupby(["athlete", "week"]).max())

@@ -69,8 +69,9 @@ class ProgressView(widgets.VBox):
             return
         start, end = self.period()
         try:
-            self.figure = dashboard(self.frames, athlete=name, exercise=self.exercise.value, start=start, end=end)
-            self.summary = season_summary(self.frames, name, start=start, end=end, item=self.exercise.value)
+            item = self.exercise.value or None  # "" is the automatic choice
+            self.figure = dashboard(self.frames, athlete=name, exercise=item, start=start, end=end)
+            self.summary = season_summary(self.frames, name, start=start, end=end, item=item)
         except HipkneeError as exc:
             self.message.value = f"<span style='color:#b00020'>{html.escape(str(exc))}</span>"
             return
@@ -119,8 +120,8 @@ class ProgressView(widgets.VBox):
         self._quiet = True
         try:
             keep = self.exercise.value
-            self.exercise.options = [(AUTOMATIC, None)] + [(i, i) for i in items]
-            self.exercise.value = keep if keep in items else None
+            self.exercise.options = [(AUTOMATIC, "")] + [(i, i) for i in items]
+            self.exercise.value = keep if keep in items else ""
             if len(weeks):
                 self.weeks.options = [(f"{w:%d %b %Y}", w) for w in weeks]
                 self.weeks.index = (0, len(weeks) - 1)

@@ -134,3 +134,15 @@ def wait_for_http(url: str, timeout: float = 90.0) -> None:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{url} did not answer within {timeout} s") from None
             time.sleep(0.5)
+
+
+# -- analyses and charts -----------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def demo_frames(demo_master: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - LogFrames
+    """The demo season read once into DataFrames (analyses are pure functions of these; read only)."""
+    from hipknee.log_frames import log_frames
+
+    copy = tmp_path_factory.mktemp("demo-frames") / "demo"
+    shutil.copytree(demo_master, copy)
+    with hipknee.Store.open(copy) as st:
+        return log_frames(st)

@@ -1,0 +1,166 @@
+"""Limb symmetry index: hand-computed weeks, like-for-like pairing, properties, the demo season."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hipknee.lsi import weekly_lsi, weekly_test_lsi
+from hipknee.measures import METRICS, set_amount, week_start
+
+MEASURE = {"single-leg deadlift": "reps", "clamshell": "reps", "lateral band walk": "time",
+           "foam-roller hip release": "hold", "hip thrust": "reps"}
+
+
+def sets(*rows: tuple) -> pd.DataFrame:
+    """(when, exercise, side, reps, duration_s, hold_s, load_kg[, athlete]) -> a store-like sets frame."""
+    out = []
+    for row in rows:
+        when, exercise, side, reps, duration, hold, load, *rest = row
+        out.append(dict(when=pd.Timestamp(when), athlete=rest[0] if rest else "Ana", exercise=exercise,
+                        measure=MEASURE[exercise], side=side, reps=reps, duration_s=duration, hold_s=hold,
+                        load_kg=load))
+    frame = pd.DataFrame(out)
+    frame["reps"] = pd.array(frame["reps"], dtype="Int64")
+    for col in ("athlete", "exercise", "measure", "side"):
+        frame[col] = frame[col].astype("category")
+    return frame
+
+
+N = None
+
+
+def test_week_starts_on_monday() -> None:
+    when = pd.Series(pd.to_datetime(["2026-03-02 07:00", "2026-03-08 23:59", "2026-03-09 00:00"]))
+    assert list(week_start(when)) == [pd.Timestamp("2026-03-02")] * 2 + [pd.Timestamp("2026-03-09")]
+
+
+def test_set_amount_per_measure() -> None:
+    frame = sets(("2026-03-02", "single-leg deadlift", "left", 10, N, N, 6.0),
+                 ("2026-03-02", "clamshell", "left", 15, N, N, N),
+                 ("2026-03-02", "lateral band walk", "left", N, 15.0, N, N),
+                 ("2026-03-02", "foam-roller hip release", "left", 3, N, 5.0, N),
+                 ("2026-03-02", "foam-roller hip release", "right", N, N, 5.0, N))
+    got = set_amount(frame)
+    assert got["amount"].tolist() == [60.0, 15.0, 15.0, 15.0, 5.0]
+    assert got["metric"].tolist() == [METRICS["load"], "reps", "time (s)", "hold x reps (s)", "hold x reps (s)"]
+
+
+def test_weekly_lsi_hand_computed() -> None:
+    frame = sets(
+        # week of 2 March: left 10 and 12 reps (mean 11), right 8 -> LSI 8/11
+        ("2026-03-02 18:00", "clamshell", "left", 10, N, N, N),
+        ("2026-03-04 18:00", "clamshell", "left", 12, N, N, N),
+        ("2026-03-08 18:00", "clamshell", "right", 8, N, N, N),  # a Sunday: same week
+        # week of 9 March: left only -> no LSI for that week
+        ("2026-03-09 18:00", "clamshell", "left", 12, N, N, N),
+        # two-sided work is never paired
+        ("2026-03-02 18:00", "hip thrust", "both", 10, N, N, 20.0),
+    )
+    got = weekly_lsi(frame)
+    assert len(got) == 1
+    row = got.iloc[0]
+    assert row["athlete"] == "Ana" and row["item"] == "clamshell" and row["metric"] == "reps"
+    assert row["week"] == pd.Timestamp("2026-03-02")
+    assert (row["left"], row["right"]) == (11.0, 8.0)
+    assert row["weaker_side"] == "right"
+    assert row["lsi_pct"] == pytest.approx(8 / 11 * 100)
+    assert row["reference"] == "weaker/stronger"
+
+
+def test_involved_side_is_the_reference_when_known() -> None:
+    frame = sets(("2026-03-02", "clamshell", "left", 10, N, N, N), ("2026-03-02", "clamshell", "right", 8, N, N, N))
+    athletes = pd.DataFrame({"name": ["Ana"], "involved_side": pd.Categorical(["left"], categories=["left", "right"])})
+    row = weekly_lsi(frame, athletes).iloc[0]
+    # Involved (left, 10) / uninvolved (right, 8): the painful side is the stronger one here.
+    assert row["lsi_pct"] == pytest.approx(125.0)
+    assert row["reference"] == "involved/uninvolved"
+    assert row["weaker_side"] == "right" and row["involved_side"] == "left"
+
+
+def test_only_like_for_like_is_paired() -> None:
+    frame = sets(
+        # loaded left vs unloaded right: different metrics, no pair
+        ("2026-03-02", "single-leg deadlift", "left", 10, N, N, 6.0),
+        ("2026-03-02", "single-leg deadlift", "right", 8, N, N, N),
+        # loaded both sides: load x reps, 6*10 vs 6*8
+        ("2026-03-10", "single-leg deadlift", "left", 10, N, N, 6.0),
+        ("2026-03-10", "single-leg deadlift", "right", 8, N, N, 6.0),
+        # time vs time
+        ("2026-03-10", "lateral band walk", "left", N, 15.0, N, N),
+        ("2026-03-10", "lateral band walk", "right", N, 12.0, N, N),
+    )
+    got = weekly_lsi(frame).set_index("item")
+    assert len(got) == 2
+    assert got.loc["single-leg deadlift", "metric"] == METRICS["load"]
+    assert (got.loc["single-leg deadlift", "left"], got.loc["single-leg deadlift", "right"]) == (60.0, 48.0)
+    assert got.loc["lateral band walk", "lsi_pct"] == pytest.approx(80.0)
+    assert got.loc["lateral band walk", "metric"] == "time (s)"
+
+
+def test_athletes_are_kept_apart() -> None:
+    frame = sets(("2026-03-02", "clamshell", "left", 10, N, N, N, "Ana"),
+                 ("2026-03-02", "clamshell", "right", 5, N, N, N, "Bea"))
+    assert weekly_lsi(frame).empty  # Ana's left and Bea's right are not a pair
+
+
+def test_missing_amount_is_not_zero() -> None:
+    frame = sets(("2026-03-02", "lateral band walk", "left", N, 15.0, N, N),
+                 ("2026-03-02", "lateral band walk", "right", N, N, N, N))
+    assert weekly_lsi(frame).empty
+
+
+def test_test_lsi_takes_each_sides_best() -> None:
+    tests = pd.DataFrame({
+        "when": pd.to_datetime(["2026-03-03", "2026-03-03", "2026-03-05", "2026-03-16"]),
+        "athlete": ["Ana"] * 4, "test": ["hip abduction dynamometer"] * 4,
+        "side": ["left", "left", "right", "right"], "value": [150.0, 160.0, 180.0, 185.0], "unit": ["N"] * 4,
+    })
+    got = weekly_test_lsi(tests)
+    assert len(got) == 1  # the week of 16 March has the right side only
+    row = got.iloc[0]
+    assert (row["left"], row["right"], row["metric"]) == (160.0, 180.0, "N")
+    assert row["lsi_pct"] == pytest.approx(160 / 180 * 100)
+
+
+def test_empty_inputs_give_empty_frames() -> None:
+    assert weekly_lsi(sets(("2026-03-02", "clamshell", "left", 10, N, N, N)).iloc[:0]).empty
+    assert list(weekly_test_lsi(pd.DataFrame(columns=["when", "athlete", "test", "side", "value", "unit"])).columns)[:4] \
+        == ["athlete", "item", "metric", "week"]
+
+
+amounts = st.floats(min_value=0.5, max_value=500, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(left=st.lists(amounts, min_size=1, max_size=4), right=st.lists(amounts, min_size=1, max_size=4))
+def test_lsi_in_range_and_symmetric(left: list[float], right: list[float]) -> None:
+    rows = [("2026-03-03", "lateral band walk", "left", N, v, N, N) for v in left]
+    rows += [("2026-03-04", "lateral band walk", "right", N, v, N, N) for v in right]
+    frame = sets(*rows)
+    swapped = frame.assign(side=frame["side"].map({"left": "right", "right": "left"}).astype("category"))
+    a, b = weekly_lsi(frame).iloc[0], weekly_lsi(swapped).iloc[0]
+    assert 0 < a["lsi_pct"] <= 100
+    assert a["lsi_pct"] == pytest.approx(b["lsi_pct"])
+    assert (a["left"], a["right"]) == pytest.approx((b["right"], b["left"]))
+    assert a["lsi_pct"] == pytest.approx(min(np.mean(left), np.mean(right)) / max(np.mean(left), np.mean(right)) * 100)
+    if a["weaker_side"] != "equal":
+        assert {a["weaker_side"], b["weaker_side"]} == {"left", "right"}
+
+
+def test_demo_weaker_side_catches_up(demo_frames) -> None:  # noqa: ANN001
+    tests = weekly_test_lsi(demo_frames.tests, demo_frames.athletes).sort_values("week")
+    assert (tests["reference"] == "involved/uninvolved").all()
+    start, now = tests["lsi_pct"].head(2).mean(), tests["lsi_pct"].tail(2).mean()
+    assert start < 80 and now > 90, (start, now)
+    work = weekly_lsi(demo_frames.sets, demo_frames.athletes)
+    deadlift = work[work["item"] == "single-leg deadlift"].sort_values("week")
+    assert deadlift["lsi_pct"].tail(3).mean() - deadlift["lsi_pct"].head(3).mean() > 15
+    # The right side is the painful, weaker one at the start.
+    assert (deadlift.head(3)["weaker_side"] == "right").all()
+    assert not math.isnan(deadlift["left"].iloc[0])

@@ -1,0 +1,47 @@
+"""The progress widget, driven as a runner would: pick runner, exercise and weeks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+import hipknee
+from hipknee.progress_view import AUTOMATIC, ProgressView
+
+
+def test_pick_runner_exercise_and_weeks(demo_store: hipknee.Store) -> None:
+    view = ProgressView(demo_store, dpi=30)
+    assert view.athlete.options == ("Maria",)
+    assert view.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Maria, 02 Mar 2026 to 21 Jun 2026" in view.message.value
+    assert view.exercise.label == AUTOMATIC
+    assert "hip abduction dynamometer" in view.text.value
+
+    view.exercise.value = "single-leg deadlift"
+    assert view.summary.lsi_item == "single-leg deadlift"
+    assert "Balance (single-leg deadlift" in view.text.value
+
+    view.weeks.index = (2, 5)
+    start, end = view.period()
+    assert (start, end) == (pd.Timestamp("2026-03-16"), pd.Timestamp("2026-04-12"))
+    assert view.summary.season_weeks == 4 and "16 Mar 2026 to 12 Apr 2026" in view.message.value
+
+    demo_store.add(hipknee.Athlete(name="Cleo"))
+    view.reload()
+    assert view.athlete.options == ("Maria", "Cleo") and view.athlete.value == "Maria"
+    view.athlete.value = "Cleo"
+    assert "nothing logged yet" in view.message.value
+    assert view.exercise.options == ((AUTOMATIC, ""),)
+
+
+def test_empty_store(tmp_path: Path) -> None:
+    with hipknee.Store.open(tmp_path / "empty") as st:
+        view = ProgressView(st)
+    assert "No runner in the store yet" in view.message.value
+    assert view.image.value == b""
+
+
+def test_demo_store_is_labelled(demo_store: hipknee.Store) -> None:
+    demo_store.is_demo = True
+    assert "demo season" in ProgressView(demo_store, dpi=30).message.value

@@ -1,0 +1,86 @@
+"""The season summary: the demo season's answers, honest wording, and a squad in one frame."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+import hipknee
+from hipknee.demo import make_demo
+from hipknee.season_summary import Association, _spearman, season_summary, summarise_all
+
+
+def test_demo_season_answers(demo_frames) -> None:  # noqa: ANN001
+    s = season_summary(demo_frames)
+    assert s.athlete == "Maria" and s.season_weeks == 16
+    assert s.lsi_item == "hip abduction dynamometer" and s.lsi_reference == "involved/uninvolved"
+    assert s.lsi_start < 80 < 90 < s.lsi_now
+    assert (s.pain_knee, s.pain_context, s.pain_verdict) == ("right", "during", "better")
+    assert s.pain_now < s.pain_start - 2
+    assert 2 <= s.hip_sessions_per_week <= 4
+    assert s.weeks_on_plan == 16
+    assert s.distance_jumps == 1
+    assert s.acwr_zone in {"low", "comfortable", "high", "spike"} and math.isfinite(s.acwr_ratio)
+    assert s.status in {"green", "amber", "red"}
+    assert [a.what for a in s.associations][0] == "hip sessions per week"
+    text = "\n".join(s.lines())
+    assert "LSI" in text and "target" in text and "MCID" in text
+    assert "association" in text and "not proof" in text
+    assert "caused" not in text and "because of" not in text
+
+
+def test_item_can_be_chosen(demo_frames) -> None:  # noqa: ANN001
+    s = season_summary(demo_frames, "Maria", item="single-leg deadlift")
+    assert s.lsi_item == "single-leg deadlift" and s.lsi_metric == "load x reps (kg)"
+
+
+def test_date_range_narrows_the_season(demo_frames) -> None:  # noqa: ANN001
+    s = season_summary(demo_frames, "Maria", start="2026-03-02", end="2026-03-29")
+    assert s.season_weeks == 4
+    assert s.last_day <= pd.Timestamp("2026-03-29")
+    assert s.lsi_now < 85  # early in the season the weaker side has not caught up yet
+    assert s.acwr_zone is None or s.acwr_date <= pd.Timestamp("2026-03-29")
+
+
+def test_spearman_hand_computed() -> None:
+    x = pd.Series([1, 2, 3, 4, 5, 6, 7.0])
+    a = _spearman("x", x, pd.Series([7, 6, 5, 4, 3, 2, 1.0]))
+    assert (a.rho, a.n) == (pytest.approx(-1.0), 7)
+    # Ranks, not values: a monotone but curved relation is still rho 1.
+    b = _spearman("x", x, x**3)
+    assert b.rho == pytest.approx(1.0)
+    # NaN weeks are left out of n.
+    c = _spearman("x", x, pd.Series([1, None, 2, 3, None, 5, 4.0]))
+    assert c.n == 5 and c.rho == pytest.approx(0.9)
+
+
+def test_association_wording() -> None:
+    few = Association("hip sessions per week", float("nan"), 4, "more hip sessions").sentence()
+    assert few.startswith("Too few weeks (4)")
+    neg = Association("hip sessions per week", -0.45, 12, "more hip sessions").sentence()
+    assert "more hip sessions were followed by weeks with less knee pain" in neg
+    assert "moderate association" in neg and "n = 12" in neg and "not proof" in neg
+
+
+def test_empty_store_gives_sentences_not_errors(store: hipknee.Store) -> None:
+    s = season_summary(store)
+    assert s.athlete == "Ana"
+    lines = s.lines()
+    assert lines[0] == "Ana: nothing logged yet."
+    assert any("not enough data" in line for line in lines)
+
+
+def test_summarise_all_one_row_per_runner(tmp_path) -> None:  # noqa: ANN001
+    with hipknee.Store.open(tmp_path / "squad") as st:
+        names = make_demo(st, runners=3)
+        table = summarise_all(st)
+        anna = season_summary(st, "Anna")
+    assert table["athlete"].tolist() == names
+    assert {"lsi_now", "pain_verdict", "acwr_zone", "status"} <= set(table.columns)
+    assert table["pain_verdict"].isin(["better", "worse", "no clear change", "not enough data"]).all()
+    assert table.loc[0, "pain_verdict"] == "better"
+    # The same answers as one runner's own summary.
+    row = table.set_index("athlete").loc["Anna"]
+    assert row["lsi_now"] == pytest.approx(anna.lsi_now) and row["pain_verdict"] == anna.pain_verdict

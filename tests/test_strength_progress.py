@@ -1,0 +1,42 @@
+"""Weekly best and volume per side, hand-computed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from hipknee.strength_progress import weekly_strength
+from test_lsi import N, sets
+
+
+def test_best_and_volume_per_side_and_week() -> None:
+    frame = sets(
+        ("2026-03-02", "single-leg deadlift", "left", 10, N, N, 6.0),
+        ("2026-03-03", "single-leg deadlift", "left", 12, N, N, 6.0),
+        ("2026-03-03", "single-leg deadlift", "right", 8, N, N, 6.0),
+        ("2026-03-09", "single-leg deadlift", "right", 9, N, N, 6.0),
+        ("2026-03-02", "hip thrust", "both", 10, N, N, 20.0),
+        ("2026-03-02", "hip thrust", "both", 8, N, N, 20.0),
+    )
+    got = weekly_strength(frame).set_index(["item", "side", "week"])
+    left = got.loc[("single-leg deadlift", "left", pd.Timestamp("2026-03-02"))]
+    assert (left["best"], left["volume"], left["sets"]) == (72.0, 132.0, 2)
+    assert left["metric"] == "load x reps (kg)"
+    assert got.loc[("single-leg deadlift", "right", pd.Timestamp("2026-03-02")), "best"] == 48.0
+    assert got.loc[("single-leg deadlift", "right", pd.Timestamp("2026-03-09")), "volume"] == 54.0
+    both = got.loc[("hip thrust", "both", pd.Timestamp("2026-03-02"))]
+    assert (both["best"], both["volume"]) == (200.0, 360.0)
+    assert len(got) == 4
+
+
+def test_empty() -> None:
+    got = weekly_strength(sets(("2026-03-02", "clamshell", "left", 10, N, N, N)).iloc[:0])
+    assert got.empty and {"best", "volume", "side", "week"} <= set(got.columns)
+
+
+def test_demo_weaker_side_gets_stronger(demo_frames) -> None:  # noqa: ANN001
+    got = weekly_strength(demo_frames.sets)
+    right = got[(got["item"] == "single-leg deadlift") & (got["side"] == "right")].sort_values("week")
+    assert right["best"].tail(2).mean() > right["best"].head(2).mean() * 1.5
+    assert right["volume"].gt(0).all()
+    assert right["best"].iloc[0] == pytest.approx(right["best"].iloc[0])
