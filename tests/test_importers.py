@@ -257,3 +257,13 @@ def test_an_unforeseen_library_error_is_one_failed_file(store: hipknee.Store, tm
     [failed] = summary.failed
     assert failed.reason == "corrupt (unreadable: RuntimeError: parser blew up)"
     assert [Path(r.label).name for r in summary.imported] == ["b.fit"]
+
+
+def test_one_path_as_text_and_a_store_without_runners(tmp_path: Path) -> None:
+    [path] = write(tmp_path, {"a.gpx": gpx_bytes()})
+    with hipknee.Store.open(tmp_path / "empty") as st:
+        with pytest.raises(hipknee.ValidationError, match="none yet"):
+            import_paths(st, str(path))
+        st.add(hipknee.Athlete(name="Cleo"))
+        summary = import_paths(st, str(path))
+        assert repr(summary).startswith("1 run imported, 0 duplicates, 0 skipped, 0 failed\n  imported   ")

@@ -70,7 +70,7 @@ class Outcome:
     reason: str
 
 
-@dataclass
+@dataclass(repr=False)
 class ImportSummary:
     """What an import did: runs imported, duplicates, activities skipped, files that failed."""
 
@@ -112,6 +112,8 @@ class ImportSummary:
     def __str__(self) -> str:
         return "\n".join([self.headline(), *("  " + line for line in self.lines())])
 
+    __repr__ = __str__  # what a notebook cell shows
+
 
 def choose_athlete(store: Store, athlete: str | None) -> str:
     """The athlete to import for: the one named, or the store's only athlete when none is named."""
@@ -119,7 +121,7 @@ def choose_athlete(store: Store, athlete: str | None) -> str:
     if athlete is None:
         if len(names) == 1:
             return names[0]
-        allowed = ("the name of one of " + ", ".join(names)) if names else "none: add an athlete to the store first"
+        allowed = ("the name of one of " + ", ".join(names)) if names else "an athlete, but the store has none yet: add one first"
         raise ValidationError("athlete", None, allowed, record="import")
     if athlete not in names:
         raise ValidationError("athlete", athlete, "an athlete in the store: " + (", ".join(names) or "none yet"), record="import")
@@ -128,7 +130,7 @@ def choose_athlete(store: Store, athlete: str | None) -> str:
 
 def import_paths(
     store: Store,
-    paths: Iterable[str | PathLike[str]],
+    paths: str | PathLike[str] | Iterable[str | PathLike[str]],
     athlete: str | None = None,
     *,
     progress: bool | None = None,
@@ -139,6 +141,8 @@ def import_paths(
     ``athlete`` may be left out when the store holds one athlete. ``progress`` shows a tqdm bar
     (None: from :data:`PROGRESS_FROM` files on); ``on_progress(done, total)`` is called per file.
     """
+    if isinstance(paths, (str, PathLike)):
+        paths = [paths]
     name = choose_athlete(store, athlete)
     with ExitStack() as stack:
         return import_sources(store, sources_from_paths(paths, stack), name, progress=progress, on_progress=on_progress)
