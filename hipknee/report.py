@@ -26,7 +26,8 @@ from .errors import StoreError, ValidationError
 from .log_frames import LogFrames, log_frames
 from .measures import week_start
 
-__all__ = ["build_report", "build_overview", "write_report", "report_path", "weekly_table", "notes_table", "figure_svg"]
+__all__ = ["build_report", "build_overview", "write_report", "report_path", "reports_dir",
+           "report_preview", "report_download_link", "weekly_table", "notes_table", "figure_svg"]
 
 _NOTE_KINDS = {"set": "strength set", "test": "strength test", "run": "run", "pain": "pain", "outcome": "Kujala score"}
 
@@ -91,6 +92,36 @@ def write_report(html: str, out: str | Path) -> Path:
     except OSError as exc:
         raise StoreError(path, f"cannot write the report there ({exc.strerror or exc})") from None
     return path
+
+
+def reports_dir(data: str | Path | None = None) -> Path:
+    """Where notebooks save reports: ``DATA/reports`` (inside the data folder, so git ignores it)."""
+    from .paths import data_dir
+
+    return data_dir(data) / "reports"
+
+
+def report_preview(html: str, height: int = 900) -> Any:
+    """The report shown in a notebook, in a frame so its styles stay out of the notebook's."""
+    from html import escape
+
+    from IPython.display import HTML
+
+    return HTML(f'<div class="hipknee-report"><iframe srcdoc="{escape(html, quote=True)}" '
+                f'style="width: 100%; height: {int(height)}px; border: 1px solid #d9e2ec;"></iframe></div>')
+
+
+def report_download_link(html: str, filename: str) -> Any:
+    """A link in a notebook that downloads the report as ``filename`` (the file is in the link
+    itself, so it works in JupyterLab, Voila and a browser alike)."""
+    import base64
+    from html import escape
+
+    from IPython.display import HTML
+
+    payload = base64.b64encode(html.encode("utf-8")).decode("ascii")
+    return HTML(f'<a class="hipknee-report-link" download="{escape(filename, quote=True)}" '
+                f'href="data:text/html;charset=utf-8;base64,{payload}">Download {escape(filename)}</a>')
 
 
 def figure_svg(fig: Any, prefix: str) -> Markup:

@@ -224,3 +224,17 @@ def test_cli_report_writes_one_runner_and_the_overview(squad: hipknee.Store, tmp
     assert "--all" in capsys.readouterr().err
     assert main(["report", "--data", data, "--athlete", "Steady", "--out", str(tmp_path / "x.pdf")]) == 2
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_notebook_preview_and_download_link_carry_the_report() -> None:
+    import base64
+
+    from hipknee.report import report_download_link, report_preview
+
+    html = '<!DOCTYPE html><p class="x">Zoë & "Ana"</p>'
+    frame = report_preview(html).data
+    assert "<iframe srcdoc=" in frame and "&lt;p class=&quot;x&quot;&gt;Zoë &amp; &quot;Ana&quot;" in frame
+    link = report_download_link(html, 'Zoë "report".html').data
+    payload = re.search(r"base64,([A-Za-z0-9+/=]+)", link).group(1)
+    assert base64.b64decode(payload).decode("utf-8") == html
+    assert 'download="Zoë &quot;report&quot;.html"' in link
