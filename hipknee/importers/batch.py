@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left, insort
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -171,27 +173,46 @@ def import_sources(
     progress: bool | None = None,
     on_progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import walked sources for an athlete already in the store."""
+    """Import walked sources for an athlete already in the store.
+
+    Files are read here and saved by one writer thread, in order, one transaction per file: the
+    next file is parsed while the last one is committed (a commit mostly waits on the disk).
+    """
     summary = ImportSummary()
     known = _KnownRuns(store.read("run", athlete=athlete, include_deleted=True))
     show = len(sources) >= PROGRESS_FROM if progress is None else progress
+    saving: deque[tuple[list[tuple[str, Run]], Future[list[int]]]] = deque()
+
+    def collect(wait: bool) -> None:
+        # Results in file order; a store error (a full disk, a locked file) stops the import here.
+        while saving and (wait or saving[0][1].done()):
+            planned, future = saving.popleft()
+            for (label, run), id in zip(planned, future.result()):
+                summary.imported.append(Imported(label, id, run.when, run.distance_km))
+
     bar = tqdm(total=len(sources), unit="file", desc="importing", disable=not show, leave=True)
-    try:
-        for done, source in enumerate(sources, start=1):
-            _import_one(store, athlete, source, known, summary)
-            bar.update()
-            if on_progress is not None:
-                on_progress(done, len(sources))
-    finally:
-        bar.close()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hipknee-import") as writer:
+        try:
+            for done, source in enumerate(sources, start=1):
+                planned = _plan(athlete, source, known, summary)
+                if planned:
+                    saving.append((planned, writer.submit(store.add_many, [run for _, run in planned])))
+                collect(wait=False)
+                bar.update()
+                if on_progress is not None:
+                    on_progress(done, len(sources))
+            collect(wait=True)
+        finally:
+            bar.close()
     return summary
 
 
-def _import_one(store: Store, athlete: str, source: Source, known: _KnownRuns, summary: ImportSummary) -> None:
+def _plan(athlete: str, source: Source, known: _KnownRuns, summary: ImportSummary) -> list[tuple[str, Run]]:
+    """Read one source; note what is skipped, duplicated or failed; return the runs to save."""
     listed_sport = sport_label(source.sport) if source.sport else ""
     if listed_sport and not is_running(listed_sport):
         summary.skipped.append(Outcome(source.label, f"{listed_sport} is not running"))
-        return
+        return []
     try:
         if source.listed is not None:
             fmt, activities = "strava", [source.listed]
@@ -202,13 +223,13 @@ def _import_one(store: Store, athlete: str, source: Source, known: _KnownRuns, s
             digest = hashlib.sha256(data).hexdigest()
     except Unreadable as exc:
         summary.failed.append(ImportFileError(source.label, exc.reason))
-        return
+        return []
     except Exception as exc:  # noqa: BLE001
         # A parser library failing in a way its reader did not foresee is still one bad file:
         # report it and go on with the others.
         summary.failed.append(ImportFileError(source.label, reasons.corrupt(f"unreadable: {type(exc).__name__}: {exc}")))
-        return
-    pending: list[tuple[str, Run]] = []
+        return []
+    planned: list[tuple[str, Run]] = []
     for number, found in enumerate(activities, start=1):
         label = source.label if len(activities) == 1 else f"{source.label} #{number}"
         activity = found.with_sport(source.sport, source.title)
@@ -224,15 +245,12 @@ def _import_one(store: Store, athlete: str, source: Source, known: _KnownRuns, s
             summary.duplicates.append(Outcome(label, duplicate))
             continue
         try:
-            pending.append((label, _run(activity, athlete, source.origin or fmt, digest, source.label)))
+            planned.append((label, _run(activity, athlete, source.origin or fmt, digest, source.label)))
         except ValidationError as exc:
             summary.failed.append(ImportFileError(label, f"not a valid run: {exc}"))
-    if not pending:
-        return
-    ids = store.add_many([run for _, run in pending])  # the file's runs in one transaction
-    for (label, run), id in zip(pending, ids):
-        known.add(digest, run, id)
-        summary.imported.append(Imported(label, id, run.when, run.distance_km))
+    for label, run in planned:
+        known.add(digest, run, label)
+    return planned
 
 
 def _run(activity: Activity, athlete: str, source: str, digest: str, label: str) -> Run:
@@ -254,34 +272,33 @@ def _run(activity: Activity, athlete: str, source: str, digest: str, label: str)
 
 class _KnownRuns:
     """The athlete's runs (deleted ones too, so a re-import never brings them back), by file hash
-    and by start time, kept up to date as the import saves runs."""
+    and by start time, with the runs of this import added as they are planned."""
 
     def __init__(self, runs: pd.DataFrame) -> None:
         deleted = runs["deleted_at"].notna() if "deleted_at" in runs else pd.Series(False, index=runs.index)
-        self._hashes = {h: (int(i), bool(d)) for h, i, d in zip(runs["source_hash"], runs["id"], deleted) if isinstance(h, str)}
+        stored = [f"run {int(i)}" + (_deleted(int(i)) if d else "") for i, d in zip(runs["id"], deleted)]
+        self._hashes = {h: what for h, what in zip(runs["source_hash"], stored) if isinstance(h, str)}
         self._starts = sorted(
-            (_seconds(w), float(km), int(i), bool(d))
-            for w, km, i, d in zip(runs["when"], runs["distance_km"], runs["id"], deleted)
+            (_seconds(w), float(km), what) for w, km, what in zip(runs["when"], runs["distance_km"], stored)
         )
 
     def match(self, digest: str, activity: Activity) -> str | None:
-        """Why ``activity`` is already in the store, or None."""
+        """Why ``activity`` is already in the store (or earlier in this import), or None."""
         if digest in self._hashes:
-            id, deleted = self._hashes[digest]
-            return f"this file is already in the store (run {id}{_deleted(id, deleted)})"
+            return f"this file is already in the store ({self._hashes[digest]})"
         start = _seconds(activity.start)
         at = bisect_left(self._starts, (start - SAME_START_S,))
-        for when, km, id, deleted in self._starts[at:]:
+        for when, km, what in self._starts[at:]:
             if when > start + SAME_START_S:
                 break
             if abs(km - activity.distance_km) <= SAME_DISTANCE * max(km, activity.distance_km):
-                return (f"the same run as run {id} ({_EPOCH + timedelta(seconds=when):%Y-%m-%d %H:%M}, {km:.2f} km)"
-                        f"{_deleted(id, deleted)}")
+                return f"the same run as {what} ({_EPOCH + timedelta(seconds=when):%Y-%m-%d %H:%M}, {km:.2f} km)"
         return None
 
-    def add(self, digest: str, run: Run, id: int) -> None:
-        self._hashes.setdefault(digest, (id, False))
-        insort(self._starts, (_seconds(run.when), run.distance_km, id, False))
+    def add(self, digest: str, run: Run, label: str) -> None:
+        what = f"{label}, imported just now"
+        self._hashes.setdefault(digest, what)
+        insort(self._starts, (_seconds(run.when), run.distance_km, what))
 
 
 _EPOCH = datetime(1970, 1, 1)
@@ -292,5 +309,5 @@ def _seconds(moment: datetime) -> float:
     return (moment - _EPOCH).total_seconds()
 
 
-def _deleted(id: int, deleted: bool) -> str:
-    return f", deleted; store.undelete('run', {id}) brings it back" if deleted else ""
+def _deleted(id: int) -> str:
+    return f", deleted; store.undelete('run', {id}) brings it back"
