@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.hipknee-installed
 
-.PHONY: lab test venv demo dashboard-image bench
+.PHONY: lab test venv demo dashboard-image bench dashboard
 
 venv: $(STAMP)
 
@@ -24,3 +24,16 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/hipknee demo --if-missing
+
+# The coach dashboard, read-only and on this machine only: http://127.0.0.1:$(DASHBOARD_PORT)
+DASHBOARD_PORT ?= 8866
+dashboard: $(STAMP)
+	$(BIN)/hipknee demo --if-missing
+	$(BIN)/voila notebooks/04_dashboard.ipynb --port=$(DASHBOARD_PORT) --Voila.ip=127.0.0.1
+
+# The README's picture of the demo season's dashboard (written into a throw-away store).
+dashboard-image: $(STAMP)
+	@tmp=$$(mktemp -d) && \
+	$(BIN)/hipknee demo --data "$$tmp" >/dev/null && \
+	$(BIN)/hipknee plot dashboard --data "$$tmp" --out docs/dashboard.png; \
+	status=$$?; rm -rf "$$tmp"; exit $$status

@@ -36,7 +36,7 @@ PALETTE: dict[str, str] = {
     "fine": "#009E73",
     "acceptable": "#F0E442",
     "too much": "#D55E00",
-    "km": "#A6A6A6",
+    "km": "#C4C4C4",
     "jump": "#D55E00",
     "acwr": "#CC79A7",
     "spike": "#D55E00",
@@ -299,8 +299,8 @@ def dashboard(store: Any, *, athlete: str | None = None, exercise: str | None = 
 def _summary_panel(ax: Axes, lines: list[str]) -> None:
     ax.set_axis_off()
     ax.set_title("The season in words", loc="left", fontsize=11)
-    text = "\n".join(textwrap.fill(line, 78, subsequent_indent="   ") for line in lines)
-    ax.text(0.0, 1.0, text, transform=ax.transAxes, va="top", ha="left", fontsize=9.5, linespacing=1.35,
+    text = "\n".join(textwrap.fill(line, 74, subsequent_indent="   ") for line in lines)
+    ax.text(0.0, 1.0, text, transform=ax.transAxes, va="top", ha="left", fontsize=11, linespacing=1.45,
             gid="summary", wrap=False)
     ax.text(0.0, 0.0, "hipknee informs, it does not diagnose: if pain persists, see a clinician.",
             transform=ax.transAxes, va="bottom", fontsize=8, color="#555555", style="italic")
