@@ -267,3 +267,23 @@ def test_one_path_as_text_and_a_store_without_runners(tmp_path: Path) -> None:
         st.add(hipknee.Athlete(name="Cleo"))
         summary = import_paths(st, str(path))
         assert repr(summary).startswith("1 run imported, 0 duplicates, 0 skipped, 0 failed\n  imported   ")
+
+
+def test_a_store_failure_stops_the_import_and_says_so(store: hipknee.Store, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = write(tmp_path, {f"{n}.gpx": gpx_bytes(START + n * DAY, points=5) for n in range(3)})
+    save = store.add_many
+    calls: list[int] = []
+
+    def failing_second(records, kind=None):
+        calls.append(1)
+        if len(calls) == 2:
+            raise hipknee.StoreError(store.path, "the disk is full")
+        return save(records, kind)
+
+    monkeypatch.setattr(store, "add_many", failing_second)
+    with pytest.raises(hipknee.StoreError, match="the disk is full"):
+        import_paths(store, paths)
+    # Files saved before the failure stay (each is whole); the second file's run was never written.
+    saved = store.runs()["when"].tolist()
+    assert local(START) in saved and local(START + DAY) not in saved
