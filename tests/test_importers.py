@@ -70,7 +70,7 @@ def test_reimport_is_a_no_op(store: hipknee.Store, tmp_path: Path) -> None:
     (tmp_path / "one.gpx.gz").write_bytes(gz(gpx_bytes()))
     again = import_paths(store, [*paths, tmp_path / "one.gpx.gz"])
     assert again.imported == [] and len(again.duplicates) == 3
-    assert all("this file is already in the store" in d.reason for d in again.duplicates)
+    assert all("already imported (run " in d.reason for d in again.duplicates)
     assert store.count("run") == 2
 
 

@@ -285,7 +285,7 @@ class _KnownRuns:
     def match(self, digest: str, activity: Activity) -> str | None:
         """Why ``activity`` is already in the store (or earlier in this import), or None."""
         if digest in self._hashes:
-            return f"this file is already in the store ({self._hashes[digest]})"
+            return f"already imported ({self._hashes[digest]})"
         start = _seconds(activity.start)
         at = bisect_left(self._starts, (start - SAME_START_S,))
         for when, km, what in self._starts[at:]:
