@@ -34,6 +34,7 @@ _LAZY: dict[str, str] = {
     "reports_dir": "report",
     "report_preview": "report",
     "report_download_link": "report",
+    "DashboardApp": "dashboard_app",
     "ImportForm": "import_form",
     "ImportSummary": "importers",
     "import_paths": "importers",

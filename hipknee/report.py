@@ -26,9 +26,12 @@ from .errors import StoreError, ValidationError
 from .log_frames import LogFrames, log_frames
 from .measures import week_start
 
-__all__ = ["build_report", "build_overview", "write_report", "report_path", "reports_dir",
-           "report_preview", "report_download_link", "weekly_table", "notes_table", "figure_svg"]
+__all__ = ["build_report", "build_overview", "write_report", "report_path", "reports_dir", "report_preview",
+           "report_download_link", "overview_row", "OVERVIEW_HEADERS", "weekly_table", "notes_table",
+           "figure_svg"]
 
+#: The overview table's columns after the runner's name (see :func:`overview_row`).
+OVERVIEW_HEADERS = ("Needs", "LSI now", "Knee pain", "Running load (ACWR)", "Pain monitoring")
 _NOTE_KINDS = {"set": "strength set", "test": "strength test", "run": "run", "pain": "pain", "outcome": "Kujala score"}
 
 
@@ -67,8 +70,8 @@ def build_overview(store: Any, start: Any = None, end: Any = None, include_priva
         _runner_section(frames, name, start, end, notes, anchor=anchors[name])
         for name in tqdm(ordered["athlete"], desc="runners", unit="runner", disable=not progress)
     ]
-    rows = [_overview_row(row, anchors[row["athlete"]]) for row in ordered.to_dict("records")]
-    overview = {"headers": ["Runner", "Needs", "LSI now", "Knee pain", "Running load (ACWR)", "Pain monitoring"],
+    rows = [overview_row(row, anchors[row["athlete"]]) for row in ordered.to_dict("records")]
+    overview = {"headers": ["Runner", *OVERVIEW_HEADERS],
                 "text_cols": {0, 1, 2, 3, 4, 5}, "rows": rows}
     when = _period_words(start, end) or "whole season"
     return _page(store, title="Squad overview", subtitle=f"{len(rows)} runners, {when}", runners=sections,
@@ -274,7 +277,9 @@ def _verdicts(summary: Any) -> list[dict[str, str]]:
     return out
 
 
-def _overview_row(row: dict[str, Any], anchor: str) -> dict[str, Any]:
+def overview_row(row: dict[str, Any], anchor: str) -> dict[str, Any]:
+    """One row of :func:`hipknee.attention.attention_order` as table cells: text and a level
+    ('good', 'watch', 'act' or '') for Needs, LSI now, Knee pain, Running load and Pain monitoring."""
     lsi = row["lsi_now"]
     lsi_cell = ({"text": f"{lsi:.0f}%", "level": "good" if lsi >= T.LSI_TARGET_PCT else "watch"}
                 if _finite(lsi) else {"text": "not enough data", "level": ""})

@@ -1,0 +1,57 @@
+"""The coach dashboard's widgets, driven as a coach would: pick a runner, the charts change."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import hipknee
+from hipknee.dashboard_app import DashboardApp, squad_table_html
+
+
+@pytest.fixture(scope="module")
+def squad_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("squad3")
+    with hipknee.Store.open(folder) as st:
+        hipknee.make_demo(st, runners=3)
+    return folder
+
+
+def test_the_picker_starts_on_the_runner_needing_most_attention_and_changes_the_charts(
+        squad_dir: Path, tmp_path: Path) -> None:
+    shutil.copytree(squad_dir, tmp_path / "s")
+    with hipknee.Store.open(tmp_path / "s") as st:
+        app = DashboardApp(st)
+        first = app.overview["athlete"].iloc[0]
+        assert app.athlete.value == first
+        assert set(app.athlete.options) == {"Maria", "Anna", "Sofia"}
+        before = bytes(app.progress.image.value)
+        assert before.startswith(b"\x89PNG")
+        other = next(n for n in app.athlete.options if n != first)
+        app.athlete.value = other  # as a coach picking another runner
+        assert bytes(app.progress.image.value).startswith(b"\x89PNG")
+        assert bytes(app.progress.image.value) != before
+        assert other in app.progress.message.value
+        # The squad table lists the runners in the order of need.
+        table = app.squad.value
+        positions = [table.index(f"<b>{name}</b>") for name in app.overview["athlete"]]
+        assert positions == sorted(positions)
+
+
+def test_squad_table_escapes_names() -> None:
+    overview = pd.DataFrame([{"athlete": "<i>Jo</i>", "lsi_now": 80.0, "pain_start": 5.0, "pain_now": 2.0,
+                              "pain_verdict": "better", "acwr": 1.0, "acwr_zone": "comfortable", "status": "green",
+                              "attention_points": 1, "attention": "watch"}])
+    html = squad_table_html(overview)
+    assert "&lt;i&gt;Jo&lt;/i&gt;" in html and "<i>Jo</i>" not in html
+    assert "better (5.0 to 2.0/10)" in html
+
+
+def test_an_empty_store_says_so(tmp_path: Path) -> None:
+    with hipknee.Store.open(tmp_path / "empty") as st:
+        app = DashboardApp(st)
+        assert "No runner" in app.squad.value
+        assert app.athlete.value is None
