@@ -14,7 +14,7 @@ from ..catalogue import STRENGTH_TESTS
 from ..errors import ValidationError
 from ..records import KNEES, PAIN_CONTEXTS, SURFACES, TEST_UNITS, PainEntry, Record, Run, StrengthTest
 from ..store import Store
-from .fields import LABEL_STYLE, Draft, RecordForm, choice, css, number, parse_number
+from .fields import LABEL_STYLE, Draft, RecordForm, choice, chosen, css, number, parse_number
 
 __all__ = ["PainForm", "RunForm", "TestForm"]
 
@@ -65,7 +65,7 @@ class RunForm(RecordForm):
                     "distance_km": parse_number(self.distance.value),
                     "duration_min": parse_number(self.duration.value),
                     "rpe": parse_number(self.rpe.value),
-                    "surface": self.surface.value,
+                    "surface": chosen(self.surface),
                     "note": self.note.value,
                     "note_private": self.private.value,
                 },
@@ -80,7 +80,7 @@ class RunForm(RecordForm):
         super().clear()
         for box in (self.distance, self.duration, self.rpe, self.note):
             box.value = ""
-        self.surface.value = None
+        self.surface.value = ""
         self.private.value = False
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "Draft",
     "RecordForm",
     "choice",
+    "chosen",
     "css",
     "error_text",
     "moment",
@@ -226,12 +227,18 @@ def _locate(exc: ValidationError, drafts: Sequence[Draft]) -> int | None:
 
 
 def choice(description: str, options: Sequence[Any], name: str, *, empty: str | None = None, value: Any = None) -> widgets.Dropdown:
-    """A dropdown with an optional empty first choice labelled ``empty`` (its value is ``None``)."""
-    opts: list[Any] = ([(empty, None)] if empty is not None else []) + [(str(o), o) for o in options]
+    """A dropdown with an optional empty first choice labelled ``empty``; read it with :func:`chosen`.
+    (The empty choice's value is ``""``: a ``None`` value does not show in the browser.)"""
+    opts: list[Any] = ([(empty, "")] if empty is not None else []) + [(str(o), o) for o in options]
     drop = widgets.Dropdown(options=opts, description=description, style=LABEL_STYLE)
     if value is not None:
         drop.value = value
     return css(drop, name)
+
+
+def chosen(drop: widgets.Dropdown) -> Any:
+    """A dropdown's value, ``None`` for its empty choice."""
+    return None if drop.value == "" else drop.value
 
 
 def number(description: str, name: str, placeholder: str, width: str = "11em", value: str = "") -> widgets.Text:

@@ -12,7 +12,7 @@ import pandas as pd
 from ..errors import HipkneeError, ValidationError
 from ..records import BANDS, PAIN_CONTEXTS, SURFACES, TEST_UNITS
 from ..store import Store
-from .fields import ERROR_COLOUR, LABEL_STYLE, OK_COLOUR, choice, css, error_text, number, parse_number
+from .fields import ERROR_COLOUR, LABEL_STYLE, OK_COLOUR, choice, chosen, css, error_text, number, parse_number
 
 __all__ = ["RecentEntries"]
 
@@ -156,7 +156,7 @@ class RecentEntries(widgets.VBox):
         changes: dict[str, Any] = {}
         for field, box in boxes.items():
             if isinstance(box, widgets.Dropdown):
-                changes[field] = box.value
+                changes[field] = chosen(box)
             elif field in _TEXT:
                 changes[field] = box.value.strip()
             else:

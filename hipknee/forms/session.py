@@ -21,7 +21,7 @@ from ..catalogue import PROGRAMME
 from ..errors import ValidationError
 from ..records import BANDS, Record, StrengthSet
 from ..store import Store
-from .fields import ERROR_COLOUR, LABEL_STYLE, Draft, RecordForm, choice, css, error_text, number, parse_number
+from .fields import ERROR_COLOUR, LABEL_STYLE, Draft, RecordForm, choice, chosen, css, error_text, number, parse_number
 
 __all__ = ["SessionForm", "SetRow"]
 
@@ -37,20 +37,21 @@ def _dose(value: Any) -> str:
     return "" if value is None or pd.isna(value) else f"{float(value):g}"
 
 
-class SetRow(widgets.HBox):
-    """One set of one exercise on one side: the fields it is measured by, load, band, RPE, remove."""
+class SetRow(widgets.VBox):
+    """One set of one exercise on one side: the fields it is measured by, load, band, RPE, remove;
+    a message under it when a value is refused."""
 
     def __init__(self, exercise: Mapping[str, Any], side: str, on_remove: Callable[["SetRow"], None]) -> None:
         self.exercise = str(exercise["name"])
         self.measure = str(exercise["measure"])
-        self.label = widgets.HTML(layout=widgets.Layout(width="17em"))
+        self.label = widgets.HTML(layout=widgets.Layout(width="17em", flex="0 0 17em"))
         sides = ("left", "right") if exercise["per_side"] else ("both",)
         self.side = choice("", sides, "side", value=side)
         self.side.layout.width = "6.5em"
         doses = {"reps": _dose(exercise["dose_reps"])}
         doses["duration_s" if self.measure == "time" else "hold_s"] = _dose(exercise["dose_seconds"])
         self.fields: dict[str, widgets.Text] = {
-            field: number(label, field.replace("_", "-"), "", width="8.5em", value=doses.get(field, ""))
+            field: number(label, field.replace("_", "-"), "", width="8.8em", value=doses.get(field, ""))
             for field, label in _MEASURED[self.measure]
         }
         self.fields["load_kg"] = number("kg", "load", "", width="7em")
@@ -60,13 +61,18 @@ class SetRow(widgets.HBox):
         self.remove = css(widgets.Button(icon="times", tooltip="remove this set", layout=widgets.Layout(width="2.6em")), "remove-row")
         self.remove.on_click(lambda _button: on_remove(self))
         self.error = css(widgets.HTML(), "field-error", "row-error")
-        super().__init__([self.label, self.side, *self.fields.values(), self.band, self.remove, self.error])
+        measured = [box for field, box in self.fields.items() if field not in ("load_kg", "rpe")]
+        # A fixed-width group for what differs between exercises keeps load, RPE and band in columns.
+        group = widgets.HBox(measured, layout=widgets.Layout(width="18em", flex="0 0 18em"))
+        line = widgets.HBox([self.label, self.side, group, self.fields["load_kg"], self.fields["rpe"], self.band, self.remove])
+        self.error.layout.margin = "0 0 4px 17em"
+        super().__init__([line, self.error])
         css(self, "row")
 
     def values(self) -> dict[str, Any]:
         """The set's measured values as typed (numbers parsed, empty -> ``None``)."""
         data: dict[str, Any] = {field: parse_number(box.value) for field, box in self.fields.items()}
-        data["band"] = self.band.value
+        data["band"] = chosen(self.band)
         return data
 
 

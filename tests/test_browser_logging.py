@@ -1,0 +1,124 @@
+"""The logging notebook in a real JupyterLab, driven in headless Chromium as a runner would:
+open it, run all cells, fill in the session form, save; then a bad value shows its message."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import hipknee
+from conftest import free_port, wait_for_http
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """JupyterLab on 127.0.0.1 with a token, serving a copy of the notebooks, its store in a temp
+    folder holding one runner (Ana). Yields (notebook URL with token, data folder)."""
+    root = tmp_path / "root"
+    shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    data = tmp_path / "data"
+    with hipknee.Store.open(data) as store:
+        store.add(hipknee.Athlete(name="Ana", involved_side="left"))
+    port, token = free_port(), secrets.token_hex(16)
+    jupyter = tmp_path / "jupyter"
+    # No "get notified about Jupyter news?" prompt and no update check: nothing leaves the machine.
+    notification = jupyter / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True)
+    notification.write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    env = {
+        **os.environ,
+        "HIPKNEE_DATA": str(data),
+        "JUPYTER_CONFIG_DIR": str(jupyter / "config"),
+        "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
+    }
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        "--ServerApp.open_browser=False", "--no-browser",
+        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        f"--LabApp.workspaces_dir={jupyter / 'workspaces'}", f"--LabApp.user_settings_dir={jupyter / 'settings'}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    log = (tmp_path / "jupyterlab.log").open("wb")
+    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=60)
+        yield f"http://127.0.0.1:{port}/lab/tree/01_log_session.ipynb?token={token}", data
+    finally:
+        # The server's own process group holds the kernels it started.
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        except ProcessLookupError:
+            pass
+        log.close()
+
+
+def test_log_a_session_in_jupyterlab(lab: tuple[str, Path], page, output_dir: Path) -> None:  # noqa: ANN001
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    url, data = lab
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url)
+    page.locator(".jp-Notebook").first.wait_for()
+    # Run only once the kernel is up; earlier, JupyterLab asks which kernel to start.
+    expect(page.locator(".jp-StatusBar-Widget", has_text=re.compile(r"Python 3 \(ipykernel\) \| Idle"))).to_have_count(1)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+
+    form = page.locator(".hipknee-session-form")
+    expect(form).to_be_visible()
+    rows = form.locator(".hipknee-row")
+    expect(rows).to_have_count(6)
+    expect(form.locator(".hipknee-athlete input")).to_have_value("Ana")
+
+    deadlift_right = rows.nth(3)
+    expect(deadlift_right).to_contain_text("single-leg deadlift")
+    deadlift_right.locator(".hipknee-reps input").fill("8")
+    deadlift_right.locator(".hipknee-load input").fill("6")
+    rows.nth(2).locator(".hipknee-load input").fill("6")
+    rows.nth(0).locator(".hipknee-rpe input").fill("4")
+    form.screenshot(path=str(output_dir / "session_form_filled.png"))
+    form.locator(".hipknee-save").click()
+    expect(form.locator(".hipknee-message")).to_contain_text("Saved 6 sets of 3 exercises")
+
+    with hipknee.Store.open(data) as store:
+        sets = store.sets()
+    assert len(sets) == 6 and sets["session"].nunique() == 1 and set(sets["athlete"]) == {"Ana"}
+    deadlift = sets[sets["exercise"] == "single-leg deadlift"].set_index("side")
+    assert (deadlift.loc["left", "reps"], deadlift.loc["left", "load_kg"]) == (10, 6.0)
+    assert (deadlift.loc["right", "reps"], deadlift.loc["right", "load_kg"]) == (8, 6.0)
+    assert sets.loc[sets["exercise"] == "lateral band walk", "rpe"].tolist()[0] == 4.0
+
+    # The form was cleared for the next entry; now a value the store refuses.
+    expect(rows.nth(3).locator(".hipknee-load input")).to_have_value("")
+    rows.nth(2).locator(".hipknee-reps input").fill("-1")
+    form.locator(".hipknee-save").click()
+    error = rows.nth(2).locator(".hipknee-row-error")
+    expect(error).to_contain_text("from 0 to 1000")
+    expect(error).to_contain_text("-1")
+    expect(form.locator(".hipknee-message")).to_contain_text("Nothing saved")
+    form.screenshot(path=str(output_dir / "session_form_error.png"))
+    with hipknee.Store.open(data) as store:
+        assert store.count("set") == 6
