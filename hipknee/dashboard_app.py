@@ -35,8 +35,7 @@ class DashboardApp(widgets.VBox):
             athlete = str(self.overview["athlete"].iloc[0])
         demo = (" <b>Demo data</b>: a made-up squad, not real runners." if getattr(store, "is_demo", False) else "")
         self.header = widgets.HTML(
-            "<h2 style='margin-bottom:0.2em'>Coach dashboard</h2>"
-            f"<p style='color:#52606d;margin-top:0'>{len(names)} runner{'s' if len(names) != 1 else ''}; "
+            f"<p style='color:#52606d'>{len(names)} runner{'s' if len(names) != 1 else ''}; "
             f"read-only.{demo} hipknee informs, it does not diagnose: if pain persists, see a clinician.</p>")
         self.squad = widgets.HTML(squad_table_html(self.overview))
         self.squad.add_class("hipknee-squad")
@@ -44,7 +43,7 @@ class DashboardApp(widgets.VBox):
         #: The runner picker.
         self.athlete = self.progress.athlete
         super().__init__([self.header, self.squad, self.progress])
-        self.add_class("hipknee-dashboard")
+        self.add_class("hipknee-coach-dashboard")
 
 
 def squad_table_html(overview: pd.DataFrame) -> str:

@@ -39,10 +39,12 @@ footer { margin-top: 3em; color: #7b8794; font-size: 0.85em; }
 """
 
 _RUNNER = """
-{% macro runner_section(r, heading='h2') %}
+{% macro runner_section(r, named) %}
 <section class="runner" id="{{ r.anchor }}">
-  <{{ heading }}>{{ r.name }}</{{ heading }}>
+  {% if named %}
+  <h2>{{ r.name }}</h2>
   <p class="meta">{{ r.period }}</p>
+  {% endif %}
   <h3>Season summary</h3>
   {% if r.verdicts %}
   <ul class="verdicts">
@@ -97,7 +99,7 @@ _PAGE = _RUNNER + """<!DOCTYPE html>
   </tbody>
 </table>
 {% endif %}
-{% for r in runners %}{{ runner_section(r, 'h2') }}{% endfor %}
+{% for r in runners %}{{ runner_section(r, overview is not none) }}{% endfor %}
 <footer>
   Made with hipknee on {{ generated }}. {{ private_line }}
   hipknee informs, it does not diagnose: if pain persists, see a clinician.
