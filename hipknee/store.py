@@ -226,9 +226,11 @@ class Store:
         end: Any = None,
         include_deleted: bool = False,
         ids: Iterable[int] | None = None,
+        columns: Iterable[str] | None = None,
     ) -> pd.DataFrame:
         """Rows of one kind as a typed DataFrame, oldest first; ``start``/``end`` bound ``when``
-        (end inclusive, dates mean whole days)."""
+        (end inclusive, dates mean whole days). ``columns`` reads only those columns (quicker on
+        a big store)."""
         table = self._table(kind)
         if athlete is not None and not isinstance(athlete, str):
             raise ValidationError("athlete", athlete, "an athlete's name, or None for all")
@@ -268,12 +270,16 @@ class Store:
             order = [table.c.at, table.c.id]
         if ids is not None:
             conds.append(table.c.id.in_(list(ids)))
+        if columns is not None:
+            stmt = stmt.with_only_columns(*_only(stmt, columns, kind), maintain_column_froms=True)
         if conds:
             stmt = stmt.where(and_(*conds))
         stmt = stmt.order_by(*order)
         with read_connection(self.engine, self._where) as conn:
             result = conn.execute(stmt)
-            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+            # The driver's plain rows into pandas in one go: on a million rows several times
+            # quicker than Row objects; _typed gives every column its type (timestamps included).
+            frame = pd.DataFrame.from_records(result.cursor.fetchall(), columns=list(result.keys()))
         return _typed(frame)
 
     def athletes(self, **kw: Any) -> pd.DataFrame:
@@ -470,6 +476,19 @@ class _Lookup:
             self._load(rec.kind)[rec.name] = id  # type: ignore[attr-defined]
             if rec.kind == "exercise" and self._exercises is not None:
                 self._exercises[rec.name] = {"id": id, **rec.model_dump(include={"name", "measure", "per_side"})}  # type: ignore[attr-defined]
+
+
+def _only(stmt: Any, columns: Iterable[str], kind: str) -> list[Any]:
+    """The selected columns named in ``columns``, in the usual order."""
+    if isinstance(columns, str):
+        columns = [columns]
+    wanted = set(columns)
+    selected = list(stmt.selected_columns)
+    known = [c.name for c in selected]
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise ValidationError("columns", unknown[0], f"columns of a {kind}: " + ", ".join(known), record=kind)
+    return [c for c in selected if c.name in wanted]
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

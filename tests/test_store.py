@@ -164,3 +164,20 @@ def test_notebook_store_falls_back_to_the_demo(tmp_path: Path) -> None:
         own.add(hipknee.Athlete(name="Ana"))
     with hipknee.notebook_store(tmp_path) as st:
         assert not st.is_demo and st.athlete_names() == ["Ana"]
+
+
+def test_read_only_some_columns(demo_store: hipknee.Store) -> None:
+    first = int(demo_store.pain()["id"].iloc[0])
+    demo_store.delete("pain", first)
+    for kw in ({}, {"include_deleted": True}, {"athlete": "Maria", "start": "2026-03-09", "end": "2026-03-15"}):
+        full = demo_store.read("pain", **kw)
+        some = demo_store.read("pain", columns=["nrs", "when", "knee"], **kw)
+        assert list(some.columns) == ["when", "knee", "nrs"]  # the usual order, whatever was asked
+        pd.testing.assert_frame_equal(some, full[["when", "knee", "nrs"]])
+    assert first in set(demo_store.read("pain", include_deleted=True, columns=["id"])["id"])
+    assert first not in set(demo_store.read("pain", columns=["id"])["id"])
+    sets = demo_store.read("set", columns=["exercise", "reps"])
+    assert list(sets.columns) == ["exercise", "reps"] and str(sets["reps"].dtype) == "Int64"
+    with pytest.raises(hipknee.ValidationError) as err:
+        demo_store.read("run", columns=["distance_km", "pace"])
+    assert err.value.field == "columns" and err.value.value == "pace"
