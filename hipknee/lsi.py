@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .measures import set_amount, week_start
+from .measures import categorical, set_amount, week_start
 
 __all__ = ["LSI_COLUMNS", "weekly_lsi", "weekly_test_lsi", "lsi_from_sides"]
 
@@ -30,15 +30,16 @@ def weekly_lsi(sets: pd.DataFrame, athletes: pd.DataFrame | None = None) -> pd.D
         return _empty()
     sided = sets[sets["side"].isin(["left", "right"])]
     amount = set_amount(sided)
+    # Categorical keys (as the store returns them) keep grouping fast on millions of sets.
     frame = pd.DataFrame({
-        "athlete": sided["athlete"].astype(object).to_numpy(),
-        "item": sided["exercise"].astype(object).to_numpy(),
+        "athlete": categorical(sided["athlete"]),
+        "item": categorical(sided["exercise"]),
         "metric": amount["metric"].to_numpy(),
         "week": week_start(sided["when"]).to_numpy(),
-        "side": sided["side"].astype(object).to_numpy(),
+        "side": categorical(sided["side"]),
         "value": amount["amount"].to_numpy(),
     }).dropna(subset=["value"])
-    per_side = frame.groupby(["athlete", "item", "metric", "week", "side"], sort=True)["value"].mean()
+    per_side = frame.groupby(["athlete", "item", "metric", "week", "side"], sort=True, observed=True)["value"].mean()
     return lsi_from_sides(per_side, athletes)
 
 
@@ -55,7 +56,7 @@ def weekly_test_lsi(tests: pd.DataFrame, athletes: pd.DataFrame | None = None) -
         "side": tests["side"].astype(object).to_numpy(),
         "value": pd.to_numeric(tests["value"], errors="coerce").to_numpy(),
     }).dropna(subset=["value"])
-    per_side = frame.groupby(["athlete", "item", "metric", "week", "side"], sort=True)["value"].max()
+    per_side = frame.groupby(["athlete", "item", "metric", "week", "side"], sort=True, observed=True)["value"].max()
     return lsi_from_sides(per_side, athletes)
 
 
@@ -72,7 +73,9 @@ def lsi_from_sides(per_side: pd.Series, athletes: pd.DataFrame | None = None) ->
         if side not in wide:
             wide[side] = np.nan
     wide = wide[["left", "right"]].dropna().reset_index()
-    wide.columns.name = None
+    wide.columns = [str(c) for c in wide.columns]
+    for col in ("athlete", "item", "metric"):
+        wide[col] = wide[col].astype(object)
     if wide.empty:
         return _empty()
     left = wide["left"].to_numpy(dtype=float)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["METRICS", "set_amount", "week_start"]
+__all__ = ["METRICS", "categorical", "set_amount", "week_start"]
 
 #: Metric labels, with their unit, as they appear in analysis output and on chart axes.
 METRICS: dict[str, str] = {
@@ -24,35 +24,41 @@ METRICS: dict[str, str] = {
 def week_start(when: pd.Series) -> pd.Series:
     """The Monday (midnight) of each moment's week."""
     when = pd.to_datetime(when)
-    day = when.dt.normalize()
-    return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    days = when.to_numpy().astype("datetime64[D]")
+    # Day 0 of the epoch (1 Jan 1970) was a Thursday: +3 makes Monday weekday 0.
+    monday = days - ((days.view("int64") + 3) % 7).astype("timedelta64[D]")
+    return pd.Series(monday.astype("datetime64[ns]"), index=when.index, name=when.name)
 
 
 def set_amount(sets: pd.DataFrame) -> pd.DataFrame:
-    """Per set: ``amount`` and its ``metric`` (one of :data:`METRICS`' values).
+    """Per set: ``amount`` and its ``metric`` (a categorical of :data:`METRICS`' values).
 
     reps -> reps, or load_kg x reps when a load above 0 kg is given; time -> duration_s (s);
     hold -> hold_s x reps (s, reps missing counts as one hold). Sets without the needed value get
     NaN, never 0.
     """
-    measure = sets["measure"].astype(object).to_numpy()
-    reps = pd.to_numeric(sets["reps"], errors="coerce").astype("float64").to_numpy()
-    duration = pd.to_numeric(sets["duration_s"], errors="coerce").astype("float64").to_numpy()
-    hold = pd.to_numeric(sets["hold_s"], errors="coerce").astype("float64").to_numpy()
-    load = (pd.to_numeric(sets["load_kg"], errors="coerce").astype("float64").to_numpy()
-            if "load_kg" in sets else np.full(len(sets), np.nan))
+    measure = sets["measure"]
+    is_reps = (measure == "reps").to_numpy(dtype=bool)
+    is_time = (measure == "time").to_numpy(dtype=bool)
+    is_hold = (measure == "hold").to_numpy(dtype=bool)
+    reps = _floats(sets["reps"])
+    duration = _floats(sets["duration_s"])
+    hold = _floats(sets["hold_s"])
+    load = _floats(sets["load_kg"]) if "load_kg" in sets else np.full(len(sets), np.nan)
     loaded = np.nan_to_num(load, nan=0.0) > 0
-    is_reps = measure == "reps"
-    is_time = measure == "time"
-    is_hold = measure == "hold"
-    amount = np.select(
-        [is_reps & loaded, is_reps, is_time, is_hold],
-        [load * reps, reps, duration, hold * np.where(np.isnan(reps), 1.0, reps)],
-        default=np.nan,
-    )
-    metric = np.select(
-        [is_reps & loaded, is_reps, is_time, is_hold],
-        [METRICS["load"], METRICS["reps"], METRICS["time"], METRICS["hold"]],
-        default="",
-    )
+    cases = [is_reps & loaded, is_reps, is_time, is_hold]
+    amount = np.select(cases, [load * reps, reps, duration, hold * np.where(np.isnan(reps), 1.0, reps)],
+                       default=np.nan)
+    codes = np.select(cases, [1, 0, 2, 3], default=-1)  # positions in METRICS' values
+    metric = pd.Categorical.from_codes(codes, categories=list(METRICS.values()))
     return pd.DataFrame({"amount": amount, "metric": metric}, index=sets.index)
+
+
+def categorical(column: pd.Series) -> pd.Categorical:
+    """A key column as a Categorical (the store's name columns already are): fast to group by."""
+    return column.array if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(column)
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    """A numeric column (nullable ints included) as float64 with NaN for missing."""
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)

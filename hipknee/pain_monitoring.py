@@ -94,10 +94,14 @@ def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
                   .size().groupby(["athlete", "week"]).max())
     level = {"during above 5": 2, "during 3-5": 1, "worse next morning": 1, "morning pain rising": 1}
     flags["level"] = flags["flag"].map(level)
+    flags["is_left"] = flags["knee"] == "left"
+    flags["is_right"] = flags["knee"] == "right"
     per_flag = flags.groupby(["athlete", "week", "flag"], sort=True).agg(
         level=("level", "max"), days=("date", "nunique"), worst=("nrs", "max"),
-        knees=("knee", lambda k: " and ".join(sorted(set(k)))))
+        left=("is_left", "any"), right=("is_right", "any"))
     per_flag = per_flag.reset_index()
+    per_flag["knees"] = np.select([per_flag["left"] & per_flag["right"], per_flag["left"]],
+                                  ["left and right", "left"], default="right")
     per_flag["reason"] = _reason(per_flag)
     summary = per_flag.groupby(["athlete", "week"], sort=True).agg(
         level=("level", "max"), reasons=("reason", "; ".join))

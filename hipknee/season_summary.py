@@ -17,7 +17,7 @@ import pandas as pd
 from . import thresholds as T
 from .log_frames import LogFrames, log_frames
 from .lsi import weekly_lsi, weekly_test_lsi
-from .measures import week_start
+from .measures import categorical, week_start
 from .pain_monitoring import weekly_status
 from .pain_trend import pain_change
 from .weekly_load import acwr
@@ -155,8 +155,9 @@ def headline_lsi_item(lsi: pd.DataFrame) -> pd.DataFrame:
     if lsi.empty:
         return pd.DataFrame(columns=["athlete", "item", "metric"])
     stats = lsi.groupby(["athlete", "item", "metric"], sort=False).agg(
-        weeks=("lsi_pct", "count"), spread=("lsi_pct", lambda s: s.max() - s.min()))
+        weeks=("lsi_pct", "count"), high=("lsi_pct", "max"), low=("lsi_pct", "min"))
     stats = stats.reset_index()
+    stats["spread"] = stats["high"] - stats["low"]
     tests = lsi[lsi["item"].isin(_test_items(lsi))]
     stats["is_test"] = stats["item"].isin(set(tests["item"]))
     stats["score"] = (stats["is_test"] & (stats["weeks"] >= 2)).astype(int) * 10_000 \
@@ -214,6 +215,16 @@ class _Season:
         self.hip = _weekly_hip(frames.sets)
         self.weekly_pain = _weekly_pain(frames.pain)
         self.days = _season_days(frames)
+        self._split: dict[str, dict[str, pd.DataFrame]] = {}
+
+    def of(self, name: str, athlete: str) -> pd.DataFrame:
+        """Analysis ``name``'s rows for one athlete (split once for the whole squad)."""
+        if name not in self._split:
+            frame = getattr(self, name)
+            groups = frame.groupby(frame["athlete"].astype(object), sort=False) if len(frame) else []
+            self._split[name] = {key: part for key, part in groups}
+        frame = getattr(self, name)
+        return self._split[name].get(athlete, frame.iloc[:0])
 
     def summary(self, athlete: str, item: str | None = None) -> SeasonSummary:
         s = SeasonSummary(athlete=athlete)
@@ -231,16 +242,17 @@ class _Season:
 
     def _lsi(self, s: SeasonSummary, item: str | None = None) -> None:
         if item is not None:
-            pick = self.lsi[(self.lsi["athlete"] == s.athlete) & (self.lsi["item"] == item)]
+            pick = self.of("lsi", s.athlete)
+            pick = pick[pick["item"] == item]
             pick = pick.groupby("metric", as_index=False)["lsi_pct"].count().sort_values("lsi_pct").tail(1)
             pick["item"] = item
         else:
-            pick = self.items[self.items["athlete"] == s.athlete]
+            pick = self.of("items", s.athlete)
         if pick.empty:
             return
         item, metric = pick.iloc[0]["item"], pick.iloc[0]["metric"]
-        rows = self.lsi[(self.lsi["athlete"] == s.athlete) & (self.lsi["item"] == item)
-                        & (self.lsi["metric"] == metric)].dropna(subset=["lsi_pct"]).sort_values("week")
+        rows = self.of("lsi", s.athlete)
+        rows = rows[(rows["item"] == item) & (rows["metric"] == metric)].dropna(subset=["lsi_pct"]).sort_values("week")
         if rows.empty:
             return
         s.lsi_item, s.lsi_metric, s.lsi_reference = item, metric, rows["reference"].iloc[-1]
@@ -249,7 +261,7 @@ class _Season:
         s.lsi_now = float(rows["lsi_pct"].tail(2).mean())
 
     def _pain(self, s: SeasonSummary) -> None:
-        rows = self.pain[self.pain["athlete"] == s.athlete]
+        rows = self.of("pain", s.athlete)
         s.pain_verdicts = rows.reset_index(drop=True)
         if rows.empty:
             return
@@ -269,20 +281,20 @@ class _Season:
         if s.first_day is None:
             return
         weeks = self._season_weeks(s)
-        sessions = self.hip[self.hip["athlete"] == s.athlete].set_index("week")["sessions"]
+        sessions = self.of("hip", s.athlete).set_index("week")["sessions"]
         counts = sessions.reindex(weeks, fill_value=0)
         s.hip_sessions_per_week = float(counts.mean())
         s.weeks_on_plan = int(counts.between(T.HIP_SESSIONS_MIN, T.HIP_SESSIONS_MAX).sum())
 
     def _load(self, s: SeasonSummary) -> None:
-        rows = self.acwr[(self.acwr["athlete"] == s.athlete)].dropna(subset=["ratio"])
+        rows = self.of("acwr", s.athlete).dropna(subset=["ratio"])
         if not rows.empty:
             last = rows.iloc[-1]
             s.acwr_date, s.acwr_ratio, s.acwr_zone = last["date"], float(last["ratio"]), last["zone"]
-        s.distance_jumps = int(self.load.loc[self.load["athlete"] == s.athlete, "jump"].sum())
+        s.distance_jumps = int(self.of("load", s.athlete)["jump"].sum())
 
     def _status(self, s: SeasonSummary) -> None:
-        rows = self.status[self.status["athlete"] == s.athlete]
+        rows = self.of("status", s.athlete)
         if not rows.empty:
             last = rows.iloc[-1]
             s.status_week, s.status, s.status_reasons = last["week"], last["status"], last["reasons"]
@@ -292,14 +304,14 @@ class _Season:
             return
         weeks = self._season_weeks(s)
         knee = s.pain_knee or _involved(self.frames.athletes, s.athlete)
-        pain = self.weekly_pain[(self.weekly_pain["athlete"] == s.athlete) & (self.weekly_pain["knee"] == knee)]
+        pain = self.of("weekly_pain", s.athlete)
+        pain = pain[pain["knee"] == knee]
         next_pain = pain.set_index("week")["nrs"].reindex(weeks).shift(-1)
-        hip = (self.hip[self.hip["athlete"] == s.athlete].set_index("week")["sessions"]
-               .reindex(weeks, fill_value=0))
+        hip = self.of("hip", s.athlete).set_index("week")["sessions"].reindex(weeks, fill_value=0)
         s.associations.append(_spearman("hip sessions per week", hip, next_pain, "more hip sessions"))
         if s.lsi_item is not None:
-            lsi = self.lsi[(self.lsi["athlete"] == s.athlete) & (self.lsi["item"] == s.lsi_item)
-                           & (self.lsi["metric"] == s.lsi_metric)].set_index("week")["lsi_pct"]
+            lsi = self.of("lsi", s.athlete)
+            lsi = lsi[(lsi["item"] == s.lsi_item) & (lsi["metric"] == s.lsi_metric)].set_index("week")["lsi_pct"]
             s.associations.append(_spearman(f"the LSI ({s.lsi_item})", lsi.reindex(weeks), next_pain,
                                             f"a higher LSI ({s.lsi_item})"))
 
@@ -324,10 +336,12 @@ def _weekly_hip(sets: pd.DataFrame) -> pd.DataFrame:
     if sets.empty:
         return pd.DataFrame({"athlete": pd.Series(dtype=object), "week": pd.Series(dtype="datetime64[ns]"),
                              "sessions": pd.Series(dtype="int64")})
-    days = pd.DataFrame({"athlete": sets["athlete"].astype(object).to_numpy(),
-                         "day": pd.to_datetime(sets["when"]).dt.normalize().to_numpy()}).drop_duplicates()
+    days = pd.DataFrame({"athlete": categorical(sets["athlete"]),
+                         "day": pd.to_datetime(sets["when"]).to_numpy().astype("datetime64[D]")}).drop_duplicates()
     days["week"] = week_start(days["day"])
-    return days.groupby(["athlete", "week"], sort=True).size().rename("sessions").reset_index()
+    out = days.groupby(["athlete", "week"], sort=True, observed=True).size().rename("sessions").reset_index()
+    out["athlete"] = out["athlete"].astype(object)
+    return out
 
 
 def _weekly_pain(pain: pd.DataFrame) -> pd.DataFrame:
@@ -343,13 +357,14 @@ def _weekly_pain(pain: pd.DataFrame) -> pd.DataFrame:
 
 
 def _season_days(frames: LogFrames) -> pd.DataFrame:
-    parts = [f[["athlete", "when"]].astype({"athlete": object}) for f in (frames.sets, frames.tests, frames.runs, frames.pain)
-             if not f.empty]
+    parts = [pd.DataFrame({"athlete": categorical(f["athlete"]), "when": pd.to_datetime(f["when"])})
+             .groupby("athlete", observed=True)["when"].agg(["min", "max"]).rename(index=str)
+             for f in (frames.sets, frames.tests, frames.runs, frames.pain) if not f.empty]
     if not parts:
         return pd.DataFrame(columns=["first", "last"])
-    allw = pd.concat(parts, ignore_index=True)
-    allw["when"] = pd.to_datetime(allw["when"]).dt.normalize()
-    return allw.groupby("athlete")["when"].agg(first="min", last="max")
+    both = pd.concat(parts)
+    out = both.groupby(level=0).agg(first=("min", "min"), last=("max", "max"))
+    return out.apply(lambda col: col.dt.normalize())
 
 
 def _involved(athletes: pd.DataFrame, name: str) -> str | None:

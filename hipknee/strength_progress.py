@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .measures import set_amount, week_start
+from .measures import categorical, set_amount, week_start
 
 __all__ = ["weekly_strength"]
 
@@ -24,13 +24,15 @@ def weekly_strength(sets: pd.DataFrame) -> pd.DataFrame:
         return frame.astype({"best": float, "volume": float, "sets": "int64"})
     amount = set_amount(sets)
     frame = pd.DataFrame({
-        "athlete": sets["athlete"].astype(object).to_numpy(),
-        "item": sets["exercise"].astype(object).to_numpy(),
-        "side": sets["side"].astype(object).to_numpy(),
+        "athlete": categorical(sets["athlete"]),
+        "item": categorical(sets["exercise"]),
+        "side": categorical(sets["side"]),
         "metric": amount["metric"].to_numpy(),
         "week": week_start(sets["when"]).to_numpy(),
         "value": amount["amount"].to_numpy(),
     }).dropna(subset=["value"])
-    out = (frame.groupby(["athlete", "item", "side", "metric", "week"], sort=True)["value"]
+    out = (frame.groupby(["athlete", "item", "side", "metric", "week"], sort=True, observed=True)["value"]
            .agg(best="max", volume="sum", sets="size").reset_index())
+    for col in ("athlete", "item", "side", "metric"):
+        out[col] = out[col].astype(object)
     return out[_COLUMNS]
