@@ -4,7 +4,7 @@ LSI (%) = weaker side / stronger side x 100, or involved / uninvolved x 100 when
 painful (``involved_side``) is known. Only like-for-like work is compared: the same exercise and
 metric (reps; time s; hold s x reps; load kg x reps when loaded) or the same test and unit, in the
 same week (weeks start on Monday). The raw value of each side is kept; a week without both sides
-has no LSI (the row is absent), never 0.
+has no LSI (the row is absent), never 0. ``kind`` says where a row comes from: 'exercise' or 'test'.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from .measures import categorical, set_amount, week_start
 __all__ = ["LSI_COLUMNS", "weekly_lsi", "weekly_test_lsi", "lsi_from_sides"]
 
 LSI_COLUMNS = ["athlete", "item", "metric", "week", "left", "right", "weaker_side",
-               "involved_side", "lsi_pct", "reference"]
+               "involved_side", "lsi_pct", "reference", "kind"]
 
 
 def weekly_lsi(sets: pd.DataFrame, athletes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -40,7 +40,7 @@ def weekly_lsi(sets: pd.DataFrame, athletes: pd.DataFrame | None = None) -> pd.D
         "value": amount["amount"].to_numpy(),
     }).dropna(subset=["value"])
     per_side = frame.groupby(["athlete", "item", "metric", "week", "side"], sort=True, observed=True)["value"].mean()
-    return lsi_from_sides(per_side, athletes)
+    return lsi_from_sides(per_side, athletes).assign(kind="exercise")
 
 
 def weekly_test_lsi(tests: pd.DataFrame, athletes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -57,7 +57,7 @@ def weekly_test_lsi(tests: pd.DataFrame, athletes: pd.DataFrame | None = None) -
         "value": pd.to_numeric(tests["value"], errors="coerce").to_numpy(),
     }).dropna(subset=["value"])
     per_side = frame.groupby(["athlete", "item", "metric", "week", "side"], sort=True, observed=True)["value"].max()
-    return lsi_from_sides(per_side, athletes)
+    return lsi_from_sides(per_side, athletes).assign(kind="test")
 
 
 def lsi_from_sides(per_side: pd.Series, athletes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -95,6 +95,7 @@ def lsi_from_sides(per_side: pd.Series, athletes: pd.DataFrame | None = None) ->
     wide["lsi_pct"] = np.where(known, by_involved, sym)
     wide["reference"] = np.where(known, "involved/uninvolved", "weaker/stronger")
     wide["week"] = pd.to_datetime(wide["week"])
+    wide["kind"] = None
     return wide[LSI_COLUMNS].reset_index(drop=True)
 
 

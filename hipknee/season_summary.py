@@ -158,19 +158,12 @@ def headline_lsi_item(lsi: pd.DataFrame) -> pd.DataFrame:
         weeks=("lsi_pct", "count"), high=("lsi_pct", "max"), low=("lsi_pct", "min"))
     stats = stats.reset_index()
     stats["spread"] = stats["high"] - stats["low"]
-    tests = lsi[lsi["item"].isin(_test_items(lsi))]
-    stats["is_test"] = stats["item"].isin(set(tests["item"]))
+    tested = set(lsi.loc[lsi["kind"] == "test", "item"]) if "kind" in lsi else set()
+    stats["is_test"] = stats["item"].isin(tested)
     stats["score"] = (stats["is_test"] & (stats["weeks"] >= 2)).astype(int) * 10_000 \
         + (stats["spread"] > 0).astype(int) * 1_000 + stats["weeks"]
     best = stats.sort_values(["athlete", "score"], ascending=[True, False], kind="stable")
     return best.drop_duplicates("athlete")[["athlete", "item", "metric"]].reset_index(drop=True)
-
-
-def _test_items(lsi: pd.DataFrame) -> set[str]:
-    # Test units (N, kg, cm, ...) never look like set metrics ("reps", "time (s)", ...).
-    from .measures import METRICS
-
-    return set(lsi.loc[~lsi["metric"].isin(METRICS.values()) | lsi["item"].str.contains("test|dynamometer"), "item"])
 
 
 def season_summary(store_or_frames: Any, athlete: str | None = None, *, start: Any = None,

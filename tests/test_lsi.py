@@ -70,7 +70,7 @@ def test_weekly_lsi_hand_computed() -> None:
     assert (row["left"], row["right"]) == (11.0, 8.0)
     assert row["weaker_side"] == "right"
     assert row["lsi_pct"] == pytest.approx(8 / 11 * 100)
-    assert row["reference"] == "weaker/stronger"
+    assert row["reference"] == "weaker/stronger" and row["kind"] == "exercise"
 
 
 def test_involved_side_is_the_reference_when_known() -> None:
@@ -124,7 +124,7 @@ def test_test_lsi_takes_each_sides_best() -> None:
     got = weekly_test_lsi(tests)
     assert len(got) == 1  # the week of 16 March has the right side only
     row = got.iloc[0]
-    assert (row["left"], row["right"], row["metric"]) == (160.0, 180.0, "N")
+    assert (row["left"], row["right"], row["metric"], row["kind"]) == (160.0, 180.0, "N", "test")
     assert row["lsi_pct"] == pytest.approx(160 / 180 * 100)
 
 
