@@ -146,3 +146,17 @@ def demo_frames(demo_master: Path, tmp_path_factory: pytest.TempPathFactory):  #
     shutil.copytree(demo_master, copy)
     with hipknee.Store.open(copy) as st:
         return log_frames(st)
+
+
+# -- hypothesis profiles ----------------------------------------------------------------------
+# "ci" (the default) keeps the generated-input tests short; "full" is the long run:
+# HYPOTHESIS_PROFILE=full python -m pytest tests/test_fuzz.py
+import os  # noqa: E402
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.register_profile("full", parent=settings.get_profile("ci"), max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -1,0 +1,383 @@
+"""Bad input, generated: every input to the store API, the record classes and the command line is
+either saved and read back equal, or rejected with hipknee's ValidationError and nothing written.
+
+The "ci" hypothesis profile (the default, see conftest.py) keeps this quick; the full-size run:
+``HYPOTHESIS_PROFILE=full python -m pytest tests/test_fuzz.py``. Inputs that only build a record
+cost no I/O, so most of the examples go there; those that touch the store are fewer but each one
+saves, reads back and counts rows.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import hipknee
+from hipknee.catalogue import BUILTIN_EXERCISES
+from hipknee.cli import main
+from hipknee.records import RECORD_KINDS, validate_record
+from hipknee.schema import TABLES
+
+#: Examples per test in the current profile ("ci" 100, "full" 1000): the cheap tests run more.
+BASE = settings().max_examples
+CHEAP = BASE * 3
+STORED = BASE * 3 // 2
+
+#: Generated inputs checked, by entry point (printed at the end of the module; run with -s).
+INPUTS: Counter[str] = Counter()
+EXAMPLES: Counter[str] = Counter()
+SAVED: Counter[str] = Counter()
+
+MISSING = object()
+NASTY_TEXT = [
+    "", " ", "\t\n", "\x00", "a\x00b", "\ud800", "'; DROP TABLE athletes; --", "Robert'); --", "\u202eevil",
+    "🦵🏃", "é" * 81, "x" * 2001, "NaN", "inf", "-1", "1e309", "2026-02-30", "0000-00-00", "None", "null",
+]
+BAD = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(),
+    st.text(max_size=12),
+    st.sampled_from(NASTY_TEXT),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=1),
+    st.binary(max_size=4),
+    st.datetimes(),
+    st.sampled_from([float("nan"), float("inf"), -0.0, 1e308, math.pi]),
+)
+
+NOW = datetime.now()
+WHEN_VALID = st.one_of(
+    st.datetimes(min_value=datetime(1990, 1, 2), max_value=NOW),
+    st.datetimes(min_value=datetime(1990, 1, 2), max_value=datetime(2026, 1, 1), timezones=st.just(timezone.utc)),
+    st.dates(min_value=date(1990, 1, 2), max_value=NOW.date()),
+    st.datetimes(min_value=datetime(1990, 1, 2), max_value=NOW).map(lambda d: d.isoformat(timespec="minutes")),
+)
+WHEN_EDGE = st.one_of(
+    st.datetimes(min_value=datetime(1989, 12, 31), max_value=datetime(1990, 1, 1, 1)),
+    st.datetimes(min_value=NOW + timedelta(hours=23), max_value=NOW + timedelta(days=3)),
+    st.sampled_from(["2026-02-30", "02/03/2026", "2026-03-02T25:00", "yesterday"]),
+)
+
+
+def _num(lo: float, hi: float, *, whole: bool = False, open_low: bool = False) -> tuple[st.SearchStrategy[Any], ...]:
+    """(allowed numbers, numbers at and just beyond the edges of the range)."""
+    if whole:
+        valid = st.integers(int(lo), int(hi))
+        return valid, st.sampled_from([int(lo) - 1, int(hi) + 1, float(lo), float(hi) + 0.5, True])
+    valid = st.one_of(st.floats(lo, hi, exclude_min=open_low), st.integers(int(lo) + open_low, int(hi)))
+    edges = st.sampled_from([lo, hi, lo - 1, hi + 1, math.nextafter(lo, -math.inf), math.nextafter(hi, math.inf)])
+    return valid, edges
+
+
+def _opt(pair: tuple[st.SearchStrategy[Any], ...]) -> tuple[st.SearchStrategy[Any], ...]:
+    return st.one_of(st.none(), pair[0]), pair[1]
+
+
+def _choice(valid: list[Any], wrong: list[Any]) -> tuple[st.SearchStrategy[Any], ...]:
+    return st.sampled_from(valid), st.sampled_from(wrong)
+
+
+TEXT = st.text(max_size=30)
+NAME = (st.text(min_size=1, max_size=12).filter(str.strip), st.sampled_from(["x" * 81, "   ", "", "Ana"]))
+NOTED = {
+    "when": (WHEN_VALID, WHEN_EDGE),
+    "athlete": _choice(["Ana", " Ana "], ["Nobody", "ana", ""]),
+    "note": (TEXT, st.sampled_from(["x" * 2000, "x" * 2001])),
+    "note_private": (st.booleans(), st.sampled_from(["yes", 2])),
+}
+
+#: kind -> field -> (allowed values, values at or beyond the edge of what is allowed).
+FIELDS: dict[str, dict[str, tuple[st.SearchStrategy[Any], ...]]] = {
+    "athlete": {
+        "name": NAME,
+        "body_mass_kg": _opt(_num(20, 250, open_low=True)),
+        "involved_side": _choice([None, "left", "right"], ["both", "LEFT"]),
+    },
+    "exercise": {
+        "name": NAME,
+        "measure": _choice(["reps", "time", "hold"], ["sets", ""]),
+        "per_side": (st.booleans(), st.sampled_from(["maybe", 3])),
+        "dose_sets": _opt(_num(1, 20, whole=True)),
+        "dose_reps": _opt(_num(1, 200, whole=True)),
+        "dose_seconds": _opt(_num(0, 600, open_low=True)),
+        "target": (TEXT, st.just("x" * 201)),
+        "how": (TEXT, st.just("x" * 1001)),
+    },
+    "set": {
+        **NOTED,
+        "exercise": _choice([e.name for e in BUILTIN_EXERCISES], ["moonwalk", "Clamshell"]),
+        "side": _choice(["left", "right", "both"], ["middle"]),
+        "reps": _opt(_num(0, 1000, whole=True)),
+        "duration_s": _opt(_num(0, 3600)),
+        "hold_s": _opt(_num(0, 600)),
+        "load_kg": _opt(_num(0, 500)),
+        "band": _choice([None, "extra light", "light", "medium", "heavy", "extra heavy"], ["purple"]),
+        "rpe": _opt(_num(0, 10)),
+    },
+    "test": {
+        **NOTED,
+        "test": _choice(["hip abduction dynamometer", "single-leg bridge reps"], ["", "x" * 81]),
+        "side": _choice(["left", "right"], ["both"]),
+        "value": _num(0, 100_000),
+        "unit": _choice(["N", "kg", "reps", "cm", "s"], ["lb", "n"]),
+    },
+    "run": {
+        **NOTED,
+        "distance_km": _num(0, 400, open_low=True),
+        "duration_min": _num(0, 3000, open_low=True),
+        "moving_min": _opt(_num(0, 3000, open_low=True)),
+        "rpe": _opt(_num(0, 10)),
+        "surface": _choice([None, "road", "trail", "track", "treadmill", "grass", "mixed"], ["lava"]),
+        "avg_hr": _opt(_num(20, 250)),
+        "source": _choice(["manual", "fit", "gpx", "tcx", "strava"], ["fax"]),
+    },
+    "pain": {
+        **NOTED,
+        "knee": _choice(["left", "right"], ["both"]),
+        "nrs": (st.one_of(st.integers(0, 10), st.sampled_from([3.0, 0.0])), st.sampled_from([-1, 11, 3.5, True, "3"])),
+        "context": _choice(["rest", "during", "after", "next_morning"], ["never"]),
+    },
+    "outcome": {**NOTED, "score": _num(0, 100, whole=True), "instrument": _choice(["kujala"], ["koos"])},
+}
+REQUIRED = {kind: {n for n, f in cls.model_fields.items() if f.is_required()} for kind, cls in RECORD_KINDS.items()}
+EXERCISES = {e.name: e for e in BUILTIN_EXERCISES}
+MEASURED_BY = {"reps": "reps", "time": "duration_s", "hold": "hold_s"}
+
+
+MODES = ("allowed", "allowed", "edges", "one field broken", "chaos", "not a mapping")
+
+
+@st.composite
+def record_input(draw: st.DrawFn, kind: str, modes: tuple[str, ...] = MODES) -> Any:
+    """A mapping for one record: all allowed, some at the edges, one field broken, or chaos
+    (any field broken, missing or extra); now and then not a mapping at all."""
+    mode = draw(st.sampled_from(modes))
+    if mode == "not a mapping":
+        return draw(BAD)
+    fields = FIELDS[kind]
+    edgy = mode == "edges"
+    data = {
+        n: draw(st.one_of(valid, edge) if edgy else valid)
+        for n, (valid, edge) in fields.items()
+        if n in REQUIRED[kind] or draw(st.booleans())
+    }
+    if kind == "set" and mode == "allowed":  # a set that fits its exercise
+        ex = EXERCISES[data["exercise"]]
+        data["side"] = draw(st.sampled_from(["left", "right"])) if ex.per_side else "both"
+        data[MEASURED_BY[ex.measure]] = draw(fields[MEASURED_BY[ex.measure]][0].filter(lambda v: v is not None))
+    targets = [*fields, "bogus"]
+    broken = [draw(st.sampled_from(targets))] if mode == "one field broken" else targets if mode == "chaos" else []
+    for name in broken:
+        if mode == "chaos" and draw(st.booleans()):
+            continue
+        value = draw(st.one_of(BAD, st.just(MISSING)))
+        if value is MISSING:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_counts() -> Any:
+    yield
+    print(f"\nfuzzing ({settings().max_examples} examples per test in this profile): "
+          f"{sum(EXAMPLES.values())} hypothesis examples, {sum(INPUTS.values())} generated inputs")
+    for entry, count in sorted(INPUTS.items()):
+        saved = f", {SAVED[entry]} saved and read back" if entry in SAVED else ""
+        print(f"  {entry}: {count} inputs in {EXAMPLES[entry]} examples{saved}")
+
+
+def _counted(entry: str, inputs: int = 1) -> None:
+    EXAMPLES[entry] += 1
+    INPUTS[entry] += inputs
+
+
+@pytest.fixture(scope="module")
+def fuzz_store(tmp_path_factory: pytest.TempPathFactory) -> hipknee.Store:
+    with hipknee.Store.open(tmp_path_factory.mktemp("fuzz")) as st:
+        st.add(hipknee.Athlete(name="Ana", involved_side="left"))
+        yield st
+
+
+def _expected(kind: str, data: Any) -> hipknee.records.Record | None:
+    try:
+        return validate_record(RECORD_KINDS[kind], data)
+    except hipknee.ValidationError:
+        return None
+
+
+def _rows(store: hipknee.Store) -> dict[str, int]:
+    """Rows of every kind, deleted ones included, in one query."""
+    counts = ", ".join(f"(SELECT count(*) FROM {table.name})" for table in TABLES.values())
+    with sqlite3.connect(store.path) as conn:
+        found = conn.execute(f"SELECT {counts}").fetchone()
+    conn.close()
+    return dict(zip(TABLES, found))
+
+
+def _saved_or_rejected(store: hipknee.Store, kind: str, data: Any) -> None:
+    before = _rows(store)
+    expected = _expected(kind, data)
+    try:
+        new_id = store.add(data, kind=kind)
+    except hipknee.ValidationError:
+        assert _rows(store) == before, "a rejected record left rows behind"
+        return
+    assert expected is not None, "the store saved what the record class refuses"
+    assert store.get(kind, new_id).model_dump() == expected.model_dump()
+    assert _rows(store) == {**before, kind: before[kind] + 1}
+    SAVED[f"store.add(..., kind={kind!r})"] += 1
+
+
+# -- the record classes (no I/O) -------------------------------------------------------------
+@pytest.mark.parametrize("kind", list(RECORD_KINDS))
+def test_record_classes_accept_or_raise_validation_error(kind: str) -> None:
+    cls = RECORD_KINDS[kind]
+
+    @settings(max_examples=CHEAP)
+    @given(st.lists(record_input(kind), min_size=1, max_size=8))
+    def check(batch: list[dict[str, Any]]) -> None:
+        _counted(f"{cls.__name__}(...)", len(batch))
+        for data in batch:
+            if not isinstance(data, dict):
+                with pytest.raises(hipknee.ValidationError):
+                    cls.validate(data)
+                continue
+            try:
+                rec = cls(**{str(k): v for k, v in data.items()})
+            except hipknee.ValidationError as exc:
+                assert exc.field and exc.allowed
+                continue
+            # A record that was accepted is stable: validating what it holds gives it back.
+            assert validate_record(cls, rec.model_dump()) == rec
+
+    check()
+
+
+# -- the store API ---------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", list(RECORD_KINDS))
+def test_store_add_saves_and_reads_back_or_writes_nothing(fuzz_store: hipknee.Store, kind: str) -> None:
+    @settings(max_examples=STORED, suppress_health_check=[HealthCheck.too_slow])
+    @given(record_input(kind))
+    def check(data: Any) -> None:
+        _counted(f"store.add(..., kind={kind!r})")
+        _saved_or_rejected(fuzz_store, kind, data)
+
+    check()
+
+
+@settings(max_examples=STORED, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(sets=st.lists(record_input("set", modes=("allowed",) * 8 + MODES), min_size=0, max_size=4))
+def test_store_add_session_is_all_or_nothing(fuzz_store: hipknee.Store, sets: list[dict[str, Any]]) -> None:
+    _counted("store.add_session", max(1, len(sets)))
+    before = _rows(fuzz_store)
+    expected = [_expected("set", s) for s in sets]
+    try:
+        session = fuzz_store.add_session(sets)
+    except hipknee.ValidationError:
+        assert _rows(fuzz_store) == before
+        return
+    assert all(e is not None for e in expected)
+    saved = fuzz_store.sets().query("session == @session").sort_values("id")
+    assert len(saved) == len(sets)
+    for rec, rec_id in zip(expected, saved["id"]):
+        assert fuzz_store.get("set", rec_id).model_dump() == {**rec.model_dump(), "session": session}
+    SAVED["store.add_session"] += len(sets)
+
+
+@settings(max_examples=BASE, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(kind=st.sampled_from(["pain", "run", "athlete"]), data=st.data())
+def test_store_update_changes_the_row_or_nothing(fuzz_store: hipknee.Store, kind: str, data: st.DataObject) -> None:
+    base = {
+        "pain": dict(when="2026-03-02T07:00", athlete="Ana", knee="left", nrs=2, context="next_morning"),
+        "run": dict(when="2026-03-02T18:00", athlete="Ana", distance_km=8.0, duration_min=48.0),
+        "athlete": dict(name=f"Runner {fuzz_store.count('athlete', include_deleted=True)}"),
+    }[kind]
+    _counted("store.update")
+    rec_id = fuzz_store.add(base, kind=kind)
+    before = fuzz_store.get(kind, rec_id)
+    changes = data.draw(record_input(kind).filter(lambda d: isinstance(d, dict)))
+    changes = {str(k): v for k, v in changes.items()}
+    expected = _expected(kind, {**before.model_dump(), **changes})
+    rows = _rows(fuzz_store)
+    try:
+        fuzz_store.update(kind, rec_id, **changes)
+    except hipknee.ValidationError:
+        assert fuzz_store.get(kind, rec_id) == before
+    else:
+        assert expected is not None and fuzz_store.get(kind, rec_id).model_dump() == expected.model_dump()
+        SAVED["store.update"] += 1
+    assert _rows(fuzz_store) == rows
+
+
+IDS = st.one_of(BAD, st.integers(min_value=-3, max_value=10**6), st.just(2**63), st.just(2**63 - 1))
+KINDS = st.one_of(st.sampled_from(list(RECORD_KINDS)), BAD)
+
+
+@settings(max_examples=STORED, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(action=st.sampled_from(["get", "delete", "undelete", "read", "count"]), kind=KINDS, arg=IDS,
+       start=st.one_of(st.none(), WHEN_VALID, WHEN_EDGE, BAD), athlete=st.one_of(st.none(), st.just("Ana"), BAD))
+def test_store_lookups_answer_or_raise_validation_error(
+    fuzz_store: hipknee.Store, action: str, kind: Any, arg: Any, start: Any, athlete: Any
+) -> None:
+    _counted(f"store.{action}")
+    rows = _rows(fuzz_store)
+    try:
+        if action == "read":
+            fuzz_store.read(kind, athlete=athlete, start=start, end=arg)
+        elif action == "count":
+            fuzz_store.count(kind)
+        else:
+            getattr(fuzz_store, action)(kind, arg)
+    except hipknee.ValidationError:
+        pass
+    assert _rows(fuzz_store) == rows  # deletes are soft: never a row fewer
+
+
+# -- the command line ------------------------------------------------------------------------
+ARG = st.one_of(
+    st.sampled_from(["demo", "backup", "restore", "export", "--data", "--seed", "--runners", "--list", "--if-missing",
+                     "-1", "0", "3", "x", "", "--", "-h"]),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=BASE // 2, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(argv=st.lists(ARG, max_size=5))
+def test_cli_answers_bad_input_in_one_line(tmp_path: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    _counted("hipknee (command line)")
+    # Only the safe commands, in a private folder: never write anywhere else.
+    if not argv or argv[0] not in ("backup", "restore", "demo"):
+        argv = ["backup", *argv]
+    if "--runners" in argv and "--runners" != argv[-1]:
+        argv[argv.index("--runners") + 1] = "1"  # a squad of thousands is valid, only slow
+    try:
+        code = main([*argv, "--data", str(tmp_path / "cli")])
+    except SystemExit as exc:  # argparse's own "usage: ... error:" line, exit 2
+        assert exc.code in (0, 2)
+        return
+    err = capsys.readouterr().err
+    assert code in (0, 1, 2)
+    if code:
+        assert err.startswith("hipknee: error: ") and err.count("\n") == 1
+
+
+# -- found by fuzzing ------------------------------------------------------------------------
+def test_a_deleted_athletes_name_is_a_validation_error(store: hipknee.Store) -> None:
+    bo = store.add(hipknee.Athlete(name="Bo"))
+    store.delete("athlete", bo)
+    with pytest.raises(hipknee.ValidationError, match="undelete it instead"):
+        store.add(hipknee.Athlete(name="Bo"))
+    store.undelete("athlete", bo)
+    assert store.athlete_names() == ["Ana", "Bo"]
