@@ -91,7 +91,7 @@ def _involved_sides(athletes: pd.DataFrame | None) -> dict[str, str | None]:
             for r in _rows(athletes, ["name", "involved_side"])}
 
 
-def _lsi_rows(per_side: dict[tuple, dict[str, float]], involved: dict[str, str | None]) -> list[Row]:
+def _lsi_rows(per_side: dict[tuple, dict[str, float]], involved: dict[str, str | None], kind: str) -> list[Row]:
     out = []
     for (athlete, item, metric, week), sides in sorted(per_side.items()):
         if "left" not in sides or "right" not in sides:
@@ -109,7 +109,7 @@ def _lsi_rows(per_side: dict[tuple, dict[str, float]], involved: dict[str, str |
             reference = "weaker/stronger"
         out.append({"athlete": athlete, "item": item, "metric": metric, "week": week, "left": left,
                     "right": right, "weaker_side": weaker_side, "involved_side": inv, "lsi_pct": lsi,
-                    "reference": reference})
+                    "reference": reference, "kind": kind})
     return out
 
 
@@ -127,7 +127,7 @@ def weekly_lsi(sets: pd.DataFrame, athletes: pd.DataFrame | None = None) -> list
     per_side: dict[tuple, dict[str, float]] = defaultdict(dict)
     for (athlete, item, metric, week, side), amounts in values.items():
         per_side[athlete, item, metric, week][side] = _mean(amounts)
-    return _lsi_rows(per_side, _involved_sides(athletes))
+    return _lsi_rows(per_side, _involved_sides(athletes), "exercise")
 
 
 def weekly_test_lsi(tests: pd.DataFrame, athletes: pd.DataFrame | None = None) -> list[Row]:
@@ -138,7 +138,7 @@ def weekly_test_lsi(tests: pd.DataFrame, athletes: pd.DataFrame | None = None) -
             continue
         sides = best[row["athlete"], row["test"], row["unit"], _monday(row["when"])]
         sides[row["side"]] = max(sides.get(row["side"], -math.inf), row["value"])
-    return _lsi_rows(best, _involved_sides(athletes))
+    return _lsi_rows(best, _involved_sides(athletes), "test")
 
 
 # -- pain ----------------------------------------------------------------------------------------
@@ -323,9 +323,10 @@ def _zone(ratio: float) -> str | None:
     return "spike"
 
 
-def acwr(runs: pd.DataFrame) -> list[Row]:
+def acwr(runs: pd.DataFrame, until: dict[str, date] | None = None) -> list[Row]:
     """Daily session-RPE load, the last 7 days' sum (acute), the last 28 days' sum / 4 (chronic),
-    their ratio and its zone, every day from each athlete's first run to the last."""
+    their ratio and its zone, every day from each athlete's first run to the last (or to the
+    athlete's day in ``until`` when later)."""
     daily: dict[tuple, list[float]] = defaultdict(list)
     span: dict[str, list[date]] = {}
     for run in _per_run(runs):
@@ -335,6 +336,8 @@ def acwr(runs: pd.DataFrame) -> list[Row]:
     out = []
     for athlete in sorted(span):
         day, last = span[athlete]
+        if until is not None and athlete in until:
+            last = max(last, until[athlete])
         loads: list[float] = []
         while day <= last:
             loads.append(math.fsum(daily.get((athlete, day), [])))
@@ -358,7 +361,6 @@ def summarise_all(frames: dict[str, pd.DataFrame]) -> list[Row]:
     lsi = weekly_test_lsi(frames["tests"], athletes) + weekly_lsi(frames["sets"], athletes)
     changes = pain_change(frames["pain"])
     status = weekly_status(frames["pain"])
-    ratios = acwr(frames["runs"])
 
     first_day: dict[str, date] = {}
     last_day: dict[str, date] = {}
@@ -372,12 +374,13 @@ def summarise_all(frames: dict[str, pd.DataFrame]) -> list[Row]:
             last_day[name] = max(last_day.get(name, day), day)
             if kind == "sets":
                 hip_days.add((name, day))
+    # Rest days after the last run count: the ratio runs on to the last day anything was logged.
+    ratios = acwr(frames["runs"], until=last_day)
     sessions: dict[tuple[str, date], int] = defaultdict(int)
     for name, day in hip_days:
         sessions[name, _monday(day)] += 1
 
-    test_items = {r["item"] for r in lsi if r["metric"] not in METRICS.values()
-                  or "test" in r["item"] or "dynamometer" in r["item"]}
+    test_items = {r["item"] for r in lsi if r["kind"] == "test"}
     stats: dict[tuple, list[float]] = {}
     for r in lsi:  # first appearance order breaks ties, as a stable sort would
         stats.setdefault((r["athlete"], r["item"], r["metric"]), [])
