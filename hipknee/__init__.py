@@ -27,6 +27,9 @@ __version__ = "0.1.0"
 # name -> module that defines it, imported when first asked for.
 _LAZY: dict[str, str] = {
     "make_demo": "demo",
+    "back_up": "backup",
+    "list_backups": "backup",
+    "restore": "backup",
     "export_tables": "export",
     "build_report": "report",
     "build_overview": "report",
