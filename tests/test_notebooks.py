@@ -1,8 +1,12 @@
 """Every notebook runs top to bottom in a real kernel, both on a fresh machine (no store yet) and
-against a season of data, and is committed without outputs."""
+against a season of data, and is committed without outputs.
+
+The notebooks run side by side (one kernel each) once per test run; each test then checks its own."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -13,22 +17,39 @@ from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+STORES = ("fresh", "season")
 
 
-def execute(notebook: Path, workdir: Path) -> nbformat.NotebookNode:
-    """Run a copy of ``notebook`` in ``workdir`` with the environment's ``python3`` kernel; raises on any error."""
+async def _execute(notebook: Path, workdir: Path, data: Path) -> nbformat.NotebookNode | BaseException:
     nb = nbformat.read(notebook, as_version=4)
     client = NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(workdir)}})
-    client.execute()
+    try:
+        await client.async_execute(env={**os.environ, "HIPKNEE_DATA": str(data)})
+    except Exception as exc:  # reported by the notebook's own test
+        return exc
     return nb
 
 
-def _errors(nb: nbformat.NotebookNode) -> list[str]:
-    return [
-        f"{out.get('ename')}: {out.get('evalue')}"
-        for cell in nb.cells if cell.cell_type == "code"
-        for out in cell.get("outputs", []) if out.get("output_type") == "error"
-    ]
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory: pytest.TempPathFactory, demo_master: Path) -> dict[tuple[str, str], object]:
+    """Every notebook executed with the environment's ``python3`` kernel, against an empty data folder
+    ("fresh": the demo season stands in) and against one holding the demo season ("season")."""
+    jobs = {}
+    for notebook in NOTEBOOKS:
+        for store in STORES:
+            folder = tmp_path_factory.mktemp(f"{notebook.stem}-{store}")
+            data = folder / "data"
+            if store == "season":
+                shutil.copytree(demo_master, data)
+            else:
+                data.mkdir()
+            (folder / "work").mkdir()
+            jobs[notebook.stem, store] = _execute(notebook, folder / "work", data)
+
+    async def run_all() -> list[object]:
+        return await asyncio.gather(*jobs.values())
+
+    return dict(zip(jobs, asyncio.run(run_all())))
 
 
 def test_there_are_notebooks() -> None:
@@ -55,21 +76,15 @@ def test_kernel_is_this_environment(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-@pytest.mark.parametrize("data", ["fresh", "season"])
-def test_notebook_runs(notebook: Path, data: str, demo_master: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fresh: HIPKNEE_DATA is an empty folder (the demo season stands in). Season: it holds the demo season."""
-    store_dir = tmp_path / "data"
-    if data == "season":
-        shutil.copytree(demo_master, store_dir)
-    else:
-        store_dir.mkdir()
-    monkeypatch.setenv("HIPKNEE_DATA", str(store_dir))
-    workdir = tmp_path / "work"
-    workdir.mkdir()
-    nb = execute(notebook, workdir)
-    assert _errors(nb) == []
+@pytest.mark.parametrize("store", STORES)
+def test_notebook_runs(notebook: Path, store: str, executed: dict[tuple[str, str], object]) -> None:
+    nb = executed[notebook.stem, store]
+    if isinstance(nb, BaseException):
+        raise nb
     assert all(cell.execution_count for cell in nb.cells if cell.cell_type == "code")
-    assert (store_dir / "hipknee.db").exists() or (store_dir / "demo" / "hipknee.db").exists()
     if notebook.name == "01_log_session.ipynb":
-        shown = [out for cell in nb.cells for out in cell.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+        shown = [
+            out for cell in nb.cells for out in cell.get("outputs", [])
+            if "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+        ]
         assert shown, "the log notebook shows its forms"
