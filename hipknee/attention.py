@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import thresholds as T
 
-__all__ = ["ATTENTION_POINTS", "LEVELS", "attention_order", "ORDER_RULE"]
+__all__ = ["ATTENTION_POINTS", "LEVELS", "ORDER_RULE", "attention_order"]
 
 #: summary column -> value -> points. Missing values (too little data) score 0.
 ATTENTION_POINTS: dict[str, dict[str, int]] = {
@@ -45,8 +45,12 @@ def attention_order(overview: pd.DataFrame) -> pd.DataFrame:
     lsi = pd.to_numeric(out["lsi_now"], errors="coerce")
     points += np.where(lsi < T.LSI_TARGET_PCT, LSI_BELOW_TARGET_POINTS, 0)
     out["attention_points"] = points
-    out["attention"] = np.select([points >= low for low, _ in LEVELS], [name for _, name in LEVELS], default="good")
+    out["attention"] = np.select(
+        [points >= low for low, _ in LEVELS], [name for _, name in LEVELS], default="good"
+    )
     # Unknown LSI sorts after every known one among equals (nothing to act on yet).
     out["_lsi"] = lsi.fillna(np.inf)
-    out = out.sort_values(["attention_points", "_lsi", "athlete"], ascending=[False, True, True], kind="stable")
+    out = out.sort_values(
+        ["attention_points", "_lsi", "athlete"], ascending=[False, True, True], kind="stable"
+    )
     return out.drop(columns="_lsi").reset_index(drop=True)

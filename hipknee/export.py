@@ -23,7 +23,7 @@ import pandas as pd
 from .errors import StoreError, ValidationError
 from .store import Store
 
-__all__ = ["export_tables", "export_frames", "TABLE_NAMES", "COLUMN_RENAMES", "REDACTED", "FORMATS"]
+__all__ = ["COLUMN_RENAMES", "FORMATS", "REDACTED", "TABLE_NAMES", "export_frames", "export_tables"]
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
 

@@ -26,18 +26,40 @@ from .errors import StoreError, ValidationError
 from .log_frames import LogFrames, log_frames
 from .measures import week_start
 
-__all__ = ["build_report", "build_overview", "write_report", "report_path", "reports_dir", "report_preview",
-           "report_download_link", "overview_row", "OVERVIEW_HEADERS", "weekly_table", "notes_table",
-           "figure_svg"]
+__all__ = [
+    "OVERVIEW_HEADERS",
+    "build_overview",
+    "build_report",
+    "figure_svg",
+    "notes_table",
+    "overview_row",
+    "report_download_link",
+    "report_path",
+    "report_preview",
+    "reports_dir",
+    "weekly_table",
+    "write_report",
+]
 
 #: The overview table's columns after the runner's name (see :func:`overview_row`).
 OVERVIEW_HEADERS = ("Needs", "LSI now", "Knee pain", "Running load (ACWR)", "Pain monitoring")
-_NOTE_KINDS = {"set": "strength set", "test": "strength test", "run": "run", "pain": "pain", "outcome": "Kujala score"}
+_NOTE_KINDS = {
+    "set": "strength set",
+    "test": "strength test",
+    "run": "run",
+    "pain": "pain",
+    "outcome": "Kujala score",
+}
 
 
 # -- public ------------------------------------------------------------------------------------
-def build_report(store: Any, athlete: str | None = None, start: Any = None, end: Any = None,
-                 include_private: bool = False) -> str:
+def build_report(
+    store: Any,
+    athlete: str | None = None,
+    start: Any = None,
+    end: Any = None,
+    include_private: bool = False,
+) -> str:
     """The HTML report of one runner (default: the store's only runner), optionally for
     ``start``..``end`` (dates, end inclusive): season-summary verdicts, balance, pain and load
     charts, a week-by-week table and the notes."""
@@ -46,12 +68,22 @@ def build_report(store: Any, athlete: str | None = None, start: Any = None, end:
     athlete = _athlete(frames, athlete)
     notes = notes_table(store, include_private=include_private)
     section = _runner_section(frames, athlete, start, end, notes, anchor="runner-1")
-    return _page(store, title=f"{athlete}: season report", subtitle=section.period, runners=[section],
-                 include_private=include_private)
+    return _page(
+        store,
+        title=f"{athlete}: season report",
+        subtitle=section.period,
+        runners=[section],
+        include_private=include_private,
+    )
 
 
-def build_overview(store: Any, start: Any = None, end: Any = None, include_private: bool = False,
-                   progress: bool = True) -> str:
+def build_overview(
+    store: Any,
+    start: Any = None,
+    end: Any = None,
+    include_private: bool = False,
+    progress: bool = True,
+) -> str:
     """One HTML page for a squad: a table of every runner's current LSI, pain trend, ACWR zone and
     pain-monitoring status, the runners needing attention first (see :mod:`hipknee.attention`),
     each linking to a section with that runner's verdicts, charts, weeks and notes."""
@@ -62,7 +94,9 @@ def build_overview(store: Any, start: Any = None, end: Any = None, include_priva
     start, end = _period(start, end)
     frames = log_frames(store)
     if not frames.names():
-        raise ValidationError("store", str(getattr(store, "path", store)), "a store with at least one runner")
+        raise ValidationError(
+            "store", str(getattr(store, "path", store)), "a store with at least one runner"
+        )
     ordered = attention_order(summarise_all(frames, start=start, end=end))
     notes = notes_table(store, include_private=include_private)
     anchors = {name: f"runner-{i + 1}" for i, name in enumerate(ordered["athlete"])}
@@ -71,11 +105,20 @@ def build_overview(store: Any, start: Any = None, end: Any = None, include_priva
         for name in tqdm(ordered["athlete"], desc="runners", unit="runner", disable=not progress)
     ]
     rows = [overview_row(row, anchors[row["athlete"]]) for row in ordered.to_dict("records")]
-    overview = {"headers": ["Runner", *OVERVIEW_HEADERS],
-                "text_cols": {0, 1, 2, 3, 4, 5}, "rows": rows}
+    overview = {
+        "headers": ["Runner", *OVERVIEW_HEADERS],
+        "text_cols": {0, 1, 2, 3, 4, 5},
+        "rows": rows,
+    }
     when = _period_words(start, end) or "whole season"
-    return _page(store, title="Squad overview", subtitle=f"{len(rows)} runners, {when}", runners=sections,
-                 overview=overview, include_private=include_private)
+    return _page(
+        store,
+        title="Squad overview",
+        subtitle=f"{len(rows)} runners, {when}",
+        runners=sections,
+        overview=overview,
+        include_private=include_private,
+    )
 
 
 def report_path(out: str | Path) -> Path:
@@ -110,8 +153,10 @@ def report_preview(html: str, height: int = 900) -> Any:
 
     from IPython.display import HTML
 
-    return HTML(f'<div class="hipknee-report"><iframe srcdoc="{escape(html, quote=True)}" '
-                f'style="width: 100%; height: {int(height)}px; border: 1px solid #d9e2ec;"></iframe></div>')
+    return HTML(
+        f'<div class="hipknee-report"><iframe srcdoc="{escape(html, quote=True)}" '
+        f'style="width: 100%; height: {int(height)}px; border: 1px solid #d9e2ec;"></iframe></div>'
+    )
 
 
 def report_download_link(html: str, filename: str) -> Any:
@@ -123,8 +168,10 @@ def report_download_link(html: str, filename: str) -> Any:
     from IPython.display import HTML
 
     payload = base64.b64encode(html.encode("utf-8")).decode("ascii")
-    return HTML(f'<a class="hipknee-report-link" download="{escape(filename, quote=True)}" '
-                f'href="data:text/html;charset=utf-8;base64,{payload}">Download {escape(filename)}</a>')
+    return HTML(
+        f'<a class="hipknee-report-link" download="{escape(filename, quote=True)}" '
+        f'href="data:text/html;charset=utf-8;base64,{payload}">Download {escape(filename)}</a>'
+    )
 
 
 def figure_svg(fig: Any, prefix: str) -> Markup:
@@ -135,18 +182,23 @@ def figure_svg(fig: Any, prefix: str) -> Markup:
 
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": prefix}):
-        fig.savefig(buf, format="svg", metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
+        fig.savefig(
+            buf,
+            format="svg",
+            metadata={"Creator": None, "Date": None, "Format": None, "Type": None},
+        )
     svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
-    svg = re.sub(r'url\(#([^)]+)\)', rf'url(#{prefix}-\1)', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
     svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)
     svg = svg.replace("<svg ", '<svg class="hipknee-chart" role="img" ', 1)
     return Markup(svg)
 
 
-def weekly_table(frames: LogFrames, athlete: str, *, lsi_item: str | None = None,
-                 lsi_metric: str | None = None) -> pd.DataFrame:
+def weekly_table(
+    frames: LogFrames, athlete: str, *, lsi_item: str | None = None, lsi_metric: str | None = None
+) -> pd.DataFrame:
     """Week by week (weeks start on Monday) for one athlete: runs, distance (km), change on the
     week before (%), session load (AU), ACWR at the week's end, hip sessions, LSI (%) of
     ``lsi_item``, mean pain during runs and next morning (0-10 NRS, the painful knee when known,
@@ -158,8 +210,12 @@ def weekly_table(frames: LogFrames, athlete: str, *, lsi_item: str | None = None
     mine = frames.only(athlete)
     parts: list[pd.Series] = []
     load = weekly_load(mine.runs).set_index("week")
-    parts += [load["runs"].rename("runs"), load["km"].rename("distance (km)"),
-              load["km_change_pct"].rename("change (%)"), load["srpe_load"].rename("load (AU)")]
+    parts += [
+        load["runs"].rename("runs"),
+        load["km"].rename("distance (km)"),
+        load["km_change_pct"].rename("change (%)"),
+        load["srpe_load"].rename("load (AU)"),
+    ]
     ratio = acwr(mine.runs)
     if len(ratio):
         ratio = ratio.assign(week=week_start(ratio["date"])).groupby("week")["ratio"].last()
@@ -169,17 +225,27 @@ def weekly_table(frames: LogFrames, athlete: str, *, lsi_item: str | None = None
         parts.append(week_start(days).value_counts().rename("hip sessions"))
     if lsi_item is not None:
         lsi = season_lsi(mine)
-        lsi = lsi[(lsi["item"] == lsi_item) & (lsi["metric"] == lsi_metric)].set_index("week")["lsi_pct"]
+        lsi = lsi[(lsi["item"] == lsi_item) & (lsi["metric"] == lsi_metric)].set_index("week")[
+            "lsi_pct"
+        ]
         parts.append(lsi.rename("LSI (%)"))
     pain = mine.pain
     if len(pain):
         knee = _involved_knee(mine.athletes, athlete)
         if knee is not None and (pain["knee"] == knee).any():
             pain = pain[pain["knee"] == knee]
-        frame = pd.DataFrame({"week": week_start(pain["when"]).to_numpy(), "context": pain["context"].astype(object).to_numpy(),
-                              "nrs": pain["nrs"].astype(float).to_numpy()})
+        frame = pd.DataFrame(
+            {
+                "week": week_start(pain["when"]).to_numpy(),
+                "context": pain["context"].astype(object).to_numpy(),
+                "nrs": pain["nrs"].astype(float).to_numpy(),
+            }
+        )
         means = frame.groupby(["week", "context"])["nrs"].mean().unstack("context")
-        for context, label in (("during", "pain during (0-10)"), ("next_morning", "pain next morning (0-10)")):
+        for context, label in (
+            ("during", "pain during (0-10)"),
+            ("next_morning", "pain next morning (0-10)"),
+        ):
             if context in means:
                 parts.append(means[context].rename(label))
         status = weekly_status(mine.pain).set_index("week")["status"]
@@ -208,14 +274,24 @@ def notes_table(store: Any, *, include_private: bool = False) -> pd.DataFrame:
         has = frame[frame["note"].fillna("").astype(str).str.strip() != ""]
         if not include_private:
             has = has[~has["note_private"].astype(bool)]
-        parts.append(pd.DataFrame({"when": has["when"].to_numpy(), "athlete": has["athlete"].astype(object).to_numpy(),
-                                   "kind": words, "note": has["note"].astype(object).to_numpy(),
-                                   "private": has["note_private"].astype(bool).to_numpy()}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "when": has["when"].to_numpy(),
+                    "athlete": has["athlete"].astype(object).to_numpy(),
+                    "kind": words,
+                    "note": has["note"].astype(object).to_numpy(),
+                    "private": has["note_private"].astype(bool).to_numpy(),
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     notes = pd.concat(parts, ignore_index=True)
     notes["when"] = pd.to_datetime(notes["when"])
-    return notes.drop_duplicates(["athlete", "when", "note"]).sort_values(["athlete", "when"], kind="stable")[cols]
+    return notes.drop_duplicates(["athlete", "when", "note"]).sort_values(
+        ["athlete", "when"], kind="stable"
+    )[cols]
 
 
 # -- building a runner's section ---------------------------------------------------------------
@@ -230,27 +306,46 @@ class _Section:
     notes: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _runner_section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, end: pd.Timestamp | None,
-                    notes: pd.DataFrame, *, anchor: str) -> _Section:
+def _runner_section(
+    frames: LogFrames,
+    athlete: str,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    notes: pd.DataFrame,
+    *,
+    anchor: str,
+) -> _Section:
     from .charts import balance_chart, load_chart, pain_chart
     from .season_summary import season_summary
 
     mine = frames.only(athlete, start, end)
     summary = season_summary(mine, athlete)
     period = _period_words(start, end) or (
-        f"{summary.first_day:%d %b %Y} to {summary.last_day:%d %b %Y}" if summary.first_day is not None
-        else "nothing logged yet")
+        f"{summary.first_day:%d %b %Y} to {summary.last_day:%d %b %Y}"
+        if summary.first_day is not None
+        else "nothing logged yet"
+    )
     section = _Section(name=athlete, anchor=anchor, period=period, verdicts=_verdicts(summary))
-    for key, chart, caption in (
-        ("balance", balance_chart, f"Left and right side week by week, and the LSI (%) against the "
-                                   f"{T.LSI_TARGET_PCT:.0f}% target."),
-        ("pain", pain_chart, "Knee pain (0-10 NRS) per knee: daily values, the 7-day mean and the "
-                             "pain-monitoring zones; runs (km) as grey bars."),
-        ("load", load_chart, f"Running distance per week (km; jumps over {T.DISTANCE_JUMP_PCT:.0f}% marked) "
-                             f"and the ACWR (comfortable {T.ACWR_LOW:g}-{T.ACWR_HIGH:g})."),
-    ):
+    captions = {
+        "balance": (
+            f"Left and right side week by week, and the LSI (%) against the "
+            f"{T.LSI_TARGET_PCT:.0f}% target."
+        ),
+        "pain": (
+            "Knee pain (0-10 NRS) per knee: daily values, the 7-day mean and the pain-monitoring zones; "
+            "runs (km) as grey bars."
+        ),
+        "load": (
+            f"Running distance per week (km; jumps over {T.DISTANCE_JUMP_PCT:.0f}% marked) and the ACWR "
+            f"(comfortable {T.ACWR_LOW:g}-{T.ACWR_HIGH:g})."
+        ),
+    }
+    for key, chart in (("balance", balance_chart), ("pain", pain_chart), ("load", load_chart)):
+        caption = captions[key]
         fig = chart(mine, athlete=athlete)
-        section.charts.append({"svg": figure_svg(fig, f"{anchor}-{key}"), "caption": caption, "kind": key})
+        section.charts.append(
+            {"svg": figure_svg(fig, f"{anchor}-{key}"), "caption": caption, "kind": key}
+        )
     table = weekly_table(mine, athlete, lsi_item=summary.lsi_item, lsi_metric=summary.lsi_metric)
     if len(table) > 1 or (len(table) == 1 and table.shape[1] > 1):
         section.weekly = _table_html(table)
@@ -263,11 +358,18 @@ def _verdicts(summary: Any) -> list[dict[str, str]]:
     lsi = summary.lsi_now
     levels = {
         "Balance": "" if not np.isfinite(lsi) else ("good" if lsi >= T.LSI_TARGET_PCT else "watch"),
-        "Knee pain": {"better": "good", "no clear change": "watch", "worse": "act"}.get(summary.pain_verdict, ""),
-        "Hip work": "" if not np.isfinite(summary.hip_sessions_per_week)
+        "Knee pain": {"better": "good", "no clear change": "watch", "worse": "act"}.get(
+            summary.pain_verdict, ""
+        ),
+        "Hip work": ""
+        if not np.isfinite(summary.hip_sessions_per_week)
         else ("good" if summary.hip_sessions_per_week >= T.HIP_SESSIONS_MIN else "watch"),
-        "Running load": {"spike": "act", "high": "watch", "comfortable": "good"}.get(summary.acwr_zone or "", ""),
-        "Pain monitoring": {"green": "good", "amber": "watch", "red": "act"}.get(summary.status or "", ""),
+        "Running load": {"spike": "act", "high": "watch", "comfortable": "good"}.get(
+            summary.acwr_zone or "", ""
+        ),
+        "Pain monitoring": {"green": "good", "amber": "watch", "red": "act"}.get(
+            summary.status or "", ""
+        ),
     }
     words = {"good": "on track", "watch": "watch", "act": "act now", "": "note"}
     out = []
@@ -281,40 +383,77 @@ def overview_row(row: dict[str, Any], anchor: str) -> dict[str, Any]:
     """One row of :func:`hipknee.attention.attention_order` as table cells: text and a level
     ('good', 'watch', 'act' or '') for Needs, LSI now, Knee pain, Running load and Pain monitoring."""
     lsi = row["lsi_now"]
-    lsi_cell = ({"text": f"{lsi:.0f}%", "level": "good" if lsi >= T.LSI_TARGET_PCT else "watch"}
-                if _finite(lsi) else {"text": "not enough data", "level": ""})
+    lsi_cell = (
+        {"text": f"{lsi:.0f}%", "level": "good" if lsi >= T.LSI_TARGET_PCT else "watch"}
+        if _finite(lsi)
+        else {"text": "not enough data", "level": ""}
+    )
     verdict = row["pain_verdict"] or "not enough data"
-    pain_text = (f"{verdict} ({row['pain_start']:.1f} to {row['pain_now']:.1f}/10)"
-                 if verdict != "not enough data" and _finite(row["pain_now"]) else verdict)
-    pain_cell = {"text": pain_text, "level": {"better": "good", "no clear change": "watch", "worse": "act"}.get(verdict, "")}
+    pain_text = (
+        f"{verdict} ({row['pain_start']:.1f} to {row['pain_now']:.1f}/10)"
+        if verdict != "not enough data" and _finite(row["pain_now"])
+        else verdict
+    )
+    pain_cell = {
+        "text": pain_text,
+        "level": {"better": "good", "no clear change": "watch", "worse": "act"}.get(verdict, ""),
+    }
     zone = row["acwr_zone"]
-    acwr_cell = ({"text": f"{zone} ({row['acwr']:.2f})",
-                  "level": {"spike": "act", "high": "watch", "comfortable": "good"}.get(zone, "")}
-                 if zone else {"text": "not enough data", "level": ""})
+    acwr_cell = (
+        {
+            "text": f"{zone} ({row['acwr']:.2f})",
+            "level": {"spike": "act", "high": "watch", "comfortable": "good"}.get(zone, ""),
+        }
+        if zone
+        else {"text": "not enough data", "level": ""}
+    )
     status = row["status"]
-    status_cell = ({"text": status, "level": {"green": "good", "amber": "watch", "red": "act"}[status]}
-                   if status in ("green", "amber", "red") else {"text": "no pain logged", "level": ""})
+    status_cell = (
+        {"text": status, "level": {"green": "good", "amber": "watch", "red": "act"}[status]}
+        if status in ("green", "amber", "red")
+        else {"text": "no pain logged", "level": ""}
+    )
     need = {"act": "attention now", "watch": "keep an eye", "good": "on track"}[row["attention"]]
     need_cell = {"text": f"{need} ({row['attention_points']} pts)", "level": row["attention"]}
-    return {"name": row["athlete"], "anchor": anchor, "level": row["attention"],
-            "cells": [need_cell, lsi_cell, pain_cell, acwr_cell, status_cell]}
+    return {
+        "name": row["athlete"],
+        "anchor": anchor,
+        "level": row["attention"],
+        "cells": [need_cell, lsi_cell, pain_cell, acwr_cell, status_cell],
+    }
 
 
-def _notes_for(notes: pd.DataFrame, athlete: str, start: pd.Timestamp | None, end: pd.Timestamp | None) -> list[dict[str, Any]]:
+def _notes_for(
+    notes: pd.DataFrame, athlete: str, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> list[dict[str, Any]]:
     mine = notes[notes["athlete"] == athlete]
     if start is not None:
         mine = mine[mine["when"] >= start]
     if end is not None:
         mine = mine[mine["when"] <= end]
-    return [{"when": f"{r['when']:%a %d %b %Y}", "kind": r["kind"], "text": r["note"], "private": bool(r["private"])}
-            for r in mine.to_dict("records")]
+    return [
+        {
+            "when": f"{r['when']:%a %d %b %Y}",
+            "kind": r["kind"],
+            "text": r["note"],
+            "private": bool(r["private"]),
+        }
+        for r in mine.to_dict("records")
+    ]
 
 
 def _table_html(table: pd.DataFrame) -> Markup:
     shown = table.copy()
     shown["week"] = shown["week"].dt.strftime("%d %b %Y")
-    formats = {"distance (km)": "{:.1f}", "change (%)": "{:+.0f}", "load (AU)": "{:.0f}", "ACWR": "{:.2f}",
-               "LSI (%)": "{:.0f}", "pain during (0-10)": "{:.1f}", "pain next morning (0-10)": "{:.1f}"}
+    formats = {
+        "distance (km)": "{:.1f}",
+        "change (%)": "{:+.0f}",
+        "load (AU)": "{:.0f}",
+        "ACWR": "{:.2f}",
+        "LSI (%)": "{:.0f}",
+        "pain during (0-10)": "{:.1f}",
+        "pain next morning (0-10)": "{:.1f}",
+    }
     for col, fmt in formats.items():
         if col in shown:
             shown[col] = [fmt.format(v) if _finite(v) else "" for v in shown[col]]
@@ -322,15 +461,32 @@ def _table_html(table: pd.DataFrame) -> Markup:
     return Markup(shown.to_html(index=False, na_rep="", border=0, classes="weekly", escape=True))
 
 
-def _page(store: Any, *, title: str, subtitle: str, runners: Iterable[_Section], include_private: bool,
-          overview: dict[str, Any] | None = None) -> str:
+def _page(
+    store: Any,
+    *,
+    title: str,
+    subtitle: str,
+    runners: Iterable[_Section],
+    include_private: bool,
+    overview: dict[str, Any] | None = None,
+) -> str:
     from .report_template import render_page
 
-    private_line = ("Private notes are included." if include_private
-                    else "Notes the runner marked private are left out.")
-    return render_page(title=title, subtitle=subtitle, runners=list(runners), overview=overview,
-                       order_rule=ORDER_RULE, demo=bool(getattr(store, "is_demo", False)),
-                       generated=f"{datetime.now():%d %b %Y %H:%M}", private_line=private_line)
+    private_line = (
+        "Private notes are included."
+        if include_private
+        else "Notes the runner marked private are left out."
+    )
+    return render_page(
+        title=title,
+        subtitle=subtitle,
+        runners=list(runners),
+        overview=overview,
+        order_rule=ORDER_RULE,
+        demo=bool(getattr(store, "is_demo", False)),
+        generated=f"{datetime.now():%d %b %Y %H:%M}",
+        private_line=private_line,
+    )
 
 
 # -- small helpers -----------------------------------------------------------------------------
@@ -339,11 +495,16 @@ def _athlete(frames: LogFrames, athlete: str | None) -> str:
     if athlete is None:
         if len(names) == 1:
             return names[0]
-        allowed = ("a runner's name: " + ", ".join(names) + " (or --all for the squad overview)") if names \
+        allowed = (
+            ("a runner's name: " + ", ".join(names) + " (or --all for the squad overview)")
+            if names
             else "a store with a runner (add one, or run `hipknee demo`)"
+        )
         raise ValidationError("athlete", None, allowed)
     if athlete not in names:
-        raise ValidationError("athlete", athlete, "a runner in the store: " + (", ".join(names) or "none yet"))
+        raise ValidationError(
+            "athlete", athlete, "a runner in the store: " + (", ".join(names) or "none yet")
+        )
     return athlete
 
 

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import free_port, wait_for_http
 
 import hipknee
-from conftest import free_port, wait_for_http
 from hipknee.report import build_report, write_report
 
 pytestmark = pytest.mark.browser
@@ -23,8 +23,9 @@ DASHBOARD = REPO / "notebooks" / "04_dashboard.ipynb"
 TIMEOUT_MS = 60_000
 
 
-def test_report_file_shows_its_charts_offline(demo_store: hipknee.Store, tmp_path: Path, page,  # noqa: ANN001
-                                              output_dir: Path) -> None:
+def test_report_file_shows_its_charts_offline(
+    demo_store: hipknee.Store, tmp_path: Path, page, output_dir: Path
+) -> None:
     from playwright.sync_api import expect
 
     out = write_report(build_report(demo_store), tmp_path / "Maria report.html")
@@ -54,14 +55,29 @@ def voila(tmp_path: Path) -> Iterator[str]:
     with hipknee.Store.open(data) as store:
         hipknee.make_demo(store, runners=3)
     jupyter = tmp_path / "jupyter"
-    env = {**os.environ, "HIPKNEE_DATA": str(data), "JUPYTER_CONFIG_DIR": str(jupyter / "config"),
-           "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"), "JUPYTER_DATA_DIR": str(jupyter / "data")}
+    env = {
+        **os.environ,
+        "HIPKNEE_DATA": str(data),
+        "JUPYTER_CONFIG_DIR": str(jupyter / "config"),
+        "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
+        "JUPYTER_DATA_DIR": str(jupyter / "data"),
+    }
     port = free_port()
-    command = [sys.executable, "-m", "voila", str(DASHBOARD), "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--show_tracebacks=True"]
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(DASHBOARD),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0",
+        "--show_tracebacks=True",
+    ]
     log = (tmp_path / "voila.log").open("wb")
-    server = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/", timeout=60)
         yield f"http://127.0.0.1:{port}/"
@@ -79,7 +95,7 @@ def voila(tmp_path: Path) -> Iterator[str]:
         print((tmp_path / "voila.log").read_text(errors="replace")[-3000:])
 
 
-def test_voila_dashboard_picker_changes_the_charts(voila: str, page, output_dir: Path) -> None:  # noqa: ANN001
+def test_voila_dashboard_picker_changes_the_charts(voila: str, page, output_dir: Path) -> None:
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)

@@ -21,7 +21,8 @@ def squad_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_picker_starts_on_the_runner_needing_most_attention_and_changes_the_charts(
-        squad_dir: Path, tmp_path: Path) -> None:
+    squad_dir: Path, tmp_path: Path
+) -> None:
     shutil.copytree(squad_dir, tmp_path / "s")
     with hipknee.Store.open(tmp_path / "s") as st:
         app = DashboardApp(st)
@@ -42,9 +43,22 @@ def test_the_picker_starts_on_the_runner_needing_most_attention_and_changes_the_
 
 
 def test_squad_table_escapes_names() -> None:
-    overview = pd.DataFrame([{"athlete": "<i>Jo</i>", "lsi_now": 80.0, "pain_start": 5.0, "pain_now": 2.0,
-                              "pain_verdict": "better", "acwr": 1.0, "acwr_zone": "comfortable", "status": "green",
-                              "attention_points": 1, "attention": "watch"}])
+    overview = pd.DataFrame(
+        [
+            {
+                "athlete": "<i>Jo</i>",
+                "lsi_now": 80.0,
+                "pain_start": 5.0,
+                "pain_now": 2.0,
+                "pain_verdict": "better",
+                "acwr": 1.0,
+                "acwr_zone": "comfortable",
+                "status": "green",
+                "attention_points": 1,
+                "attention": "watch",
+            }
+        ]
+    )
     html = squad_table_html(overview)
     assert "&lt;i&gt;Jo&lt;/i&gt;" in html and "<i>Jo</i>" not in html
     assert "better (5.0 to 2.0/10)" in html

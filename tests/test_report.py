@@ -34,7 +34,9 @@ def _charts(html: str) -> int:
 
 
 # -- a hand-built squad where the order by need is known -----------------------------------------
-def _runner(name: str, *, during: list[int], morning: list[int], weak_n: float, spike: bool) -> list:
+def _runner(
+    name: str, *, during: list[int], morning: list[int], weak_n: float, spike: bool
+) -> list:
     """6 weeks: runs Mon/Wed/Fri/Sun (5 km, 30 min, RPE 5; 15 km, 90 min in the last week when
     ``spike``), pain on the left knee during each run and every next morning (one value per week),
     hip-abduction tests in weeks 1 and 6 (right 200 N, left ``weak_n``)."""
@@ -42,19 +44,50 @@ def _runner(name: str, *, during: list[int], morning: list[int], weak_n: float, 
     for day in range(WEEKS * 7):
         when = datetime.combine(START + timedelta(days=day), datetime.min.time())
         week = day // 7
-        out.append(hipknee.PainEntry(when=when.replace(hour=7), athlete=name, knee="left",
-                                     nrs=morning[week], context="next_morning"))
+        out.append(
+            hipknee.PainEntry(
+                when=when.replace(hour=7),
+                athlete=name,
+                knee="left",
+                nrs=morning[week],
+                context="next_morning",
+            )
+        )
         if day % 7 in (0, 2, 4, 6):
             big = spike and week == WEEKS - 1
-            out.append(hipknee.Run(when=when.replace(hour=8), athlete=name, distance_km=15.0 if big else 5.0,
-                                   duration_min=90.0 if big else 30.0, rpe=5))
-            out.append(hipknee.PainEntry(when=when.replace(hour=9), athlete=name, knee="left",
-                                         nrs=during[week], context="during"))
+            out.append(
+                hipknee.Run(
+                    when=when.replace(hour=8),
+                    athlete=name,
+                    distance_km=15.0 if big else 5.0,
+                    duration_min=90.0 if big else 30.0,
+                    rpe=5,
+                )
+            )
+            out.append(
+                hipknee.PainEntry(
+                    when=when.replace(hour=9),
+                    athlete=name,
+                    knee="left",
+                    nrs=during[week],
+                    context="during",
+                )
+            )
     for week in (0, WEEKS - 1):
-        when = datetime.combine(START + timedelta(weeks=week, days=1), datetime.min.time()).replace(hour=18)
+        when = datetime.combine(START + timedelta(weeks=week, days=1), datetime.min.time()).replace(
+            hour=18
+        )
         for side, value in (("right", 200.0), ("left", weak_n)):
-            out.append(hipknee.StrengthTest(when=when, athlete=name, test="hip abduction dynamometer",
-                                            side=side, value=value, unit="N"))
+            out.append(
+                hipknee.StrengthTest(
+                    when=when,
+                    athlete=name,
+                    test="hip abduction dynamometer",
+                    side=side,
+                    value=value,
+                    unit="N",
+                )
+            )
     return out
 
 
@@ -66,20 +99,51 @@ def squad_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("squad")
     with hipknee.Store.open(folder) as st:
         st.add_many(_runner("Steady", during=[1] * 6, morning=[1] * 6, weak_n=200.0, spike=False))
-        st.add_many(_runner("Better", during=[6, 6, 6, 1, 1, 1], morning=[3, 3, 3, 1, 1, 1], weak_n=160.0,
-                            spike=False))
-        st.add_many(_runner("Flare", during=[1, 1, 1, 1, 1, 7], morning=[1, 1, 1, 1, 1, 4], weak_n=200.0,
-                            spike=False))
+        st.add_many(
+            _runner(
+                "Better",
+                during=[6, 6, 6, 1, 1, 1],
+                morning=[3, 3, 3, 1, 1, 1],
+                weak_n=160.0,
+                spike=False,
+            )
+        )
+        st.add_many(
+            _runner(
+                "Flare",
+                during=[1, 1, 1, 1, 1, 7],
+                morning=[1, 1, 1, 1, 1, 4],
+                weak_n=200.0,
+                spike=False,
+            )
+        )
         st.add_many(_runner("Spike", during=[1] * 6, morning=[1] * 6, weak_n=200.0, spike=True))
-        st.add(hipknee.PainEntry(when="2026-03-10T21:00", athlete="Steady", knee="left", nrs=1, context="rest",
-                                 note="Knee <b>fine</b> & stairs OK <script>alert('x')</script>"))
-        st.add(hipknee.PainEntry(when="2026-03-11T21:00", athlete="Steady", knee="left", nrs=1, context="rest",
-                                 note="Secret worry about the marathon entry.", note_private=True))
+        st.add(
+            hipknee.PainEntry(
+                when="2026-03-10T21:00",
+                athlete="Steady",
+                knee="left",
+                nrs=1,
+                context="rest",
+                note="Knee <b>fine</b> & stairs OK <script>alert('x')</script>",
+            )
+        )
+        st.add(
+            hipknee.PainEntry(
+                when="2026-03-11T21:00",
+                athlete="Steady",
+                knee="left",
+                nrs=1,
+                context="rest",
+                note="Secret worry about the marathon entry.",
+                note_private=True,
+            )
+        )
     return folder
 
 
 @pytest.fixture
-def squad(squad_dir: Path, tmp_path: Path):  # noqa: ANN201
+def squad(squad_dir: Path, tmp_path: Path):
     target = tmp_path / "squad"
     shutil.copytree(squad_dir, target)
     with hipknee.Store.open(target) as st:
@@ -112,11 +176,19 @@ def test_report_is_self_contained(maria_html: str) -> None:
 
 
 def test_the_resource_check_can_fail() -> None:
-    for bad in ('<img src="https://x.org/a.png">', "<a href='//cdn.x/a.css'>", "body{background:url( 'http://x')}",
-                "@import 'x.css';", '<script src="http://x/a.js"></script>'):
+    for bad in (
+        '<img src="https://x.org/a.png">',
+        "<a href='//cdn.x/a.css'>",
+        "body{background:url( 'http://x')}",
+        "@import 'x.css';",
+        '<script src="http://x/a.js"></script>',
+    ):
         assert RESOURCE.search(bad), bad
     # A link written out in prose, or an SVG namespace, is not a resource.
-    assert RESOURCE.search('<p>see http://example.org</p><svg xmlns="http://www.w3.org/2000/svg">') is None
+    assert (
+        RESOURCE.search('<p>see http://example.org</p><svg xmlns="http://www.w3.org/2000/svg">')
+        is None
+    )
 
 
 def test_report_holds_the_three_charts_and_the_verdicts(maria_html: str) -> None:
@@ -130,7 +202,9 @@ def test_report_holds_the_three_charts_and_the_verdicts(maria_html: str) -> None
     assert "<table" in maria_html and "pain next morning (0-10)" in maria_html
 
 
-def test_private_notes_are_left_out_unless_asked(maria_html: str, demo_store: hipknee.Store) -> None:
+def test_private_notes_are_left_out_unless_asked(
+    maria_html: str, demo_store: hipknee.Store
+) -> None:
     assert PUBLIC in maria_html
     assert PRIVATE not in maria_html
     assert "private notes" in maria_html.lower() or "marked private are left out" in maria_html
@@ -155,8 +229,17 @@ def test_period_bounds_the_weekly_table(squad: hipknee.Store) -> None:
 
 
 def test_notes_table_shows_a_session_note_once(store: hipknee.Store) -> None:
-    sets = [dict(when="2026-03-02T18:00", athlete="Ana", exercise="single-leg deadlift", side=side, reps=10,
-                 note="felt wobbly") for side in ("left", "right")]
+    sets = [
+        {
+            "when": "2026-03-02T18:00",
+            "athlete": "Ana",
+            "exercise": "single-leg deadlift",
+            "side": side,
+            "reps": 10,
+            "note": "felt wobbly",
+        }
+        for side in ("left", "right")
+    ]
     store.add_session(sets)
     notes = notes_table(store)
     assert list(notes["note"]) == ["felt wobbly"]
@@ -174,13 +257,22 @@ def test_report_needs_a_runner_name_when_the_store_holds_several(squad: hipknee.
 
 # -- the squad overview ------------------------------------------------------------------------
 def test_attention_order_rule_on_a_hand_built_table() -> None:
-    table = pd.DataFrame({
-        "athlete": ["Ok", "Red", "Worse", "Spiky", "LowLsi", "NoData"],
-        "lsi_now": [95.0, 95.0, 95.0, 95.0, 70.0, float("nan")],
-        "pain_verdict": ["better", "better", "worse", "better", "better", "not enough data"],
-        "acwr_zone": ["comfortable", "comfortable", "comfortable", "spike", "comfortable", None],
-        "status": ["green", "red", "green", "green", "green", None],
-    })
+    table = pd.DataFrame(
+        {
+            "athlete": ["Ok", "Red", "Worse", "Spiky", "LowLsi", "NoData"],
+            "lsi_now": [95.0, 95.0, 95.0, 95.0, 70.0, float("nan")],
+            "pain_verdict": ["better", "better", "worse", "better", "better", "not enough data"],
+            "acwr_zone": [
+                "comfortable",
+                "comfortable",
+                "comfortable",
+                "spike",
+                "comfortable",
+                None,
+            ],
+            "status": ["green", "red", "green", "green", "green", None],
+        }
+    )
     ordered = attention_order(table)
     # Red 3 and Worse 3 tie (same LSI): by name. Then spike 2, LSI below target 1, then 0 points:
     # Ok (LSI 95) before NoData (unknown LSI).
@@ -191,7 +283,9 @@ def test_attention_order_rule_on_a_hand_built_table() -> None:
 
 def test_summaries_of_the_hand_built_squad_are_as_designed(squad: hipknee.Store) -> None:
     summary = hipknee.summarise_all(squad).set_index("athlete")
-    assert summary.loc["Flare", "pain_verdict"] == "worse" and summary.loc["Flare", "status"] == "red"
+    assert (
+        summary.loc["Flare", "pain_verdict"] == "worse" and summary.loc["Flare", "status"] == "red"
+    )
     assert summary.loc["Spike", "acwr_zone"] == "spike"
     assert summary.loc["Better", "pain_verdict"] == "better"
     assert summary.loc["Better", "lsi_now"] == pytest.approx(80.0)
@@ -199,30 +293,57 @@ def test_summaries_of_the_hand_built_squad_are_as_designed(squad: hipknee.Store)
 
 
 def test_overview_orders_runners_by_need(overview_html: str) -> None:
-    table = overview_html[overview_html.index('<table class="overview">'):]
-    table = table[:table.index("</table>")]
+    table = overview_html[overview_html.index('<table class="overview">') :]
+    table = table[: table.index("</table>")]
     names = re.findall(r'<a href="#runner-\d+">([^<]+)</a>', table)
     assert names == ["Flare", "Spike", "Better", "Steady"]
     # Each row links to a section with that runner's charts, in the same order.
-    sections = re.findall(r'<section class="runner" id="(runner-\d+)">\s*<h2>([^<]+)</h2>', overview_html)
-    assert sections == [("runner-1", "Flare"), ("runner-2", "Spike"), ("runner-3", "Better"), ("runner-4", "Steady")]
+    sections = re.findall(
+        r'<section class="runner" id="(runner-\d+)">\s*<h2>([^<]+)</h2>', overview_html
+    )
+    assert sections == [
+        ("runner-1", "Flare"),
+        ("runner-2", "Spike"),
+        ("runner-3", "Better"),
+        ("runner-4", "Steady"),
+    ]
     assert _charts(overview_html) == 3 * 4
     assert RESOURCE.search(overview_html) is None
     assert "Secret worry" not in overview_html  # Steady's private note
 
 
-def test_cli_report_writes_one_runner_and_the_overview(squad: hipknee.Store, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_report_writes_one_runner_and_the_overview(
+    squad: hipknee.Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = str(squad.path.parent)
     one = tmp_path / "steady.html"
-    assert main(["report", "--data", data, "--athlete", "Steady", "--from", "2026-03-02", "--to", "2026-03-22",
-                 "--out", str(one)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--data",
+                data,
+                "--athlete",
+                "Steady",
+                "--from",
+                "2026-03-02",
+                "--to",
+                "2026-03-22",
+                "--out",
+                str(one),
+            ]
+        )
+        == 0
+    )
     html = one.read_text(encoding="utf-8")
     assert "02 Mar 2026 to 22 Mar 2026" in html and _charts(html) == 3
     assert "private notes left out" in capsys.readouterr().out
     assert main(["report", "--data", data, "--out", str(tmp_path / "x.html")]) == 2
     assert "--all" in capsys.readouterr().err
-    assert main(["report", "--data", data, "--athlete", "Steady", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert (
+        main(["report", "--data", data, "--athlete", "Steady", "--out", str(tmp_path / "x.pdf")])
+        == 2
+    )
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -233,7 +354,10 @@ def test_notebook_preview_and_download_link_carry_the_report() -> None:
 
     html = '<!DOCTYPE html><p class="x">Zoë & "Ana"</p>'
     frame = report_preview(html).data
-    assert "<iframe srcdoc=" in frame and "&lt;p class=&quot;x&quot;&gt;Zoë &amp; &quot;Ana&quot;" in frame
+    assert (
+        "<iframe srcdoc=" in frame
+        and "&lt;p class=&quot;x&quot;&gt;Zoë &amp; &quot;Ana&quot;" in frame
+    )
     link = report_download_link(html, 'Zoë "report".html').data
     payload = re.search(r"base64,([A-Za-z0-9+/=]+)", link).group(1)
     assert base64.b64decode(payload).decode("utf-8") == html
