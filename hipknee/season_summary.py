@@ -179,6 +179,10 @@ def season_summary(store_or_frames: Any, athlete: str | None = None, *, start: A
 
             raise ValidationError("athlete", None, "a store with at least one athlete")
         athlete = names[0]
+    elif athlete not in frames.names():
+        from .errors import ValidationError
+
+        raise ValidationError("athlete", athlete, "a runner in the store: " + (", ".join(frames.names()) or "none yet"))
     return _Season(frames.only(athlete, start, end)).summary(athlete, item)
 
 
@@ -201,13 +205,14 @@ class _Season:
         self.items = headline_lsi_item(self.lsi)
         self.pain = pain_change(frames.pain)
         self.status = weekly_status(frames.pain)
-        self.acwr = acwr(frames.runs)
+        self.days = _season_days(frames)
+        # Rest days after the last run count: the ratio runs to the last day anything was logged.
+        self.acwr = acwr(frames.runs, until=self.days["last"] if len(self.days) else None)
         from .weekly_load import weekly_load
 
         self.load = weekly_load(frames.runs)
         self.hip = _weekly_hip(frames.sets)
         self.weekly_pain = _weekly_pain(frames.pain)
-        self.days = _season_days(frames)
         self._split: dict[str, dict[str, pd.DataFrame]] = {}
 
     def of(self, name: str, athlete: str) -> pd.DataFrame:

@@ -8,6 +8,8 @@ Weeks start on Monday; weeks and days without a run count as 0, not as missing.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -71,8 +73,10 @@ def weekly_load(runs: pd.DataFrame) -> pd.DataFrame:
     return out[cols]
 
 
-def acwr(runs: pd.DataFrame, *, load: str = "srpe") -> pd.DataFrame:
-    """Daily acute:chronic workload ratio per athlete, every day from the first run to the last.
+def acwr(runs: pd.DataFrame, *, load: str = "srpe", until: Any = None) -> pd.DataFrame:
+    """Daily acute:chronic workload ratio per athlete, every day from the first run to the last
+    (or to ``until``: a date for everyone, or a Series of dates indexed by athlete, so that days
+    without running after the last run lower the ratio as they should).
 
     ``load`` is 'srpe' (RPE x min, AU; the default), 'km' or 'minutes'. ``acute`` = load of the
     last 7 days, ``chronic`` = load of the last 28 days / 4 (weekly average); ``ratio`` is NaN
@@ -91,6 +95,11 @@ def acwr(runs: pd.DataFrame, *, load: str = "srpe") -> pd.DataFrame:
     per_run = _per_run(runs)
     daily = per_run.groupby(["athlete", "date"], sort=True)[_LOADS[load]].sum().rename("load").reset_index()
     span = daily.groupby("athlete")["date"].agg(["min", "max"])
+    if until is not None:
+        end = (pd.Series(until).reindex(span.index) if isinstance(until, (pd.Series, dict))
+               else pd.Series(pd.Timestamp(until), index=span.index))
+        end = pd.to_datetime(end).dt.normalize()
+        span["max"] = np.maximum(span["max"].to_numpy(), end.fillna(span["max"]).to_numpy())
     grid = _calendar(span["min"], span["max"], pd.Timedelta(days=1)).rename(columns={"at": "date"})
     out = grid.merge(daily, on=["athlete", "date"], how="left")
     out["load"] = out["load"].fillna(0.0)

@@ -84,3 +84,8 @@ def test_summarise_all_one_row_per_runner(tmp_path) -> None:  # noqa: ANN001
     # The same answers as one runner's own summary.
     row = table.set_index("athlete").loc["Anna"]
     assert row["lsi_now"] == pytest.approx(anna.lsi_now) and row["pain_verdict"] == anna.pain_verdict
+
+
+def test_unknown_runner_is_a_validation_error(demo_frames) -> None:  # noqa: ANN001
+    with pytest.raises(hipknee.ValidationError, match="a runner in the store: Maria"):
+        season_summary(demo_frames, "Bob")

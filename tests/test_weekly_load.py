@@ -94,3 +94,14 @@ def test_demo_spike_week_is_flagged(demo_frames) -> None:  # noqa: ANN001
     in_spike = ratio.loc[spike: spike + pd.Timedelta(days=9)]
     assert (in_spike["zone"] == "spike").any()
     assert ratio["ratio"].max() > 1.5
+
+
+def test_rest_days_after_the_last_run_count() -> None:
+    frame = runs([(d, 2, 10, 1) for d in range(35)])
+    last = acwr(frame).iloc[-1]
+    assert last["ratio"] == pytest.approx(1.0)
+    later = acwr(frame, until=MON + pd.Timedelta(days=38))  # three days without a run
+    assert later["date"].iloc[-1] == MON + pd.Timedelta(days=38)
+    assert later["ratio"].iloc[-1] == pytest.approx(30 / (240 / 4))  # days 32-34 vs days 11-34
+    per_athlete = acwr(frame, until=pd.Series({"Ana": MON + pd.Timedelta(days=36)}))
+    assert len(per_athlete) == 37
