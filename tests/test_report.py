@@ -362,3 +362,9 @@ def test_notebook_preview_and_download_link_carry_the_report() -> None:
     payload = re.search(r"base64,([A-Za-z0-9+/=]+)", link).group(1)
     assert base64.b64decode(payload).decode("utf-8") == html
     assert 'download="Zoë &quot;report&quot;.html"' in link
+
+
+def test_a_runner_with_nothing_logged_gets_a_report_that_says_so(store: hipknee.Store) -> None:
+    html = build_report(store)  # Ana, no entries yet
+    assert _charts(html) == 3
+    assert "Not enough data yet" in html and "No weeks logged in this period" in html
