@@ -368,3 +368,14 @@ def test_a_runner_with_nothing_logged_gets_a_report_that_says_so(store: hipknee.
     html = build_report(store)  # Ana, no entries yet
     assert _charts(html) == 3
     assert "Not enough data yet" in html and "No weeks logged in this period" in html
+
+
+def test_cli_report_all_writes_the_overview(store: hipknee.Store, tmp_path: Path) -> None:
+    store.add(hipknee.Athlete(name="Bea", involved_side="right"))
+    out = tmp_path / "squad.html"
+    assert main(["report", "--data", str(store.path.parent), "--all", "--out", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Squad overview" in html and _charts(html) == 3 * 2
+    assert re.findall(r'<a href="#runner-\d+">([^<]+)</a>', html) == ["Ana", "Bea"]  # a tie: by name
+    with pytest.raises(SystemExit):
+        main(["report", "--data", str(store.path.parent), "--all", "--athlete", "Ana", "--out", str(out)])
