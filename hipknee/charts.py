@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from . import thresholds as T
 from .log_frames import LogFrames, log_frames
 from .lsi import LSI_COLUMNS
+from .pain_monitoring import weekly_status
 from .pain_trend import daily_pain
 from .season_summary import headline_lsi_item, season_lsi, season_summary
 from .weekly_load import acwr, weekly_load
@@ -126,14 +127,15 @@ def balance_chart(data: Any, *, athlete: str | None = None, exercise: str | None
                weaker["right"]), s=160, facecolors="none", edgecolors="#000000", linewidths=1.2,
                label="weaker side that week", gid="weaker", zorder=4)
     ax.set_ylabel(f"{exercise}\n({metric})")
-    ax.set_ylim(bottom=0, top=float(np.nanmax(rows[["left", "right"]].to_numpy())) * 1.25)
+    ax.set_ylim(bottom=0, top=float(rows[["left", "right"]].max().max()) * 1.25 or 1.0)
     twin = ax.twinx()
-    top = max(110.0, float(np.nanmax(rows["lsi_pct"])) + 5)
+    lsi_max, lsi_min = rows["lsi_pct"].max(), rows["lsi_pct"].min()  # NaN when both sides were 0
+    top = max(110.0, float(lsi_max) + 5) if pd.notna(lsi_max) else 110.0
     twin.axhspan(T.LSI_TARGET_PCT, top, color=PALETTE["target"], alpha=0.12, lw=0,
                  label=f"LSI target {T.LSI_TARGET_PCT:.0f}% or more")
     twin.plot(weeks, rows["lsi_pct"], color=PALETTE["lsi"], lw=1.8, ls="--", marker="D", ms=4,
               label="LSI (%)", gid="lsi")
-    twin.set_ylim(min(40.0, float(np.nanmin(rows["lsi_pct"])) - 5), top)
+    twin.set_ylim(min(40.0, float(lsi_min) - 5) if pd.notna(lsi_min) else 40.0, top)
     ref = "painful / other side" if rows["reference"].iloc[-1] == "involved/uninvolved" else "weaker / stronger"
     twin.set_ylabel(f"LSI (%), {ref}")
     handles = ax.get_legend_handles_labels()
@@ -148,9 +150,10 @@ def balance_chart(data: Any, *, athlete: str | None = None, exercise: str | None
 def pain_chart(data: Any, *, athlete: str | None = None, context: str | None = None,
                ax: Axes | None = None) -> Figure:
     """Knee pain (0-10 NRS) per knee over the season: daily values as dots, the 7-day rolling mean
-    as a line, the pain-monitoring zones shaded (0-2 / 3-5 / above 5) and runs (km) on a second
-    axis. ``context`` picks one pain context; default: every context of a day pooled.
-    ``data``: a Store, frames, or :func:`hipknee.daily_pain` output."""
+    as a line, the pain-monitoring zones shaded (0-2 / 3-5 / above 5), each week's status
+    (green / amber / red) as a band on top, and runs (km) on a second axis. ``context`` picks one
+    pain context; default: every context of a day pooled. ``data``: a Store, frames, or
+    :func:`hipknee.daily_pain` output (then its most logged context, and no status or runs)."""
     fig, ax = _figure(ax)
     frames = _frames(data)
     if frames is not None:
@@ -180,7 +183,10 @@ def pain_chart(data: Any, *, athlete: str | None = None, context: str | None = N
                    gid=f"daily-{knee}", zorder=3)
         ax.plot(rows["date"], rows["rolling_7d"], color=SIDE_COLOURS[knee], lw=2.2,
                 label=f"{knee} knee, {T.ROLLING_DAYS}-day mean", gid=f"rolling-{knee}", zorder=4)
-    ax.set_ylim(0, 10)
+    ax.set_ylim(0, 10.6)
+    ax.set_yticks(range(0, 11, 2))
+    if frames is not None:
+        _status_strip(ax, weekly_status(frames.pain[frames.pain["athlete"].astype(object) == athlete]))
     what = "all contexts" if context is None else context.replace("_", " ")
     ax.set_ylabel(f"knee pain (0-10 NRS)\n({what})")
     if frames is not None:
@@ -197,7 +203,7 @@ def pain_chart(data: Any, *, athlete: str | None = None, context: str | None = N
             ax.patch.set_visible(False)
             h1, l1 = ax.get_legend_handles_labels()
             h2, l2 = twin.get_legend_handles_labels()
-            ax.legend(h1 + h2, l1 + l2, loc="upper right", fontsize=8, framealpha=0.9)
+            ax.legend(h1 + h2, l1 + l2, loc="upper right", bbox_to_anchor=(1, 0.94), fontsize=8, framealpha=0.9)
         else:
             ax.legend(loc="upper right", fontsize=8)
     else:
@@ -205,6 +211,20 @@ def pain_chart(data: Any, *, athlete: str | None = None, context: str | None = N
     ax.set_title(f"{athlete}: knee pain over the season", loc="left", fontsize=11)
     _dates(ax)
     return fig
+
+
+STATUS_COLOURS = {"green": PALETTE["fine"], "amber": PALETTE["acceptable"], "red": PALETTE["too much"]}
+
+
+def _status_strip(ax: Axes, status: pd.DataFrame) -> None:
+    """Each week's pain-monitoring status as a band above the 0-10 scale, in the zones' colours."""
+    if status.empty:
+        return
+    centre = pd.to_datetime(status["week"]) + pd.Timedelta(days=3.5)
+    ax.bar(centre, 0.45, bottom=10.1, width=7, color=status["status"].map(STATUS_COLOURS).tolist(),
+           edgecolor="white", linewidth=0.8, label="_weekly status", zorder=5)
+    ticks = [0, 2, 4, 6, 8, 10]
+    ax.set_yticks(ticks + [10.325], [str(t) for t in ticks] + ["status"])
 
 
 # -- running load ------------------------------------------------------------------------------
