@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import free_port, wait_for_http
 
 import hipknee
-from conftest import free_port, wait_for_http
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +74,7 @@ def lab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         log.close()
 
 
-def test_log_a_session_in_jupyterlab(lab: tuple[str, Path], page, output_dir: Path) -> None:  # noqa: ANN001
+def test_log_a_session_in_jupyterlab(lab: tuple[str, Path], page, output_dir: Path) -> None:
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)

@@ -7,21 +7,40 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import TypeVar
 
 import ipywidgets as widgets
 
 from ..catalogue import STRENGTH_TESTS
 from ..errors import ValidationError
-from ..records import KNEES, PAIN_CONTEXTS, SURFACES, TEST_UNITS, PainEntry, Record, Run, StrengthTest
+from ..records import (
+    KNEES,
+    PAIN_CONTEXTS,
+    SURFACES,
+    TEST_UNITS,
+    PainEntry,
+    Record,
+    Run,
+    StrengthTest,
+)
 from ..store import Store
+
+W = TypeVar("W", bound=widgets.DOMWidget)
 from .fields import LABEL_STYLE, Draft, RecordForm, choice, chosen, css, number, parse_number
 
 __all__ = ["PainForm", "RunForm", "TestForm"]
 
 
+def _stacked(widget: W) -> W:
+    """Line a field up under the others of a one-column form (labels 8em wide)."""
+    widget.style.description_width = "8em"
+    widget.layout.width = "24em"
+    return widget
+
+
 def _note() -> widgets.Textarea:
     return css(
-        widgets.Textarea(description="Note", placeholder="optional", style=LABEL_STYLE, layout=widgets.Layout(width="32em", height="4em")),
+        widgets.Textarea(description="Note", placeholder="optional", style={"description_width": "8em"}, layout=widgets.Layout(width="36em", height="4em")),
         "note",
     )
 
@@ -37,12 +56,15 @@ class RunForm(RecordForm):
 
     def __init__(self, store: Store) -> None:
         super().__init__(store)
-        self.distance = number("Distance km", "distance", "e.g. 8.5")
-        self.duration = number("Time min", "duration", "e.g. 47")
-        self.rpe = number("RPE", "rpe", "0-10 (optional)")
-        self.surface = choice("Surface", SURFACES, "surface", empty="—")
+        self.distance = _stacked(number("Distance km", "distance", "e.g. 8.5"))
+        self.duration = _stacked(number("Time min", "duration", "elapsed, e.g. 47"))
+        self.rpe = _stacked(number("RPE", "rpe", "0-10 (optional)"))
+        self.surface = _stacked(choice("Surface", SURFACES, "surface", empty="—"))
         self.note = _note()
-        self.private = css(widgets.Checkbox(description="keep the note private (not shared with the coach)", indent=False), "private")
+        self.private = css(
+            widgets.Checkbox(description="keep the note private (not shared with the coach)", indent=False, layout=widgets.Layout(width="auto")),
+            "private",
+        )
         self.children = [
             widgets.HTML("<b>Run</b>"),
             widgets.HBox([self.slot("athlete", self.athlete), self.slot("when", self.day)]),
@@ -92,8 +114,8 @@ class PainForm(RecordForm):
 
     def __init__(self, store: Store) -> None:
         super().__init__(store)
-        self.knees = {knee: number(f"{knee.capitalize()} knee", f"pain-{knee}", "0-10 NRS") for knee in KNEES}
-        self.context = choice("When", PAIN_CONTEXTS, "context", value="after")
+        self.knees = {knee: _stacked(number(f"{knee.capitalize()} knee", f"pain-{knee}", "0-10, empty if not rated")) for knee in KNEES}
+        self.context = _stacked(choice("When", PAIN_CONTEXTS, "context", value="after"))
         self.note = _note()
         self.children = [
             widgets.HTML("<b>Knee pain</b> (0 = none, 10 = worst imaginable)"),
@@ -153,9 +175,10 @@ class TestForm(RecordForm):
             ),
             "test",
         )
-        self.unit = choice("Unit", TEST_UNITS, "unit", value=STRENGTH_TESTS[self.test.value])
+        _stacked(self.test).layout.width = "36em"
+        self.unit = _stacked(choice("Unit", TEST_UNITS, "unit", value=STRENGTH_TESTS[self.test.value]))
         self.test.observe(self._usual_unit, names="value")
-        self.sides = {side: number(f"{side.capitalize()}", f"test-{side}", "value") for side in KNEES}
+        self.sides = {side: _stacked(number(f"{side.capitalize()}", f"test-{side}", "empty if not tested")) for side in KNEES}
         self.note = _note()
         self.children = [
             widgets.HTML("<b>Strength test</b>"),

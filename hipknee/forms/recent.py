@@ -12,7 +12,17 @@ import pandas as pd
 from ..errors import HipkneeError, ValidationError
 from ..records import BANDS, PAIN_CONTEXTS, SURFACES, TEST_UNITS
 from ..store import Store
-from .fields import ERROR_COLOUR, LABEL_STYLE, OK_COLOUR, choice, chosen, css, error_text, number, parse_number
+from .fields import (
+    ERROR_COLOUR,
+    LABEL_STYLE,
+    OK_COLOUR,
+    choice,
+    chosen,
+    css,
+    error_text,
+    number,
+    parse_number,
+)
 
 __all__ = ["RecentEntries"]
 

@@ -21,7 +21,18 @@ from ..catalogue import PROGRAMME
 from ..errors import ValidationError
 from ..records import BANDS, Record, StrengthSet
 from ..store import Store
-from .fields import ERROR_COLOUR, LABEL_STYLE, Draft, RecordForm, choice, chosen, css, error_text, number, parse_number
+from .fields import (
+    ERROR_COLOUR,
+    LABEL_STYLE,
+    Draft,
+    RecordForm,
+    choice,
+    chosen,
+    css,
+    error_text,
+    number,
+    parse_number,
+)
 
 __all__ = ["SessionForm", "SetRow"]
 
@@ -41,7 +52,7 @@ class SetRow(widgets.VBox):
     """One set of one exercise on one side: the fields it is measured by, load, band, RPE, remove;
     a message under it when a value is refused."""
 
-    def __init__(self, exercise: Mapping[str, Any], side: str, on_remove: Callable[["SetRow"], None]) -> None:
+    def __init__(self, exercise: Mapping[str, Any], side: str, on_remove: Callable[[SetRow], None]) -> None:
         self.exercise = str(exercise["name"])
         self.measure = str(exercise["measure"])
         self.label = widgets.HTML(layout=widgets.Layout(width="17em", flex="0 0 17em"))
