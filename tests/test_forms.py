@@ -158,7 +158,7 @@ def test_runner_and_date_errors_are_shown_beside_them(store: hipknee.Store, runn
     form.athlete.value = runner
     form.day.value = day
     form.save_button.click()
-    assert says in form._errors[slot].value
+    assert says in form.field_errors[slot].value
     assert "fix the field marked in red" in form.message.value
     assert store.count("set") == 0
 
@@ -169,12 +169,12 @@ def test_run_form(store: hipknee.Store) -> None:
     form.distance.value = "0"
     form.duration.value = "47"
     form.save_button.click()
-    assert "above 0" in form._errors["distance_km"].value
+    assert "above 0" in form.field_errors["distance_km"].value
     assert store.count("run") == 0
     form.distance.value = "8.5"
     form.rpe.value = "11"
     form.save_button.click()
-    assert "from 0 to 10" in form._errors["rpe"].value and form._errors["distance_km"].value == ""
+    assert "from 0 to 10" in form.field_errors["rpe"].value and form.field_errors["distance_km"].value == ""
     form.rpe.value = "5"
     form.surface.value = "trail"
     form.note.value = "hilly"
@@ -193,12 +193,12 @@ def test_pain_form(store: hipknee.Store) -> None:
     form.knees["left"].value = "2"
     form.knees["right"].value = "11"  # a text box takes it; the pain scale does not
     form.save_button.click()
-    assert "whole number from 0 to 10" in form._errors["nrs_right"].value and "11" in form._errors["nrs_right"].value
-    assert form._errors["nrs_left"].value == ""
+    assert "whole number from 0 to 10" in form.field_errors["nrs_right"].value and "11" in form.field_errors["nrs_right"].value
+    assert form.field_errors["nrs_left"].value == ""
     assert store.count("pain") == 0
     form.knees["right"].value = "2.5"
     form.save_button.click()
-    assert "whole number" in form._errors["nrs_right"].value
+    assert "whole number" in form.field_errors["nrs_right"].value
     form.knees["right"].value = "4"
     form.context.value = "next_morning"
     form.save_button.click()
@@ -221,7 +221,7 @@ def test_test_form(store: hipknee.Store) -> None:
     form.sides["left"].value = "-5"
     form.sides["right"].value = "180"
     form.save_button.click()
-    assert "from 0 to 100000" in form._errors["value_left"].value and form._errors["value_right"].value == ""
+    assert "from 0 to 100000" in form.field_errors["value_left"].value and form.field_errors["value_right"].value == ""
     form.sides["left"].value = "210"
     form.save_button.click()
     assert "left 210 N, right 180 N" in form.message.value
@@ -246,9 +246,9 @@ def test_recent_entries_edit_delete_undo(store: hipknee.Store) -> None:
     run_id = newest[1]
     table.edit(run_id)
     table.editing["distance_km"].value = "-3"
-    save = table.editor.children[-1].children[0]
+    save = table.save_edit_button
     save.click()
-    assert "above 0" in table.editor.children[2].children[1].value
+    assert "above 0" in table.edit_errors["distance_km"].value
     assert store.runs().set_index("id").loc[run_id, "distance_km"] == 8
     table.editing["distance_km"].value = "8.4"
     save.click()

@@ -108,7 +108,8 @@ class RecordForm(widgets.VBox):
         self.day = css(widgets.DatePicker(description="Date", value=date.today(), style=LABEL_STYLE), "date")
         self.save_button = css(widgets.Button(description="Save", button_style="success", icon="check"), "save")
         self.message = css(widgets.HTML(), "message")
-        self._errors: dict[str, widgets.HTML] = {}
+        #: record field -> the error line shown beside its widget
+        self.field_errors: dict[str, widgets.HTML] = {}
         self.save_button.on_click(lambda _button: self.save())
         css(self, self.css_name)
         self.refresh()
@@ -117,7 +118,7 @@ class RecordForm(widgets.VBox):
     def slot(self, field: str, widget: widgets.Widget) -> widgets.HBox:
         """``widget`` with an error line beside it; errors about record ``field`` land there."""
         error = css(widgets.HTML(), "field-error", f"{field.replace('_', '-')}-error")
-        self._errors[field] = error
+        self.field_errors[field] = error
         return widgets.HBox([widget, error])
 
     def refresh(self) -> None:
@@ -145,13 +146,13 @@ class RecordForm(widgets.VBox):
         """Show ``exc`` beside the field it names (``index``: which draft it is about, when known);
         returns the error widget used, or ``None`` when no field of this form matches."""
         field = "athlete" if exc.record == "athlete" else exc.field
-        error = self._errors.get(field)
+        error = self.field_errors.get(field)
         if error is not None:
             error.value = _html(error_text(exc), ERROR_COLOUR)
         return error
 
     def clear_errors(self) -> None:
-        for error in self._errors.values():
+        for error in self.field_errors.values():
             error.value = ""
 
     def save(self) -> list[int]:

@@ -80,6 +80,10 @@ class RecentEntries(widgets.VBox):
         self.undo_button.on_click(lambda _b: self.undo())
         self._deleted: tuple[str, int] | None = None
         self.rows: dict[int, widgets.HBox] = {}
+        #: while an entry is being edited: field -> its widget, field -> its error line, and Save
+        self.editing: dict[str, widgets.Widget] = {}
+        self.edit_errors: dict[str, widgets.HTML] = {}
+        self.save_edit_button: widgets.Button | None = None
         self.children = [
             widgets.HBox([self.kind, self.refresh_button]),
             self.table,
@@ -160,7 +164,7 @@ class RecentEntries(widgets.VBox):
         save.on_click(lambda _b: self._save_edit(kind, id_, boxes, errors, note))
         cancel.on_click(lambda _b: setattr(self.editor, "children", ()))
         self.editor.children = (widgets.HTML(f"<b>Edit entry {id_}</b>"), *lines, widgets.HBox([save, cancel, note]))
-        self.editing = boxes
+        self.editing, self.edit_errors, self.save_edit_button = boxes, errors, save
 
     def _save_edit(self, kind: str, id_: int, boxes: dict[str, widgets.Widget], errors: dict[str, widgets.HTML], note: widgets.HTML) -> None:
         changes: dict[str, Any] = {}
