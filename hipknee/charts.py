@@ -26,8 +26,17 @@ from .pain_trend import daily_pain
 from .season_summary import headline_lsi_item, season_lsi, season_summary
 from .weekly_load import acwr, weekly_load
 
-__all__ = ["SIDE_COLOURS", "PALETTE", "balance_chart", "pain_chart", "load_chart", "dashboard",
-           "NO_DATA", "CHARTS", "plot_file"]
+__all__ = [
+    "CHARTS",
+    "NO_DATA",
+    "PALETTE",
+    "SIDE_COLOURS",
+    "balance_chart",
+    "dashboard",
+    "load_chart",
+    "pain_chart",
+    "plot_file",
+]
 
 #: Okabe-Ito colours: left blue, right orange, the same on every chart (knees too).
 SIDE_COLOURS: dict[str, str] = {"left": "#0072B2", "right": "#E69F00", "both": "#7F7F7F"}
@@ -272,7 +281,7 @@ def load_chart(data: Any, *, athlete: str | None = None, ax: Axes | None = None)
         twin.axhspan(T.ACWR_LOW, T.ACWR_HIGH, color=PALETTE["fine"], alpha=0.12, lw=0,
                      label=f"comfortable ACWR {T.ACWR_LOW:g}-{T.ACWR_HIGH:g}")
         twin.axhline(T.ACWR_SPIKE, color=PALETTE["spike"], lw=1, ls=":", label=f"spike above {T.ACWR_SPIKE:g}")
-        line, = twin.plot(ra["date"], ra["ratio"], color=PALETTE["acwr"], lw=2, label="ACWR (7-day / 28-day)",
+        twin.plot(ra["date"], ra["ratio"], color=PALETTE["acwr"], lw=2, label="ACWR (7-day / 28-day)",
                           gid="acwr")
         spikes = ra[ra["ratio"] > T.ACWR_SPIKE]
         twin.scatter(spikes["date"], spikes["ratio"], marker="X", s=60, color=PALETTE["spike"], zorder=5,

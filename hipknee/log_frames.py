@@ -34,7 +34,7 @@ class LogFrames:
                 names += [n for n in pd.unique(frame["athlete"].astype(object)) if n not in names]
         return names
 
-    def only(self, athlete: str | None = None, start: Any = None, end: Any = None) -> "LogFrames":
+    def only(self, athlete: str | None = None, start: Any = None, end: Any = None) -> LogFrames:
         """The same log for one athlete (None: all) and ``start``..``end`` (dates, end inclusive)."""
         out = {}
         lo = pd.Timestamp(start) if start is not None else None

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .measures import categorical, set_amount, week_start
 
-__all__ = ["LSI_COLUMNS", "weekly_lsi", "weekly_test_lsi", "lsi_from_sides"]
+__all__ = ["LSI_COLUMNS", "lsi_from_sides", "weekly_lsi", "weekly_test_lsi"]
 
 LSI_COLUMNS = ["athlete", "item", "metric", "week", "left", "right", "weaker_side",
                "involved_side", "lsi_pct", "reference", "kind"]

@@ -16,7 +16,7 @@ import pandas as pd
 from . import thresholds as T
 from .measures import week_start
 
-__all__ = ["pain_flags", "weekly_status", "FLAGS", "STATUSES"]
+__all__ = ["FLAGS", "STATUSES", "pain_flags", "weekly_status"]
 
 #: flag name -> what it means, worded for the runner.
 FLAGS: dict[str, str] = {

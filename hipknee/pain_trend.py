@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import thresholds as T
 
-__all__ = ["daily_pain", "pain_change", "VERDICTS"]
+__all__ = ["VERDICTS", "daily_pain", "pain_change"]
 
 VERDICTS = ("better", "worse", "no clear change", "not enough data")
 _KEYS = ["athlete", "knee", "context"]

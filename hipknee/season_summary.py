@@ -22,8 +22,14 @@ from .pain_monitoring import weekly_status
 from .pain_trend import pain_change
 from .weekly_load import acwr
 
-__all__ = ["SeasonSummary", "Association", "season_summary", "summarise_all", "headline_lsi_item",
-           "season_lsi"]
+__all__ = [
+    "Association",
+    "SeasonSummary",
+    "headline_lsi_item",
+    "season_lsi",
+    "season_summary",
+    "summarise_all",
+]
 
 
 @dataclass(frozen=True)

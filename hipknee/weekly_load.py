@@ -16,7 +16,7 @@ import pandas as pd
 from . import thresholds as T
 from .measures import week_start
 
-__all__ = ["weekly_load", "acwr", "ZONES", "acwr_zone"]
+__all__ = ["ZONES", "acwr", "acwr_zone", "weekly_load"]
 
 #: ACWR zones, from low to high.
 ZONES = ("low", "comfortable", "high", "spike")

@@ -15,13 +15,13 @@ from hipknee.pain_trend import daily_pain
 from hipknee.weekly_load import acwr, weekly_load
 
 
-def line(fig: Figure, gid: str):  # noqa: ANN201
+def line(fig: Figure, gid: str):
     found = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == gid]
     assert len(found) == 1, f"{gid}: {len(found)} lines"
     return found[0]
 
 
-def dates(values) -> np.ndarray:  # noqa: ANN001
+def dates(values) -> np.ndarray:
     import matplotlib.dates as mdates
 
     return np.array([mdates.num2date(v).replace(tzinfo=None) if isinstance(v, float) else pd.Timestamp(v).to_pydatetime()
@@ -32,11 +32,11 @@ def texts(fig: Figure) -> str:
     return "\n".join(t.get_text() for ax in fig.axes for t in ax.texts)
 
 
-def same_colour(a, b) -> bool:  # noqa: ANN001
+def same_colour(a, b) -> bool:
     return mcolors.to_hex(a) == mcolors.to_hex(b)
 
 
-def test_balance_chart_plots_the_lsi(demo_frames) -> None:  # noqa: ANN001
+def test_balance_chart_plots_the_lsi(demo_frames) -> None:
     fig = balance_chart(demo_frames)
     want = weekly_test_lsi(demo_frames.tests, demo_frames.athletes).sort_values("week")
     for side in ("left", "right"):
@@ -45,7 +45,7 @@ def test_balance_chart_plots_the_lsi(demo_frames) -> None:  # noqa: ANN001
         assert np.allclose(got.get_ydata(), want[side])
         assert same_colour(got.get_color(), SIDE_COLOURS[side])
     assert np.allclose(line(fig, "lsi").get_ydata(), want["lsi_pct"])
-    rings = [c for ax in fig.axes for c in ax.collections if c.get_gid() == "weaker"][0]
+    rings = next(c for ax in fig.axes for c in ax.collections if c.get_gid() == "weaker")
     weaker = np.where(want["weaker_side"] == "left", want["left"], want["right"])
     assert np.allclose(rings.get_offsets()[:, 1], weaker[want["weaker_side"].isin(["left", "right"])])
     labels = " ".join(ax.get_ylabel() for ax in fig.axes)
@@ -53,7 +53,7 @@ def test_balance_chart_plots_the_lsi(demo_frames) -> None:  # noqa: ANN001
     assert "right (painful side)" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
 
 
-def test_balance_chart_for_an_exercise_and_from_analysis_output(demo_frames) -> None:  # noqa: ANN001
+def test_balance_chart_for_an_exercise_and_from_analysis_output(demo_frames) -> None:
     lsi = weekly_lsi(demo_frames.sets, demo_frames.athletes)
     fig = balance_chart(lsi, exercise="single-leg deadlift")
     want = lsi[lsi["item"] == "single-leg deadlift"].sort_values("week")
@@ -62,7 +62,7 @@ def test_balance_chart_for_an_exercise_and_from_analysis_output(demo_frames) -> 
     assert "load x reps (kg)" in fig.axes[0].get_ylabel()
 
 
-def test_pain_chart_plots_the_rolling_mean(demo_frames) -> None:  # noqa: ANN001
+def test_pain_chart_plots_the_rolling_mean(demo_frames) -> None:
     fig = pain_chart(demo_frames)
     want = daily_pain(demo_frames.pain, by_context=False)
     for knee in ("left", "right"):
@@ -71,22 +71,22 @@ def test_pain_chart_plots_the_rolling_mean(demo_frames) -> None:  # noqa: ANN001
         assert np.allclose(got.get_ydata(), rows["rolling_7d"])
         assert list(dates(got.get_xdata())) == list(rows["date"])
         assert same_colour(got.get_color(), SIDE_COLOURS[knee])
-        dots = [c for c in fig.axes[0].collections if c.get_gid() == f"daily-{knee}"][0]
+        dots = next(c for c in fig.axes[0].collections if c.get_gid() == f"daily-{knee}")
         assert np.allclose(dots.get_offsets()[:, 1], rows["nrs"])
     ax = fig.axes[0]
     assert ax.get_ylim()[0] == 0 and 10 <= ax.get_ylim()[1] < 11 and "0-10 NRS" in ax.get_ylabel()
     assert {"0-2 fine", "3-5 acceptable", "above 5 too much"} <= {t.get_text() for t in ax.texts}
-    runs = [c for a in fig.axes for c in a.containers if c.get_label() == "run (km)"][0]
+    runs = next(c for a in fig.axes for c in a.containers if c.get_label() == "run (km)")
     assert sum(p.get_height() for p in runs) == pytest.approx(demo_frames.runs["distance_km"].sum())
 
 
-def test_pain_chart_one_context(demo_frames) -> None:  # noqa: ANN001
+def test_pain_chart_one_context(demo_frames) -> None:
     fig = pain_chart(demo_frames, context="during")
     want = daily_pain(demo_frames.pain[demo_frames.pain["context"] == "during"])
     assert np.allclose(line(fig, "rolling-right").get_ydata(), want[want["knee"] == "right"]["rolling_7d"])
 
 
-def test_load_chart_plots_km_and_acwr(demo_frames) -> None:  # noqa: ANN001
+def test_load_chart_plots_km_and_acwr(demo_frames) -> None:
     fig = load_chart(demo_frames)
     weekly = weekly_load(demo_frames.runs)
     bars = fig.axes[0].containers[0]
@@ -96,13 +96,13 @@ def test_load_chart_plots_km_and_acwr(demo_frames) -> None:  # noqa: ANN001
     ratio = acwr(demo_frames.runs)
     got = line(fig, "acwr").get_ydata()
     assert np.allclose(got, ratio["ratio"], equal_nan=True)
-    spikes = [c for ax in fig.axes for c in ax.collections if c.get_gid() == "spikes"][0]
+    spikes = next(c for ax in fig.axes for c in ax.collections if c.get_gid() == "spikes")
     assert len(spikes.get_offsets()) == int((ratio["ratio"] > 1.5).sum()) > 0
     labels = " ".join(ax.get_ylabel() for ax in fig.axes)
     assert "km" in labels and "ACWR" in labels
 
 
-def test_charts_draw_on_a_given_axes(demo_frames) -> None:  # noqa: ANN001
+def test_charts_draw_on_a_given_axes(demo_frames) -> None:
     fig = Figure()
     ax = fig.add_subplot()
     assert balance_chart(demo_frames, ax=ax) is fig
@@ -110,7 +110,7 @@ def test_charts_draw_on_a_given_axes(demo_frames) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("chart", [balance_chart, pain_chart, load_chart])
-def test_too_little_data_says_so(chart, store: hipknee.Store) -> None:  # noqa: ANN001
+def test_too_little_data_says_so(chart, store: hipknee.Store) -> None:
     fig = chart(store)
     assert NO_DATA in texts(fig)
     store.add(hipknee.StrengthSet(when="2026-03-02", athlete="Ana", exercise="clamshell", side="left", reps=10))
@@ -120,7 +120,7 @@ def test_too_little_data_says_so(chart, store: hipknee.Store) -> None:  # noqa: 
     assert "ACWR: needs 4 weeks" in texts(load_chart(store))
 
 
-def test_unknown_exercise_gives_a_panel(demo_frames) -> None:  # noqa: ANN001
+def test_unknown_exercise_gives_a_panel(demo_frames) -> None:
     assert "no week with both sides of 'side plank'" in texts(balance_chart(demo_frames, exercise="side plank"))
 
 
@@ -132,7 +132,7 @@ def test_dashboard(demo_store: hipknee.Store) -> None:
     assert fig.get_suptitle().startswith("Maria")
 
 
-def test_dashboard_of_an_empty_store(tmp_path) -> None:  # noqa: ANN001
+def test_dashboard_of_an_empty_store(tmp_path) -> None:
     with hipknee.Store.open(tmp_path / "empty") as st:
         fig = dashboard(st)
     assert texts(fig).count(NO_DATA) == 4
@@ -143,16 +143,16 @@ def test_importing_hipknee_leaves_matplotlib_alone() -> None:
     import sys
 
     code = "import sys, hipknee; print('matplotlib' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 
-def test_pain_chart_shows_the_weekly_status(demo_frames) -> None:  # noqa: ANN001
+def test_pain_chart_shows_the_weekly_status(demo_frames) -> None:
     from hipknee.charts import STATUS_COLOURS
     from hipknee.pain_monitoring import weekly_status
 
     fig = pain_chart(demo_frames)
     want = weekly_status(demo_frames.pain)
-    strip = [c for c in fig.axes[0].containers if c.get_label() == "_weekly status"][0]
+    strip = next(c for c in fig.axes[0].containers if c.get_label() == "_weekly status")
     got = [mcolors.to_hex(b.get_facecolor()) for b in strip]
     assert got == [mcolors.to_hex(STATUS_COLOURS[s]) for s in want["status"]]
 

@@ -22,9 +22,9 @@ def sets(*rows: tuple) -> pd.DataFrame:
     out = []
     for row in rows:
         when, exercise, side, reps, duration, hold, load, *rest = row
-        out.append(dict(when=pd.Timestamp(when), athlete=rest[0] if rest else "Ana", exercise=exercise,
-                        measure=MEASURE[exercise], side=side, reps=reps, duration_s=duration, hold_s=hold,
-                        load_kg=load))
+        out.append({"when": pd.Timestamp(when), "athlete": rest[0] if rest else "Ana", "exercise": exercise,
+                        "measure": MEASURE[exercise], "side": side, "reps": reps, "duration_s": duration, "hold_s": hold,
+                        "load_kg": load})
     frame = pd.DataFrame(out)
     frame["reps"] = pd.array(frame["reps"], dtype="Int64")
     for col in ("athlete", "exercise", "measure", "side"):
@@ -153,7 +153,7 @@ def test_lsi_in_range_and_symmetric(left: list[float], right: list[float]) -> No
         assert {a["weaker_side"], b["weaker_side"]} == {"left", "right"}
 
 
-def test_demo_weaker_side_catches_up(demo_frames) -> None:  # noqa: ANN001
+def test_demo_weaker_side_catches_up(demo_frames) -> None:
     tests = weekly_test_lsi(demo_frames.tests, demo_frames.athletes).sort_values("week")
     assert (tests["reference"] == "involved/uninvolved").all()
     start, now = tests["lsi_pct"].head(2).mean(), tests["lsi_pct"].tail(2).mean()

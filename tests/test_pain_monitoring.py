@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+from test_pain_trend import pain
 
 from hipknee.demo import DEMO_START
 from hipknee.pain_monitoring import pain_flags, weekly_status
-from test_pain_trend import pain
 
 MON = pd.Timestamp("2026-03-02")
 
@@ -44,7 +44,7 @@ def test_two_worse_mornings_make_a_red_week() -> None:
 
 
 def test_morning_pain_rising_week_on_week() -> None:
-    rows = [(day(d, 7), "right", 1, "next_morning") for d in range(0, 7)]
+    rows = [(day(d, 7), "right", 1, "next_morning") for d in range(7)]
     rows += [(day(d, 7), "right", 2 if d % 2 else 3, "next_morning") for d in range(7, 14)]
     flags = pain_flags(pain(rows))
     rising = flags[flags["flag"] == "morning pain rising"]
@@ -65,7 +65,7 @@ def test_empty() -> None:
     assert pain_flags(empty).empty and weekly_status(empty).empty
 
 
-def test_demo_flare_after_the_spike_is_red(demo_frames) -> None:  # noqa: ANN001
+def test_demo_flare_after_the_spike_is_red(demo_frames) -> None:
     status = weekly_status(demo_frames.pain).set_index("week")["status"]
     spike = pd.Timestamp(DEMO_START) + pd.Timedelta(weeks=9)
     assert status[spike + pd.Timedelta(weeks=1)] == "red"

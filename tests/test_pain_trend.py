@@ -11,8 +11,8 @@ from hipknee.pain_trend import daily_pain, pain_change
 
 def pain(rows: list[tuple]) -> pd.DataFrame:
     """(when, knee, nrs, context[, athlete]) -> a store-like pain frame."""
-    frame = pd.DataFrame([dict(when=pd.Timestamp(r[0]), athlete=r[4] if len(r) > 4 else "Ana", knee=r[1],
-                               nrs=r[2], context=r[3]) for r in rows])
+    frame = pd.DataFrame([{"when": pd.Timestamp(r[0]), "athlete": r[4] if len(r) > 4 else "Ana", "knee": r[1],
+                               "nrs": r[2], "context": r[3]} for r in rows])
     for col in ("athlete", "knee", "context"):
         frame[col] = frame[col].astype("category")
     frame["nrs"] = frame["nrs"].astype("int64")
@@ -79,7 +79,7 @@ def test_not_enough_data() -> None:
     assert pain_change(pain([("2026-03-02", "left", 5, "rest")]).iloc[:0]).empty
 
 
-def test_demo_pain_falls(demo_frames) -> None:  # noqa: ANN001
+def test_demo_pain_falls(demo_frames) -> None:
     got = pain_change(demo_frames.pain).set_index(["knee", "context"])
     assert got.loc[("right", "during"), "verdict"] == "better"
     assert got.loc[("right", "next_morning"), "change"] < -1.5

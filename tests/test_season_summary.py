@@ -12,11 +12,11 @@ from hipknee.demo import make_demo
 from hipknee.season_summary import Association, _spearman, season_summary, summarise_all
 
 
-def test_demo_season_answers(demo_frames) -> None:  # noqa: ANN001
+def test_demo_season_answers(demo_frames) -> None:
     s = season_summary(demo_frames)
     assert s.athlete == "Maria" and s.season_weeks == 16
     assert s.lsi_item == "hip abduction dynamometer" and s.lsi_reference == "involved/uninvolved"
-    assert s.lsi_start < 80 < 90 < s.lsi_now
+    assert s.lsi_start < 80 and s.lsi_now > 90
     assert (s.pain_knee, s.pain_context, s.pain_verdict) == ("right", "during", "better")
     assert s.pain_now < s.pain_start - 2
     assert 2 <= s.hip_sessions_per_week <= 4
@@ -24,19 +24,19 @@ def test_demo_season_answers(demo_frames) -> None:  # noqa: ANN001
     assert s.distance_jumps == 1
     assert s.acwr_zone in {"low", "comfortable", "high", "spike"} and math.isfinite(s.acwr_ratio)
     assert s.status in {"green", "amber", "red"}
-    assert [a.what for a in s.associations][0] == "hip sessions per week"
+    assert next(a.what for a in s.associations) == "hip sessions per week"
     text = "\n".join(s.lines())
     assert "LSI" in text and "target" in text and "MCID" in text
     assert "association" in text and "not proof" in text
     assert "caused" not in text and "because of" not in text
 
 
-def test_item_can_be_chosen(demo_frames) -> None:  # noqa: ANN001
+def test_item_can_be_chosen(demo_frames) -> None:
     s = season_summary(demo_frames, "Maria", item="single-leg deadlift")
     assert s.lsi_item == "single-leg deadlift" and s.lsi_metric == "load x reps (kg)"
 
 
-def test_date_range_narrows_the_season(demo_frames) -> None:  # noqa: ANN001
+def test_date_range_narrows_the_season(demo_frames) -> None:
     s = season_summary(demo_frames, "Maria", start="2026-03-02", end="2026-03-29")
     assert s.season_weeks == 4
     assert s.last_day <= pd.Timestamp("2026-03-29")
@@ -72,7 +72,7 @@ def test_empty_store_gives_sentences_not_errors(store: hipknee.Store) -> None:
     assert any("not enough data" in line for line in lines)
 
 
-def test_summarise_all_one_row_per_runner(tmp_path) -> None:  # noqa: ANN001
+def test_summarise_all_one_row_per_runner(tmp_path) -> None:
     with hipknee.Store.open(tmp_path / "squad") as st:
         names = make_demo(st, runners=3)
         table = summarise_all(st)
@@ -86,6 +86,6 @@ def test_summarise_all_one_row_per_runner(tmp_path) -> None:  # noqa: ANN001
     assert row["lsi_now"] == pytest.approx(anna.lsi_now) and row["pain_verdict"] == anna.pain_verdict
 
 
-def test_unknown_runner_is_a_validation_error(demo_frames) -> None:  # noqa: ANN001
+def test_unknown_runner_is_a_validation_error(demo_frames) -> None:
     with pytest.raises(hipknee.ValidationError, match="a runner in the store: Maria"):
         season_summary(demo_frames, "Bob")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_lsi import N, sets
 
 from hipknee.strength_progress import weekly_strength
-from test_lsi import N, sets
 
 
 def test_best_and_volume_per_side_and_week() -> None:
@@ -34,7 +34,7 @@ def test_empty() -> None:
     assert got.empty and {"best", "volume", "side", "week"} <= set(got.columns)
 
 
-def test_demo_weaker_side_gets_stronger(demo_frames) -> None:  # noqa: ANN001
+def test_demo_weaker_side_gets_stronger(demo_frames) -> None:
     got = weekly_strength(demo_frames.sets)
     right = got[(got["item"] == "single-leg deadlift") & (got["side"] == "right")].sort_values("week")
     assert right["best"].tail(2).mean() > right["best"].head(2).mean() * 1.5

@@ -16,9 +16,9 @@ MON = pd.Timestamp("2026-03-02")
 
 def runs(rows: list[tuple]) -> pd.DataFrame:
     """(day offset, km, minutes, rpe[, athlete]) -> a store-like runs frame."""
-    frame = pd.DataFrame([dict(when=MON + pd.Timedelta(days=r[0], hours=7), athlete=r[4] if len(r) > 4 else "Ana",
-                               distance_km=float(r[1]), duration_min=float(r[2]),
-                               rpe=np.nan if r[3] is None else float(r[3])) for r in rows])
+    frame = pd.DataFrame([{"when": MON + pd.Timedelta(days=r[0], hours=7), "athlete": r[4] if len(r) > 4 else "Ana",
+                               "distance_km": float(r[1]), "duration_min": float(r[2]),
+                               "rpe": np.nan if r[3] is None else float(r[3])} for r in rows])
     frame["athlete"] = frame["athlete"].astype("category")
     return frame
 
@@ -54,7 +54,7 @@ def test_acwr_hand_computed() -> None:
 
 
 def test_acwr_by_distance_and_separate_athletes() -> None:
-    frame = runs([(d, 5, 30, 3, "Ana") for d in range(0, 35, 2)] + [(d, 8, 45, 6, "Bea") for d in range(0, 14)])
+    frame = runs([(d, 5, 30, 3, "Ana") for d in range(0, 35, 2)] + [(d, 8, 45, 6, "Bea") for d in range(14)])
     got = acwr(frame, load="km")
     assert set(got["athlete"]) == {"Ana", "Bea"}
     assert got[got["athlete"] == "Bea"]["ratio"].isna().all()  # only 14 days of history
@@ -85,7 +85,7 @@ def test_empty() -> None:
     assert weekly_load(empty).empty and acwr(empty).empty
 
 
-def test_demo_spike_week_is_flagged(demo_frames) -> None:  # noqa: ANN001
+def test_demo_spike_week_is_flagged(demo_frames) -> None:
     weekly = weekly_load(demo_frames.runs).set_index("week")
     spike = pd.Timestamp(DEMO_START) + pd.Timedelta(weeks=9)
     assert weekly.loc[spike, "jump"]
