@@ -164,3 +164,17 @@ def test_demo_weaker_side_catches_up(demo_frames) -> None:
     # The right side is the painful, weaker one at the start.
     assert (deadlift.head(3)["weaker_side"] == "right").all()
     assert not math.isnan(deadlift["left"].iloc[0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(left=amounts, right=amounts, involved=st.sampled_from(["left", "right"]))
+def test_involved_reference_follows_the_painful_side(left: float, right: float, involved: str) -> None:
+    frame = sets(("2026-03-03", "lateral band walk", "left", N, left, N, N),
+                 ("2026-03-03", "lateral band walk", "right", N, right, N, N))
+    swapped = frame.assign(side=frame["side"].map({"left": "right", "right": "left"}).astype("category"))
+    other = "right" if involved == "left" else "left"
+    a = weekly_lsi(frame, pd.DataFrame({"name": ["Ana"], "involved_side": [involved]})).iloc[0]
+    b = weekly_lsi(swapped, pd.DataFrame({"name": ["Ana"], "involved_side": [other]})).iloc[0]
+    assert a["lsi_pct"] == pytest.approx(b["lsi_pct"])
+    values = {"left": left, "right": right}
+    assert a["lsi_pct"] == pytest.approx(values[involved] / values[other] * 100)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_pain_trend import pain
 
 from hipknee.demo import DEMO_START
@@ -70,4 +72,14 @@ def test_demo_flare_after_the_spike_is_red(demo_frames) -> None:
     spike = pd.Timestamp(DEMO_START) + pd.Timedelta(weeks=9)
     assert status[spike + pd.Timedelta(weeks=1)] == "red"
     assert set(status.iloc[-2:]) <= {"green", "amber"}
+    assert status.isin(["green", "amber", "red"]).all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(levels=st.lists(st.integers(0, 10), min_size=1, max_size=21), bad_day=st.integers(0, 20))
+def test_pain_above_5_during_activity_always_makes_the_week_red(levels: list[int], bad_day: int) -> None:
+    rows = [(day(d, 7), "right", nrs, "next_morning") for d, nrs in enumerate(levels)]
+    rows.append((day(bad_day), "right", 6, "during"))
+    status = weekly_status(pain(rows)).set_index("week")["status"]
+    assert status[MON + pd.Timedelta(weeks=bad_day // 7)] == "red"
     assert status.isin(["green", "amber", "red"]).all()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hipknee.pain_trend import daily_pain, pain_change
 
@@ -86,3 +88,17 @@ def test_demo_pain_falls(demo_frames) -> None:
     daily = daily_pain(demo_frames.pain, by_context=False)
     right = daily[daily["knee"] == "right"].set_index("date")["rolling_7d"]
     assert right.iloc[-7:].mean() < right.iloc[3:10].mean() - 1.5
+
+
+@settings(max_examples=40, deadline=None)
+@given(entries=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 10), st.sampled_from(["left", "right"])),
+                        min_size=1, max_size=60))
+def test_rolling_mean_stays_within_the_daily_values(entries: list[tuple[int, int, str]]) -> None:
+    frame = pain([(pd.Timestamp("2026-03-02") + pd.Timedelta(days=d, hours=7), knee, nrs, "rest")
+                  for d, nrs, knee in entries])
+    got = daily_pain(frame)
+    for _, rows in got.groupby("knee"):
+        lo, hi = rows["nrs"].min(), rows["nrs"].max()
+        assert rows["rolling_7d"].between(lo - 1e-9, hi + 1e-9).all()
+    assert got["entries"].sum() == len(entries)
+    assert got["nrs"].between(0, 10).all()

@@ -105,3 +105,13 @@ def test_rest_days_after_the_last_run_count() -> None:
     assert later["ratio"].iloc[-1] == pytest.approx(30 / (240 / 4))  # days 32-34 vs days 11-34
     per_athlete = acwr(frame, until=pd.Series({"Ana": MON + pd.Timedelta(days=36)}))
     assert len(per_athlete) == 37
+
+
+@settings(max_examples=30, deadline=None)
+@given(days=st.lists(st.tuples(st.integers(0, 60), st.floats(1, 40)), min_size=1, max_size=30))
+def test_weekly_distance_adds_up(days: list[tuple[int, float]]) -> None:
+    frame = runs([(d, km, km * 6, 5) for d, km in days])
+    got = weekly_load(frame)
+    assert got["km"].sum() == pytest.approx(sum(km for _, km in days))
+    assert got["runs"].sum() == len(days)
+    assert (got["week"].diff().dropna() == pd.Timedelta(weeks=1)).all()  # no week left out
