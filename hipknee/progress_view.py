@@ -123,7 +123,9 @@ class ProgressView(widgets.VBox):
             self.exercise.options = [(AUTOMATIC, "")] + [(i, i) for i in items]
             self.exercise.value = keep if keep in items else ""
             if len(weeks):
-                self.weeks.options = [(f"{w:%d %b %Y}", w) for w in weeks]
+                # Short labels fit the slider's readout; the year only when the season spans two.
+                fmt = "%d %b" if weeks[0].year == weeks[-1].year else "%d %b %y"
+                self.weeks.options = [(w.strftime(fmt), w) for w in weeks]
                 self.weeks.index = (0, len(weeks) - 1)
             else:
                 self.weeks.options = [("no weeks yet", None)]
