@@ -119,6 +119,17 @@ def test_rows_can_be_added_and_removed(store: hipknee.Store) -> None:
     assert counts == {"single-leg deadlift": 2, "foam-roller hip release": 2, "clamshell": 4, "hip thrust": 1}
 
 
+def test_exercises_added_to_the_catalogue_show_after_a_refresh(store: hipknee.Store) -> None:
+    form = hipknee.SessionForm(store)
+    store.add(hipknee.Exercise(name="copenhagen plank", measure="time", per_side=True, dose_sets=2, dose_seconds=20))
+    form.refresh()
+    form.exercise.value = "copenhagen plank"
+    form.add_exercise_button.click()
+    assert [r.fields["duration_s"].value for r in rows_of(form, "copenhagen plank")] == ["20"] * 4
+    form.save_button.click()
+    assert store.sets()["exercise"].value_counts()["copenhagen plank"] == 4
+
+
 def test_no_rows_saves_nothing(store: hipknee.Store) -> None:
     form = hipknee.SessionForm(store)
     for row in list(form.rows):

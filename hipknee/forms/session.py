@@ -119,6 +119,16 @@ class SessionForm(RecordForm):
         ]
         self.clear()
 
+    def refresh(self) -> None:
+        """Reload the runners and the exercise catalogue (exercises may have been added since)."""
+        super().refresh()
+        if hasattr(self, "exercise"):  # the base class refreshes before the picker exists
+            self.catalogue = self.store.exercises().set_index("name", drop=False)
+            current = self.exercise.value
+            self.exercise.options = [(name, name) for name in self.catalogue.index]
+            if current in self.catalogue.index:
+                self.exercise.value = current
+
     # -- rows ------------------------------------------------------------------------------
     def _row(self, name: str, side: str) -> SetRow:
         return SetRow(self.catalogue.loc[name], side, self.remove_row)
