@@ -1,5 +1,7 @@
-"""Bad input, generated: every input to the store API, the record classes and the command line is
-either saved and read back equal, or rejected with hipknee's ValidationError and nothing written.
+"""Bad input, generated: every input to the store API, the record classes, the forms and the
+command line is either saved and read back equal, or rejected with hipknee's ValidationError and
+nothing written; every uploaded file (good, cut short, overwritten, garbage) is either imported
+whole or reported as an ImportFileError, never half written.
 
 The "ci" hypothesis profile (the default, see conftest.py) keeps this quick; the full-size run:
 ``HYPOTHESIS_PROFILE=full python -m pytest tests/test_fuzz.py``. Inputs that only build a record
@@ -29,7 +31,7 @@ from hipknee.schema import TABLES
 #: Examples per test in the current profile ("ci" 100, "full" 1000): the cheap tests run more.
 BASE = settings().max_examples
 CHEAP = BASE * 3
-STORED = BASE * 3 // 2
+STORED = BASE * 6 // 5
 
 #: Generated inputs checked, by entry point (printed at the end of the module; run with -s).
 INPUTS: Counter[str] = Counter()
@@ -246,7 +248,7 @@ def test_record_classes_accept_or_raise_validation_error(kind: str) -> None:
     cls = RECORD_KINDS[kind]
 
     @settings(max_examples=CHEAP)
-    @given(st.lists(record_input(kind), min_size=1, max_size=8))
+    @given(st.lists(record_input(kind), min_size=1, max_size=10))
     def check(batch: list[dict[str, Any]]) -> None:
         _counted(f"{cls.__name__}(...)", len(batch))
         for data in batch:
@@ -381,3 +383,142 @@ def test_a_deleted_athletes_name_is_a_validation_error(store: hipknee.Store) -> 
         store.add(hipknee.Athlete(name="Bo"))
     store.undelete("athlete", bo)
     assert store.athlete_names() == ["Ana", "Bo"]
+
+
+# -- the importers ---------------------------------------------------------------------------
+def _good_file(kind: str, minutes_before: int) -> tuple[str, bytes]:
+    """A good file of one format (or wrapping) for a run starting ``minutes_before`` a fixed moment."""
+    from activity_files import START, fit_bytes, gpx_bytes, gz, tcx_bytes, zipped
+
+    start = START - timedelta(minutes=minutes_before)
+    return {
+        "gpx": lambda: ("run.gpx", gpx_bytes(start, km=6.0, minutes=30.0, points=12)),
+        "fit": lambda: ("run.fit", fit_bytes(start, km=8.0, minutes=44.0, records=8)),
+        "tcx": lambda: ("run.tcx", tcx_bytes(start)),
+        "gz": lambda: ("run.gpx.gz", gz(gpx_bytes(start, km=5.0, minutes=27.0, points=8))),
+        "zip": lambda: ("runs.zip", zipped({"a.gpx": gpx_bytes(start, points=8), "b.txt": b"notes"})),
+    }[kind]()
+
+
+@st.composite
+def damaged_upload(draw: st.DrawFn) -> tuple[str, bytes]:
+    """An uploaded file: a good one, cut short, with bytes overwritten or inserted, or plain garbage,
+    under its own name or another."""
+    name, data = _good_file(draw(st.sampled_from(["gpx", "fit", "tcx", "gz", "zip"])), draw(st.integers(0, 10**7)))
+    how = draw(st.sampled_from(["as is", "as is", "cut", "overwritten", "inserted", "garbage", "empty"]))
+    if how == "cut":
+        data = data[: draw(st.integers(0, len(data)))]
+    elif how == "overwritten":
+        at = draw(st.integers(0, len(data) - 1))
+        data = data[:at] + draw(st.binary(min_size=1, max_size=16)) + data[at + 16 :]
+    elif how == "inserted":
+        at = draw(st.integers(0, len(data)))
+        data = data[:at] + draw(st.binary(min_size=1, max_size=16)) + data[at:]
+    elif how == "garbage":
+        data = draw(st.binary(max_size=200))
+    elif how == "empty":
+        data = b""
+    name = draw(st.one_of(st.just(name), st.sampled_from(["x.gpx", "x.fit", "x.tcx", "x.zip", "x.gz", "x.csv", "x"]),
+                          st.text(max_size=8)))
+    return name, data
+
+
+@settings(max_examples=BASE, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(uploads=st.lists(damaged_upload(), min_size=1, max_size=3))
+def test_importers_save_each_file_whole_or_report_it(fuzz_store: hipknee.Store, uploads: list[tuple[str, bytes]]) -> None:
+    from hipknee.importers import import_uploads
+
+    _counted("import_uploads", len(uploads))
+    before = _rows(fuzz_store)
+    summary = import_uploads(fuzz_store, uploads, "Ana", progress=False)
+    assert all(isinstance(e, hipknee.ImportFileError) and e.reason for e in summary.failed)
+    # Exactly the runs reported as imported were written, and they read back as reported.
+    assert _rows(fuzz_store) == {**before, "run": before["run"] + len(summary.imported)}
+    for run in summary.imported:
+        saved = fuzz_store.get("run", run.id)
+        assert (saved.when, saved.distance_km) == (run.when, run.distance_km)
+    SAVED["import_uploads"] += len(summary.imported)
+
+
+# -- the forms -------------------------------------------------------------------------------
+TYPED_NUMBER = st.one_of(
+    st.sampled_from(["", " ", "0", "8", "8.5", "8,5", "-1", "10", "11", "3.5", "1e309", "nan", "inf", "1 000", "½", "abc"]),
+    st.from_regex(r"-?[0-9]{1,4}([.,][0-9]{1,3})?", fullmatch=True),
+    st.text(max_size=6),
+)
+TYPED_RUNNER = st.one_of(st.sampled_from(["Ana", " Ana ", "", "   ", "x" * 81]), st.text(min_size=1, max_size=10))
+PLAUSIBLE_NUMBER = st.integers(1, 10).map(str)
+TODAY = date.today()
+PAST_DAYS = st.dates(min_value=date(1990, 1, 2), max_value=TODAY - timedelta(days=1))
+DAYS = st.one_of(st.none(), st.dates(min_value=date(1989, 12, 25), max_value=TODAY + timedelta(days=3)).filter(lambda d: d != TODAY))
+
+
+def _form_inputs(form: Any) -> list[Any]:
+    """The widgets a runner types into or picks from, in the order a runner would fill them."""
+    import hipknee.forms as forms
+
+    if isinstance(form, forms.SessionForm):
+        return [w for row in form.rows for w in (row.side, *row.fields.values(), row.band)] + [form.note]
+    if isinstance(form, forms.RunForm):
+        return [form.distance, form.duration, form.rpe, form.surface, form.note, form.private]
+    if isinstance(form, forms.PainForm):
+        return [*form.knees.values(), form.context, form.note]
+    return [form.test, form.unit, *form.sides.values(), form.note]
+
+
+@pytest.mark.parametrize("name", ["SessionForm", "RunForm", "PainForm", "TestForm"])
+def test_forms_save_what_was_typed_or_nothing(fuzz_store: hipknee.Store, name: str) -> None:
+    import ipywidgets as widgets
+
+    import hipknee.forms as forms
+    from hipknee.catalogue import STRENGTH_TESTS
+    from hipknee.forms.fields import moment
+
+    form = getattr(forms, name)(fuzz_store)
+
+    @settings(max_examples=BASE // 2, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        _counted(f"{name} (typed in, saved)")
+        form.clear()
+        form.refresh()
+        # Half the time what a runner would type, half the time anything at all.
+        plausible = data.draw(st.booleans())
+        number = PLAUSIBLE_NUMBER if plausible else TYPED_NUMBER
+        form.athlete.value = "Ana" if plausible else data.draw(TYPED_RUNNER)
+        form.day.value = data.draw(PAST_DAYS if plausible else DAYS)
+        if isinstance(form, forms.SessionForm) and not plausible:
+            for row in data.draw(st.lists(st.sampled_from(form.rows), unique_by=id, max_size=3)):
+                form.remove_row(row)
+        for widget in _form_inputs(form):
+            if isinstance(widget, widgets.Dropdown):
+                widget.index = data.draw(st.integers(0, len(widget.options) - 1))
+            elif isinstance(widget, widgets.Checkbox):
+                widget.value = data.draw(st.booleans())
+            elif widget is form.note:
+                widget.value = data.draw(st.text(max_size=20) if plausible else st.one_of(st.text(max_size=20), st.just("x" * 2001)))
+            elif isinstance(form, forms.TestForm) and widget is form.test:
+                widget.value = data.draw(st.one_of(st.sampled_from(sorted(STRENGTH_TESTS)), st.text(max_size=10)))
+            else:
+                widget.value = data.draw(number)
+
+        runner = form.athlete.value.strip()
+        new_runner = bool(runner) and runner not in fuzz_store.athlete_names()
+        drafts = form.drafts(runner, moment(form.day.value))
+        before = _rows(fuzz_store)
+        ids = form.save()
+        if not ids:
+            assert "Nothing saved" in form.message.value
+            assert _rows(fuzz_store) == before
+            return
+        assert "Saved" in form.message.value and len(ids) == len(drafts)
+        kind = drafts[0][0].kind
+        assert _rows(fuzz_store) == {**before, kind: before[kind] + len(ids), "athlete": before["athlete"] + new_runner}
+        for rec_id, (cls, typed) in zip(ids, drafts):
+            saved = fuzz_store.get(kind, rec_id).model_dump()
+            expected = validate_record(cls, typed).model_dump()
+            saved.pop("session", None), expected.pop("session", None)
+            assert saved == expected
+        SAVED[f"{name} (typed in, saved)"] += 1
+
+    check()
