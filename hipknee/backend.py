@@ -62,6 +62,10 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+# What SQLite says when a file went bad while open (as opposed to busy or full): restore advice helps.
+_DAMAGE_WORDS = ("malformed", "not a database", "disk I/O error", "corrupt")
+
+
 @contextmanager
 def translate_errors(where: Path | str | None) -> Iterator[None]:
     """Turn database driver errors into :class:`StoreError` naming the file."""
@@ -69,7 +73,12 @@ def translate_errors(where: Path | str | None) -> Iterator[None]:
         yield
     except (SQLAlchemyError, sqlite3.Error) as exc:
         orig = exc.orig if isinstance(exc, DBAPIError) else exc
-        raise StoreError(where, f"the database could not be used ({orig})") from exc
+        backup = None
+        if isinstance(where, Path) and any(word in str(orig) for word in _DAMAGE_WORDS):
+            from .backup import newest_backup  # the backup module builds on this one
+
+            backup = newest_backup(where)
+        raise StoreError(where, f"the database could not be used ({orig})", backup=backup) from exc
 
 
 @contextmanager

@@ -134,3 +134,11 @@ def test_cli_reports_a_damaged_store_in_one_line(logged: Path, capsys: pytest.Ca
     assert main(["backup", "--data", str(logged)]) == 1
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "not a SQLite database" in err and str(list_backups(logged)[0]) in err
+
+
+def test_damage_found_while_open_names_the_backup_too(logged: Path) -> None:
+    with hipknee.Store.open(logged) as st:
+        DAMAGE["garbage over its middle pages"](logged / "hipknee.db")
+        with pytest.raises(hipknee.StoreError, match="malformed") as info:
+            st.pain()
+    assert info.value.backup == list_backups(logged)[0]
