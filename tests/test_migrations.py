@@ -186,3 +186,24 @@ def test_a_failing_step_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_every_version_below_the_current_one_has_a_step() -> None:
     assert sorted(migrations.MIGRATIONS) == list(range(1, SCHEMA_VERSION))
+
+
+def test_two_notebooks_opening_an_old_store_at_once_upgrade_it_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    db = make_schema_1_store(tmp_path / "old")
+    before = dump(db)
+    steps = []
+    step = migrations.MIGRATIONS[1]
+    monkeypatch.setitem(migrations.MIGRATIONS, 1, lambda conn: (steps.append(1), step(conn)))
+    together = Barrier(2)
+
+    def open_store(_: int) -> int:
+        together.wait()
+        with hipknee.Store.open(tmp_path / "old") as st:
+            return st.schema_version
+
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(open_store, range(2))) == [2, 2]
+    assert steps == [1] and dump(db) == before and version_of(db) == "2"
