@@ -31,6 +31,7 @@ KEEP_BACKUPS = 7
 KEEP_ENV_VAR = "HIPKNEE_KEEP_BACKUPS"
 BACKUP_DIR = "backups"
 
+_REASON = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _NAME = re.compile(r"^hipknee-(\d{8}-\d{6}-\d{6})-[a-z0-9-]+\.db$")
 _PARTIAL_SUFFIX = ".partial"
 # A partial file this old belongs to a backup that was interrupted (a killed kernel), not a running one.
@@ -77,6 +78,8 @@ def newest_backup(db: Path) -> Path | None:
 
 def back_up(data: str | os.PathLike[str] | None = None, *, reason: str = "manual") -> Path:
     """Back up the store in the data directory ``data`` now; returns the backup file."""
+    if not isinstance(reason, str) or not _REASON.fullmatch(reason):
+        raise ValidationError("reason", reason, "a word or two in lower case joined by '-', e.g. 'before-trip'")
     db = paths.db_path(data)
     if not db.is_file():
         raise ValidationError("data", str(db.parent), "a data directory holding a store (hipknee.db)")

@@ -141,3 +141,13 @@ def test_cli_backup_list_and_restore(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["restore", "nothing-here.db", "--data", str(tmp_path)]) == 2
     assert "backup: got 'nothing-here.db'" in capsys.readouterr().err
     assert main(["backup", "--data", str(tmp_path / "nowhere")]) == 2
+
+
+def test_a_backup_can_say_why_it_was_made(tmp_path: Path) -> None:
+    with hipknee.Store.open(tmp_path) as st:
+        st.add(hipknee.Athlete(name="Ana"))
+    assert back_up(tmp_path, reason="before-trip").name.endswith("-before-trip.db")
+    for reason in ["My trip", "", "../x", None]:
+        with pytest.raises(hipknee.ValidationError, match="reason"):
+            back_up(tmp_path, reason=reason)  # type: ignore[arg-type]
+    assert len(list_backups(tmp_path)) == 1
