@@ -96,19 +96,22 @@ class SeasonSummary:
         else:
             out.append(f"{self.athlete}: nothing logged yet.")
         if np.isfinite(self.lsi_now):
-            ref = "involved / uninvolved side" if self.lsi_reference == "involved/uninvolved" else "weaker / stronger side"
+            ref = "painful side / other side" if self.lsi_reference == "involved/uninvolved" else "weaker / stronger side"
             target = "at or above" if self.lsi_now >= T.LSI_TARGET_PCT else "below"
             out.append(f"Balance ({self.lsi_item}, {ref}): LSI {self.lsi_start:.0f}% at the start, "
                        f"{self.lsi_now:.0f}% now, {target} the {T.LSI_TARGET_PCT:.0f}% target.")
         else:
             out.append("Balance: not enough data yet (no week with both sides of one exercise or test).")
         if self.pain_verdict != "not enough data":
-            words = {"better": "less pain, a change that matters (MCID)",
-                     "worse": "more pain, a change that matters (MCID)",
-                     "no clear change": "no change as large as the MCID"}[self.pain_verdict]
-            out.append(f"Knee pain ({self.pain_knee} knee, {self.pain_context.replace('_', ' ')}): "
+            mcid = f"{T.MCID_POINTS:g} points or {T.MCID_PCT:g}%"
+            words = {"better": f"less pain, by a change that matters to patients (at least {mcid})",
+                     "worse": f"more pain, by a change that matters to patients (at least {mcid})",
+                     "no clear change": f"no change as large as one that matters to patients ({mcid})",
+                     }[self.pain_verdict]
+            when = _CONTEXT_WORDS.get(self.pain_context or "", self.pain_context)
+            out.append(f"Knee pain ({self.pain_knee} knee, {when}): "
                        f"{self.pain_start:.1f}/10 in the first two weeks, {self.pain_now:.1f}/10 in the "
-                       f"last two: {words} ({T.MCID_POINTS:g} points or {T.MCID_PCT:g}%).")
+                       f"last two: {words}.")
         else:
             out.append("Knee pain: not enough data yet to compare the start with now.")
         if np.isfinite(self.hip_sessions_per_week):
@@ -118,8 +121,8 @@ class SeasonSummary:
         if self.acwr_zone is not None:
             out.append(f"Running load: ACWR {self.acwr_ratio:.2f} on {self.acwr_date:%d %b} "
                        f"({self.acwr_zone}; the comfortable band is {T.ACWR_LOW:g}-{T.ACWR_HIGH:g}, a spike above "
-                       f"{T.ACWR_SPIKE:g}); {self.distance_jumps} week(s) with a distance jump over "
-                       f"{T.DISTANCE_JUMP_PCT:g}%.")
+                       f"{T.ACWR_SPIKE:g}); {_weeks(self.distance_jumps)} with distance up more than "
+                       f"{T.DISTANCE_JUMP_PCT:g}% on the week before.")
         else:
             out.append("Running load: fewer than 4 weeks of runs, no ACWR yet.")
         if self.status is not None:
@@ -323,6 +326,14 @@ class _Season:
     def _season_weeks(s: SeasonSummary) -> pd.DatetimeIndex:
         first = week_start(pd.Series([s.first_day])).iloc[0]
         return pd.date_range(first, periods=s.season_weeks, freq="7D")
+
+
+_CONTEXT_WORDS = {"during": "during activity", "after": "after activity", "rest": "at rest",
+                  "next_morning": "next morning"}
+
+
+def _weeks(n: int) -> str:
+    return {0: "no week", 1: "1 week"}.get(n, f"{n} weeks")
 
 
 def _spearman(what: str, x: pd.Series, y: pd.Series, more: str = "") -> Association:

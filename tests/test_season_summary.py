@@ -26,7 +26,8 @@ def test_demo_season_answers(demo_frames) -> None:
     assert s.status in {"green", "amber", "red"}
     assert next(a.what for a in s.associations) == "hip sessions per week"
     text = "\n".join(s.lines())
-    assert "LSI" in text and "target" in text and "MCID" in text
+    assert "LSI" in text and "target" in text and "at least 2 points or 30%" in text
+    assert "1 week with distance up more than 30% on the week before" in text
     assert "association" in text and "not proof" in text
     assert "caused" not in text and "because of" not in text
 
