@@ -64,7 +64,9 @@ def test_two_processes_saving_at_once_lose_nothing(tmp_path: Path) -> None:
     assert sets.groupby("note")["session"].nunique().to_dict() == dict.fromkeys(expected, 1)  # each saved once
     assert sets["session"].nunique() == 2 * SESSIONS
     assert len(sets) == 2 * 2 * SESSIONS
-    # The saves really were interleaved, not one process after the other.
+    # The saves really overlapped (a, b, a... by id), not one process after the other. How finely
+    # they interleave is up to SQLite's busy handler: on a loaded machine one writer may keep the
+    # lock for long runs of saves.
     writer_by_id = sets.sort_values("id")["note"].str.rsplit("-", n=1).str[0]
-    assert (writer_by_id != writer_by_id.shift()).sum() > 10
+    assert (writer_by_id != writer_by_id.shift()).sum() >= 3
     print(figures)
