@@ -22,6 +22,17 @@ from .records import (
 )
 from .store import Store, notebook_store, open_store
 
+# The analyses are plain pandas and cheap to import. Importing them here, not lazily, also keeps
+# `hipknee.weekly_load` (and the other functions named like their module) the function: a lazy
+# name would be shadowed by the submodule as soon as anything imported it.
+from .log_frames import log_frames
+from .lsi import weekly_lsi, weekly_test_lsi
+from .pain_monitoring import pain_flags, weekly_status
+from .pain_trend import daily_pain, pain_change
+from .season_summary import SeasonSummary, season_summary, summarise_all
+from .strength_progress import weekly_strength
+from .weekly_load import acwr, weekly_load
+
 __version__ = "0.1.0"
 
 # name -> module that defines it, imported when first asked for.
@@ -47,19 +58,6 @@ _LAZY: dict[str, str] = {
     "load_chart": "charts",
     "dashboard": "charts",
     "ProgressView": "progress_view",
-    "SeasonSummary": "season_summary",
-    "season_summary": "season_summary",
-    "summarise_all": "season_summary",
-    "weekly_lsi": "lsi",
-    "weekly_test_lsi": "lsi",
-    "weekly_strength": "strength_progress",
-    "daily_pain": "pain_trend",
-    "pain_change": "pain_trend",
-    "pain_flags": "pain_monitoring",
-    "weekly_status": "pain_monitoring",
-    "weekly_load": "weekly_load",
-    "acwr": "weekly_load",
-    "log_frames": "log_frames",
     "LogBook": "forms",
     "PainForm": "forms",
     "RecentEntries": "forms",
@@ -86,6 +84,19 @@ __all__ = [
     "ValidationError",
     "notebook_store",
     "open_store",
+    "SeasonSummary",
+    "season_summary",
+    "summarise_all",
+    "weekly_lsi",
+    "weekly_test_lsi",
+    "weekly_strength",
+    "daily_pain",
+    "pain_change",
+    "pain_flags",
+    "weekly_status",
+    "weekly_load",
+    "acwr",
+    "log_frames",
     *_LAZY,
 ]
 

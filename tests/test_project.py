@@ -44,3 +44,17 @@ def test_no_store_is_tracked() -> None:
     assert all(not name.endswith((".db", ".db-wal", ".db-shm")) for name in tracked)
     ignored = subprocess.run(["git", "check-ignore", "data/hipknee.db"], cwd=REPO, capture_output=True, text=True)
     assert ignored.returncode == 0
+
+
+def test_every_public_name_is_what_it_says() -> None:
+    import importlib
+    import types
+
+    import hipknee
+
+    # Import every submodule first: that is what could shadow a public function of the same name.
+    for module in ("charts", "report", "season_summary", "weekly_load", "log_frames", "forms", "importers"):
+        importlib.import_module(f"hipknee.{module}")
+    for name in hipknee.__all__:
+        value = getattr(hipknee, name)
+        assert not isinstance(value, types.ModuleType), name
