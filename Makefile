@@ -37,3 +37,8 @@ dashboard-image: $(STAMP)
 	$(BIN)/hipknee demo --data "$$tmp" >/dev/null && \
 	$(BIN)/hipknee plot dashboard --data "$$tmp" --out docs/dashboard.png; \
 	status=$$?; rm -rf "$$tmp"; exit $$status
+
+# Figures on a generated coach's store (100 runners x 5 seasons, cached in benchmarks/results/);
+# `make bench BENCH=--quick` for the one-minute version.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run $(BENCH)
