@@ -23,17 +23,17 @@ from hipknee.measures import METRICS
 from hipknee.pain_monitoring import FLAGS, STATUSES
 
 __all__ = [
-    "weekly_lsi",
-    "weekly_test_lsi",
+    "acwr",
+    "all_analyses",
+    "compare",
     "daily_pain",
     "pain_change",
     "pain_flags",
-    "weekly_status",
-    "weekly_load",
-    "acwr",
     "summarise_all",
-    "all_analyses",
-    "compare",
+    "weekly_load",
+    "weekly_lsi",
+    "weekly_status",
+    "weekly_test_lsi",
 ]
 
 Row = dict[str, Any]
@@ -47,7 +47,7 @@ def _rows(frame: pd.DataFrame, columns: Iterable[str]) -> list[Row]:
     for record in frame[list(columns)].to_dict("records"):
         row = {}
         for key, value in record.items():
-            if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+            if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
                 value = None
             elif isinstance(value, pd.Timestamp):
                 value = value.to_pydatetime()
@@ -121,7 +121,7 @@ def weekly_lsi(sets: pd.DataFrame, athletes: pd.DataFrame | None = None) -> list
         if row["side"] not in ("left", "right"):
             continue
         amount, metric = _amount(row)
-        if amount is None or amount != amount:
+        if amount is None or math.isnan(amount):
             continue
         values[row["athlete"], row["exercise"], metric, _monday(row["when"]), row["side"]].append(amount)
     per_side: dict[tuple, dict[str, float]] = defaultdict(dict)
@@ -165,7 +165,7 @@ def daily_pain(pain: pd.DataFrame) -> list[Row]:
 
 
 def _mcid(change: float, pct: float) -> str:
-    pct = 0.0 if pct != pct else pct
+    pct = 0.0 if math.isnan(pct) else pct
     big = abs(change) >= T.MCID_MIN_POINTS
     if change <= -T.MCID_POINTS or (pct <= -T.MCID_PCT and big):
         return "better"
@@ -312,7 +312,7 @@ def weekly_load(runs: pd.DataFrame) -> list[Row]:
 
 
 def _zone(ratio: float) -> str | None:
-    if ratio != ratio:
+    if math.isnan(ratio):
         return None
     if ratio < T.ACWR_LOW:
         return "low"
@@ -384,7 +384,7 @@ def summarise_all(frames: dict[str, pd.DataFrame]) -> list[Row]:
     stats: dict[tuple, list[float]] = {}
     for r in lsi:  # first appearance order breaks ties, as a stable sort would
         stats.setdefault((r["athlete"], r["item"], r["metric"]), [])
-        if r["lsi_pct"] == r["lsi_pct"]:
+        if not math.isnan(r["lsi_pct"]):
             stats[r["athlete"], r["item"], r["metric"]].append(r["lsi_pct"])
     headline: dict[str, tuple[str, str]] = {}
     best_score: dict[str, int] = {}
@@ -407,7 +407,7 @@ def summarise_all(frames: dict[str, pd.DataFrame]) -> list[Row]:
         if name in headline:
             item, metric = headline[name]
             weekly = sorted((r["week"], r["lsi_pct"]) for r in mine_all["lsi"] if r["item"] == item
-                            and r["metric"] == metric and r["lsi_pct"] == r["lsi_pct"])
+                            and r["metric"] == metric and not math.isnan(r["lsi_pct"]))
             if weekly:
                 row["lsi_item"] = item
                 row["lsi_start"] = _mean([v for _, v in weekly[:2]])
@@ -429,7 +429,7 @@ def summarise_all(frames: dict[str, pd.DataFrame]) -> list[Row]:
                 counts.append(sessions.get((name, week), 0))
                 week += WEEK
             row["hip_sessions_per_week"] = _mean(counts)
-        latest = [r for r in mine_all["ratios"] if r["ratio"] == r["ratio"]]
+        latest = [r for r in mine_all["ratios"] if not math.isnan(r["ratio"])]
         if latest:
             row["acwr"], row["acwr_zone"] = latest[-1]["ratio"], latest[-1]["zone"]
         weeks = mine_all["status"]
@@ -462,7 +462,7 @@ def all_analyses(frames: dict[str, pd.DataFrame], names: Iterable[str] | None = 
 def _plain(value: Any) -> Any:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, float) and value != value:
+    if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, (pd.Timestamp, datetime)):
         return value.date() if value == pd.Timestamp(value).normalize() else pd.Timestamp(value).to_pydatetime()

@@ -30,7 +30,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +38,15 @@ REPO = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(REPO))
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import sqlalchemy  # noqa: E402
+import numpy as np
+import pandas as pd
+import sqlalchemy
 
-import hipknee  # noqa: E402
-from benchmarks import baseline  # noqa: E402
-from hipknee import coach_store  # noqa: E402
-from hipknee.catalogue import PROGRAMME  # noqa: E402
-from hipknee.schema import SCHEMA_VERSION  # noqa: E402
+import hipknee
+from benchmarks import baseline
+from hipknee import coach_store
+from hipknee.catalogue import PROGRAMME
+from hipknee.schema import SCHEMA_VERSION
 
 RESULTS = REPO / "benchmarks" / "results"
 MB = 1024 * 1024
@@ -148,8 +148,9 @@ def cached_store(runners: int, seasons: int, seed: int = 1) -> Path:
     if done.exists():
         return folder
     building = folder.with_name(folder.name + ".building")
-    shutil.rmtree(building, ignore_errors=True)
-    shutil.rmtree(folder, ignore_errors=True)
+    # Stores of the same size from an older generator (and their backups) are out of date.
+    for old in RESULTS.glob(f"coach-{runners}r-{seasons}s-seed{seed}-*"):
+        shutil.rmtree(old, ignore_errors=True)
     started = time.perf_counter()
     with hipknee.Store.open(building) as store:
         size = coach_store.make_coach_store(store, runners=runners, seasons=seasons, seed=seed, progress=True)
@@ -242,7 +243,8 @@ def programme_sets(store: hipknee.Store, athlete: str, when: str) -> list[dict[s
         sides = ("left", "right") if ex["per_side"] else ("both",)
         for _ in range(1 if pd.isna(ex["dose_sets"]) else int(ex["dose_sets"])):
             for side in sides:
-                row: dict[str, Any] = dict(when=when, athlete=athlete, exercise=name, side=side, note=BENCH_NOTE)
+                row: dict[str, Any] = {"when": when, "athlete": athlete, "exercise": name, "side": side,
+                                       "note": BENCH_NOTE}
                 if ex["measure"] == "reps":
                     row["reps"] = int(ex["dose_reps"])
                 elif ex["measure"] == "time":
@@ -408,12 +410,12 @@ def bench_startup(folder: Path, mode: Mode, profile: bool) -> list[Figure]:
         ))
         if profile and wall >= 2.0:
             out = subprocess.run([sys.executable, "-X", "importtime", "-c", _STARTUP, str(where)],
-                                 capture_output=True, text=True, cwd=REPO)
+                                 capture_output=True, text=True, cwd=REPO, check=False)
             slow = sorted((line for line in out.stderr.splitlines() if line.count("|") == 2 and "cumulative" not in line),
                           key=lambda line: -int(line.split("|")[1]))
             print("\n-- profile: slowest imports (cumulative us) --\n" + "\n".join(slow[:15]))
-            with hipknee.Store.open(where) as store:
-                print("\n-- profile: Store.open --\n" + profile_text(lambda: hipknee.Store.open(where).close(), 12))
+            print("\n-- profile: Store.open --\n"
+                  + profile_text(lambda where=where: hipknee.Store.open(where).close(), 12))
     return figures
 
 
@@ -486,42 +488,37 @@ def analyses() -> dict[str, Callable[[dict[str, pd.DataFrame]], Any]]:
 
 
 def bench_analyses(frames: dict[str, pd.DataFrame], mode: Mode, profile: bool) -> list[Figure]:
-    """Each season analysis over the whole store's frames; the same numbers row by row."""
+    """Each season analysis over the whole store's frames, and the same row by row (the baseline):
+    on the first ``mode.baseline_runners`` runners, its time scaled per runner, when set."""
     fast = analyses()
+    subset, share = _baseline_frames(frames, mode.baseline_runners)
+    label = "row by row" if share == 1 else f"row by row, {len(subset['athletes'])} runners x {1 / share:g}"
     figures = []
     results = {}
-    wall = cpu = 0.0
+    slow: dict[str, Any] = {}
+    wall = cpu = slow_wall = slow_cpu = 0.0
     for name, fn in fast.items():
-        times = timings(lambda: fn(frames), mode.analysis_repeats)
+        times = timings(lambda fn=fn: fn(frames), mode.analysis_repeats)
         results[name] = fn(frames)
-        wall += times.median
-        cpu += times.cpu_median
-        figures.append(Figure(name, times.median, cpu=times.cpu_median, target=1.0))
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        slow.update(baseline.all_analyses(subset, [name]))
+        took, took_cpu = (time.perf_counter() - wall0) / share, (time.process_time() - cpu0) / share
+        wall, cpu, slow_wall, slow_cpu = wall + times.median, cpu + times.cpu_median, slow_wall + took, slow_cpu + took_cpu
+        figures.append(Figure(name, times.median, cpu=times.cpu_median, target=1.0, baseline=took, baseline_name=label))
         if profile and times.median >= 1.0:
-            print(f"\n-- profile: {name} --\n" + profile_text(lambda: fn(frames)))
+            print(f"\n-- profile: {name} --\n" + profile_text(lambda fn=fn: fn(frames)))
     peak = peak_mb(lambda: [fn(frames) for fn in fast.values()])
-
-    subset, share = _baseline_frames(frames, mode.baseline_runners)
-    cpu_started, started = time.process_time(), time.perf_counter()
-    slow = baseline.all_analyses(subset, fast)
-    slow_time, slow_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     fast_sub = results if share == 1 else {name: fn(subset) for name, fn in fast.items()}
     problems = baseline.compare(fast_sub, slow)
     if problems:
         raise SystemExit("the row-by-row baseline disagrees with the analyses:\n" + "\n".join(problems))
-    if share == 1:
-        scaled = "row-by-row Python"
-    else:
-        runners = len(subset["athletes"])
-        scaled = f"row-by-row Python on {runners} runners x {1 / share:g}"
     figures.append(Figure(
         "every season analysis, one after the other", wall, cpu=cpu, target=1.0,
-        baseline=slow_time / share, baseline_name=scaled,
-        note=f"the baseline took {slow_time:.1f} s (CPU {slow_cpu:.1f} s; the ratio of CPU times is "
-             f"{slow_cpu / share / cpu:,.1f}x)"
-             + ("" if share == 1 else f" on the first {len(subset['athletes'])} runners, so the ratio is per runner "
-                                      f"(baseline time x {1 / share:g})")
-             + "; it gives the same numbers (every row and column compared)",
+        baseline=slow_wall, baseline_name=label,
+        note=f"ratio of CPU times {slow_cpu / cpu:,.1f}x"
+             + ("" if share == 1 else f"; the baseline ran on the first {len(subset['athletes'])} runners and its "
+                                      f"times are scaled x {1 / share:g} (per runner)")
+             + "; both give the same numbers (every row and column compared)",
     ))
     figures.append(Figure("every season analysis: peak memory (tracemalloc)", peak, unit="MB", target=1024))
     return figures
@@ -630,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HIPKNEE_KEEP_BACKUPS", "1")
     started = time.perf_counter()
     info = machine()
-    print(f"hipknee benchmarks ({mode.name}), {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {_load()}")
+    print(f"hipknee benchmarks ({mode.name}), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {_load()}")
     print(f"machine: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM; {info['os']}")
     print(f"versions: Python {info['python']}, pandas {info['pandas']}, numpy {info['numpy']}, "
           f"SQLAlchemy {info['sqlalchemy']}, SQLite {info['sqlite']}")

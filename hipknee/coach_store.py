@@ -26,7 +26,7 @@ from .errors import ValidationError
 from .records import Athlete
 from .store import Store
 
-__all__ = ["COACH_END", "coach_names", "make_coach_store", "CoachStoreSize"]
+__all__ = ["COACH_END", "CoachStoreSize", "coach_names", "make_coach_store"]
 
 #: The Monday after the last generated day.
 COACH_END = date(2025, 12, 29)

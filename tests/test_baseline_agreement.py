@@ -19,10 +19,10 @@ from hipknee.records import RECORD_KINDS, validate_record
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks import baseline  # noqa: E402
-from benchmarks.run import analyses  # noqa: E402
+from benchmarks import baseline
+from benchmarks.run import analyses
 
-SMALL = dict(runners=3, seasons=2, weeks=8, seed=5)
+SMALL = {"runners": 3, "seasons": 2, "weeks": 8, "seed": 5}
 KINDS = ("set", "run", "pain", "test", "outcome")
 
 
