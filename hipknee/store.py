@@ -422,6 +422,7 @@ def _moment(name: str, value: Any) -> pd.Timestamp | None:
         moment = pd.Timestamp(value)
         if moment.tzinfo is not None:
             moment = pd.Timestamp(moment.to_pydatetime().astimezone().replace(tzinfo=None))
+        moment = moment.floor("us")  # what the database holds
     except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
         moment = pd.NaT
     if pd.isna(moment):

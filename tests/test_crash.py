@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -33,6 +34,7 @@ for n, _ in enumerate(sys.stdin):
         try:
             print(f"started {os.getpid()}", flush=True)
             store = hipknee.Store.open(data)
+            print("opened", flush=True)
             for i in range(10**9):
                 when = f"2026-03-{1 + i % 28:02d}T18:00"
                 session = store.add_session([
@@ -56,6 +58,7 @@ def _read_until(stream, prefix: str) -> tuple[str, list[str]]:  # noqa: ANN001
         line = stream.readline()
         assert line, "the saver process ended unexpectedly"
         assert not line.startswith("error"), line
+        assert not line.startswith("ended") or prefix.startswith("ended"), f"the saver died on its own: {line}"
         if line.startswith("saved "):
             saved.append(line.split()[1])
         if line.startswith(prefix):
@@ -71,21 +74,32 @@ def test_every_reported_save_survives_sigkill(tmp_path: Path) -> None:
     script.write_text(SAVER)
     rng = random.Random(20260302)
     reported: list[str] = []
+    before_any_save = 0
     server = subprocess.Popen(
         [sys.executable, str(script), str(data)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
     )
+    # A hung saver fails the test (its output ends) instead of hanging the suite.
+    watchdog = threading.Timer(240, server.kill)
+    watchdog.start()
     try:
         for _ in range(KILLS):
             server.stdin.write("go\n")
             server.stdin.flush()
             started, saved = _read_until(server.stdout, "started")
             pid = int(started.split()[1])
-            # Anywhere from inside Store.open to a few dozen saves in (commits, checkpoints).
-            time.sleep(rng.uniform(0.0, 0.25))
+            # One kill in five inside Store.open (checks, the daily backup), the others among the
+            # saves (commits, checkpoints).
+            if rng.random() < 0.2:
+                time.sleep(rng.uniform(0.0, 0.05))
+            else:
+                _read_until(server.stdout, "opened")
+                time.sleep(rng.uniform(0.0, 0.4))
             os.kill(pid, signal.SIGKILL)
             _, saved = _read_until(server.stdout, f"ended {pid}")
             reported += saved
+            before_any_save += not saved
     finally:
+        watchdog.cancel()
         server.stdin.close()
         server.wait(timeout=30)
 
@@ -101,4 +115,5 @@ def test_every_reported_save_survives_sigkill(tmp_path: Path) -> None:
     # At most one save per kill can have committed without being reported.
     assert len(per_session) - len(reported) <= KILLS
     assert len(reported) >= KILLS // 2  # the kills landed among saves, not only before them
-    print(f"{KILLS} kills, {len(reported)} reported saves all present, {len(per_session)} sessions in the store")
+    print(f"{KILLS} kills ({before_any_save} before the first save), {len(reported)} reported saves all present, "
+          f"{len(per_session)} sessions in the store, none in part")
