@@ -18,12 +18,12 @@ from .errors import StoreError
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
-    "make_engine",
-    "write_connection",
-    "read_connection",
-    "translate_errors",
-    "read_only",
     "file_problem",
+    "make_engine",
+    "read_connection",
+    "read_only",
+    "translate_errors",
+    "write_connection",
 ]
 
 #: How long a save waits for another process's save to finish before giving up.
@@ -84,20 +84,17 @@ def translate_errors(where: Path | str | None) -> Iterator[None]:
 @contextmanager
 def write_connection(engine: Engine, where: Path | str | None) -> Iterator[Connection]:
     """One write transaction: committed when the block ends, rolled back on any error."""
-    with translate_errors(where):
-        with engine.connect() as conn:
-            conn.execution_options(hipknee_write=True)
-            with conn.begin():
-                yield conn
+    with translate_errors(where), engine.connect() as conn:
+        conn.execution_options(hipknee_write=True)
+        with conn.begin():
+            yield conn
 
 
 @contextmanager
 def read_connection(engine: Engine, where: Path | str | None) -> Iterator[Connection]:
     """A read-only connection; a consistent snapshot for the duration of the block."""
-    with translate_errors(where):
-        with engine.connect() as conn:
-            with conn.begin():
-                yield conn
+    with translate_errors(where), engine.connect() as conn, conn.begin():
+        yield conn
 
 
 # -- looking at a file without changing it ---------------------------------------------------

@@ -24,7 +24,7 @@ from .errors import StoreError, ValidationError
 from .migrations import inspect_file
 from .schema import SCHEMA_VERSION
 
-__all__ = ["KEEP_BACKUPS", "BACKUP_DIR", "back_up", "restore", "list_backups", "newest_backup", "before_open"]
+__all__ = ["BACKUP_DIR", "KEEP_BACKUPS", "back_up", "before_open", "list_backups", "newest_backup", "restore"]
 
 #: How many backups are kept when ``$HIPKNEE_KEEP_BACKUPS`` does not say otherwise.
 KEEP_BACKUPS = 7

@@ -120,7 +120,7 @@ def _columns(conn: Connection, tables: Iterable[str]) -> dict[str, set[str]]:
     return {name: {c[1] for c in conn.exec_driver_sql(f'PRAGMA table_info("{name}")')} for name in tables}
 
 
-def upgrade(store: "Store", version: int) -> None:
+def upgrade(store: Store, version: int) -> None:
     """Bring ``store`` from ``version`` to :data:`SCHEMA_VERSION` in one transaction.
 
     The version is read again under the write lock: two notebooks opening an old store at once

@@ -51,7 +51,7 @@ for n, _ in enumerate(sys.stdin):
 """
 
 
-def _read_until(stream, prefix: str) -> tuple[str, list[str]]:  # noqa: ANN001
+def _read_until(stream, prefix: str) -> tuple[str, list[str]]:
     """Lines up to the first starting with ``prefix``; ``saved`` lines collected on the way."""
     saved = []
     while True:

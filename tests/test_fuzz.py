@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,7 @@ BAD = st.one_of(
 NOW = datetime.now()
 WHEN_VALID = st.one_of(
     st.datetimes(min_value=datetime(1990, 1, 2), max_value=NOW),
-    st.datetimes(min_value=datetime(1990, 1, 2), max_value=datetime(2026, 1, 1), timezones=st.just(timezone.utc)),
+    st.datetimes(min_value=datetime(1990, 1, 2), max_value=datetime(2026, 1, 1), timezones=st.just(UTC)),
     st.dates(min_value=date(1990, 1, 2), max_value=NOW.date()),
     st.datetimes(min_value=datetime(1990, 1, 2), max_value=NOW).map(lambda d: d.isoformat(timespec="minutes")),
 )
@@ -456,7 +456,7 @@ DAYS = st.one_of(st.none(), st.dates(min_value=date(1989, 12, 25), max_value=TOD
 
 def _form_inputs(form: Any) -> list[Any]:
     """The widgets a runner types into or picks from, in the order a runner would fill them."""
-    import hipknee.forms as forms
+    from hipknee import forms
 
     if isinstance(form, forms.SessionForm):
         return [w for row in form.rows for w in (row.side, *row.fields.values(), row.band)] + [form.note]
@@ -471,7 +471,7 @@ def _form_inputs(form: Any) -> list[Any]:
 def test_forms_save_what_was_typed_or_nothing(fuzz_store: hipknee.Store, name: str) -> None:
     import ipywidgets as widgets
 
-    import hipknee.forms as forms
+    from hipknee import forms
     from hipknee.catalogue import STRENGTH_TESTS
     from hipknee.forms.fields import moment
 

@@ -168,7 +168,7 @@ def test_a_failing_step_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     db = make_schema_1_store(tmp_path / "old")
     before = dump(db)
 
-    def half_done(conn) -> None:  # noqa: ANN001
+    def half_done(conn) -> None:
         migrations.MIGRATIONS[1].__wrapped__(conn)  # type: ignore[attr-defined]
         conn.exec_driver_sql("UPDATE pain_entries SET nrs = 0")
         conn.exec_driver_sql("ALTER TABLE no_such_table ADD COLUMN x")
