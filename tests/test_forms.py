@@ -119,6 +119,33 @@ def test_rows_can_be_added_and_removed(store: hipknee.Store) -> None:
     assert counts == {"single-leg deadlift": 2, "foam-roller hip release": 2, "clamshell": 4, "hip thrust": 1}
 
 
+def test_after_save_the_programme_is_back_in_the_same_rows(store: hipknee.Store) -> None:
+    form = hipknee.SessionForm(store)
+    before = list(form.rows)
+    fresh = [(r.exercise, r.side.value, {k: b.value for k, b in r.fields.items()}, r.band.value) for r in before]
+    walk, deadlift, roller = form.rows[0], form.rows[2], form.rows[4]
+    walk.fields["duration_s"].value = "20"
+    walk.band.value = "heavy"
+    deadlift.side.value = "right"
+    deadlift.fields["rpe"].value = "8"
+    roller.fields["hold_s"].value = "7"
+    form.save_button.click()
+    assert "Saved 6 sets" in form.message.value
+    assert store.sets()["duration_s"].max() == 20.0
+
+    # The same widgets, holding the programme at its doses again (what was typed is gone).
+    assert all(a is b for a, b in zip(form.rows, before)) and len(form.rows) == len(before)
+    assert [(r.exercise, r.side.value, {k: b.value for k, b in r.fields.items()}, r.band.value) for r in form.rows] == fresh
+    assert [r.label.value.endswith("set 1") for r in form.rows] == [True] * 6
+    assert tuple(form.rows_box.children) == tuple(form.rows)
+
+    # Rows taken out or added before saving: the next session gets the programme's rows anew.
+    form.rows[1].remove.click()
+    form.add_set("hip thrust")
+    form.save_button.click()
+    assert [(r.exercise, r.side.value, {k: b.value for k, b in r.fields.items()}, r.band.value) for r in form.rows] == fresh
+    assert form.rows[1] is not before[1]
+
 def test_exercises_added_to_the_catalogue_show_after_a_refresh(store: hipknee.Store) -> None:
     form = hipknee.SessionForm(store)
     store.add(hipknee.Exercise(name="copenhagen plank", measure="time", per_side=True, dose_sets=2, dose_seconds=20))

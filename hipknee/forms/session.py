@@ -48,6 +48,17 @@ def _dose(value: Any) -> str:
     return "" if value is None or pd.isna(value) else f"{float(value):g}"
 
 
+def _doses(exercise: Mapping[str, Any]) -> dict[str, str]:
+    """The prescribed dose as the row's boxes show it: reps, and time or hold in s."""
+    doses = {"reps": _dose(exercise["dose_reps"])}
+    doses["duration_s" if exercise["measure"] == "time" else "hold_s"] = _dose(exercise["dose_seconds"])
+    return doses
+
+
+def _sides(exercise: Mapping[str, Any]) -> tuple[str, ...]:
+    return ("left", "right") if exercise["per_side"] else ("both",)
+
+
 class SetRow(widgets.VBox):
     """One set of one exercise on one side: the fields it is measured by, load, band, RPE, remove;
     a message under it when a value is refused."""
@@ -56,11 +67,10 @@ class SetRow(widgets.VBox):
         self.exercise = str(exercise["name"])
         self.measure = str(exercise["measure"])
         self.label = widgets.HTML(layout=widgets.Layout(width="17em", flex="0 0 17em"))
-        sides = ("left", "right") if exercise["per_side"] else ("both",)
-        self.side = choice("", sides, "side", value=side)
+        self.sides = _sides(exercise)
+        self.side = choice("", self.sides, "side", value=side)
         self.side.layout.width = "6.5em"
-        doses = {"reps": _dose(exercise["dose_reps"])}
-        doses["duration_s" if self.measure == "time" else "hold_s"] = _dose(exercise["dose_seconds"])
+        doses = _doses(exercise)
         self.fields: dict[str, widgets.Text] = {
             field: number(label, field.replace("_", "-"), "", width="8.8em", value=doses.get(field, ""))
             for field, label in _MEASURED[self.measure]
@@ -79,6 +89,20 @@ class SetRow(widgets.VBox):
         self.error.layout.margin = "0 0 4px 17em"
         super().__init__([line, self.error])
         css(self, "row")
+
+    def fits(self, exercise: Mapping[str, Any]) -> bool:
+        """Whether this row's widgets are the ones ``exercise`` needs (same fields, same sides)."""
+        return (self.exercise, self.measure, self.sides) == (str(exercise["name"]), str(exercise["measure"]), _sides(exercise))
+
+    def reset(self, exercise: Mapping[str, Any], side: str) -> None:
+        """Back to ``exercise``'s prescribed dose on ``side``, nothing else typed, no error shown
+        (the row must :meth:`fits` the exercise)."""
+        doses = _doses(exercise)
+        self.side.value = side
+        for field, box in self.fields.items():
+            box.value = doses.get(field, "")
+        self.band.value = ""
+        self.error.value = ""
 
     def values(self) -> dict[str, Any]:
         """The set's measured values as typed (numbers parsed, empty -> ``None``)."""
@@ -135,9 +159,7 @@ class SessionForm(RecordForm):
 
     def add_set(self, name: str) -> list[SetRow]:
         """Add one set of exercise ``name``: a left and a right row, or one ``both`` row."""
-        exercise = self.catalogue.loc[name]
-        sides = ("left", "right") if exercise["per_side"] else ("both",)
-        added = [self._row(name, side) for side in sides]
+        added = [self._row(name, side) for side in _sides(self.catalogue.loc[name])]
         self.rows.extend(added)
         self._show_rows()
         return added
@@ -206,17 +228,27 @@ class SessionForm(RecordForm):
         )
 
     def clear(self) -> None:
-        """Back to the programme at its prescribed doses, dated today, for the next session."""
+        """Back to the programme at its prescribed doses, dated today, for the next session.
+
+        When the rows on screen are already the programme's (as after saving it), their values are
+        reset in place: building a row's widgets anew costs far more than the save itself."""
         super().clear()
         self.note.value = ""
-        self.rows = []
-        for name in self.programme:
-            if name in self.catalogue.index:
-                self.rows += self._expand(name)
+        wanted = [(self.catalogue.loc[name], side)
+                  for name in self.programme if name in self.catalogue.index
+                  for side in self._layout(name)]
+        if len(wanted) == len(self.rows) and all(row.fits(ex) for row, (ex, _side) in zip(self.rows, wanted)):
+            for row, (exercise, side) in zip(self.rows, wanted):
+                row.reset(exercise, side)
+        else:
+            self.rows = [self._row(str(exercise["name"]), side) for exercise, side in wanted]
         self._show_rows()
 
-    def _expand(self, name: str) -> list[SetRow]:
+    def _layout(self, name: str) -> list[str]:
+        """The sides of exercise ``name``'s rows at its prescribed dose, one per set and side."""
         exercise = self.catalogue.loc[name]
-        sides = ("left", "right") if exercise["per_side"] else ("both",)
         sets = 1 if pd.isna(exercise["dose_sets"]) else int(exercise["dose_sets"])
-        return [self._row(name, side) for _ in range(sets) for side in sides]
+        return [side for _ in range(sets) for side in _sides(exercise)]
+
+    def _expand(self, name: str) -> list[SetRow]:
+        return [self._row(name, side) for side in self._layout(name)]
