@@ -64,9 +64,14 @@ def build_report(
     ``start``..``end`` (dates, end inclusive): season-summary verdicts, balance, pain and load
     charts, a week-by-week table and the notes."""
     start, end = _period(start, end)
-    frames = log_frames(store)
-    athlete = _athlete(frames, athlete)
-    notes = notes_table(store, include_private=include_private)
+    if hasattr(store, "read"):
+        # Only this runner's rows, read once: a coach's store holds many runners' seasons.
+        athlete = _athlete(log_frames({"athletes": store.athletes()}), athlete)
+        frames = _read_log(store, athlete)
+    else:
+        frames = log_frames(store)
+        athlete = _athlete(frames, athlete)
+    notes = notes_table(store, include_private=include_private, athlete=athlete)
     section = _runner_section(frames, athlete, start, end, notes, anchor="runner-1")
     return _page(
         store,
@@ -92,7 +97,7 @@ def build_overview(
     from .season_summary import summarise_all
 
     start, end = _period(start, end)
-    frames = log_frames(store)
+    frames = _read_log(store) if hasattr(store, "read") else log_frames(store)
     if not frames.names():
         raise ValidationError(
             "store", str(getattr(store, "path", store)), "a store with at least one runner"
@@ -100,8 +105,9 @@ def build_overview(
     ordered = attention_order(summarise_all(frames, start=start, end=end))
     notes = notes_table(store, include_private=include_private)
     anchors = {name: f"runner-{i + 1}" for i, name in enumerate(ordered["athlete"])}
+    runners = _by_runner(frames)
     sections = [
-        _runner_section(frames, name, start, end, notes, anchor=anchors[name])
+        _runner_section(runners[name], name, start, end, notes, anchor=anchors[name])
         for name in tqdm(ordered["athlete"], desc="runners", unit="runner", disable=not progress)
     ]
     rows = [overview_row(row, anchors[row["athlete"]]) for row in ordered.to_dict("records")]
@@ -262,13 +268,20 @@ def weekly_table(
     return table.reset_index()
 
 
-def notes_table(store: Any, *, include_private: bool = False) -> pd.DataFrame:
-    """Every note in the store: when, athlete, kind (words), note, private. Private notes are
-    dropped unless ``include_private``; a set note written on every set of a session shows once."""
+def notes_table(
+    store: Any, *, include_private: bool = False, athlete: str | None = None
+) -> pd.DataFrame:
+    """Every note in the store (of ``athlete`` only, when given): when, athlete, kind (words), note,
+    private. Private notes are dropped unless ``include_private``; a set note written on every set
+    of a session shows once."""
     cols = ["when", "athlete", "kind", "note", "private"]
     parts = []
     for kind, words in _NOTE_KINDS.items():
-        frame = store.read(kind) if hasattr(store, "read") else pd.DataFrame()
+        frame = (
+            store.read(kind, athlete=athlete, columns=_NOTE_COLUMNS)
+            if hasattr(store, "read")
+            else pd.DataFrame()
+        )
         if frame.empty or "note" not in frame:
             continue
         has = frame[frame["note"].fillna("").astype(str).str.strip() != ""]
@@ -292,6 +305,66 @@ def notes_table(store: Any, *, include_private: bool = False) -> pd.DataFrame:
     return notes.drop_duplicates(["athlete", "when", "note"]).sort_values(
         ["athlete", "when"], kind="stable"
     )[cols]
+
+
+_NOTE_COLUMNS = ["when", "athlete", "note", "note_private"]
+#: The columns the summary, the charts and the weekly table use, per kind (see hipknee.log_frames).
+_LOG_COLUMNS = {
+    "sets": (
+        "set",
+        [
+            "when",
+            "athlete",
+            "exercise",
+            "measure",
+            "side",
+            "reps",
+            "duration_s",
+            "hold_s",
+            "load_kg",
+        ],
+    ),
+    "tests": ("test", ["when", "athlete", "test", "side", "value", "unit"]),
+    "runs": ("run", ["when", "athlete", "distance_km", "duration_min", "rpe"]),
+    "pain": ("pain", ["when", "athlete", "knee", "nrs", "context"]),
+}
+
+
+def _read_log(store: Any, athlete: str | None = None) -> LogFrames:
+    """The frames a report draws on, read once from ``store``: only ``athlete``'s rows when given
+    (every runner's otherwise), only the columns used."""
+    athletes = store.athletes()
+    if athlete is not None:
+        athletes = athletes[athletes["name"].astype(object) == athlete]
+    return LogFrames(
+        athletes=athletes,
+        **{
+            name: store.read(kind, athlete=athlete, columns=cols)
+            for name, (kind, cols) in _LOG_COLUMNS.items()
+        },
+    )
+
+
+def _by_runner(frames: LogFrames) -> dict[str, LogFrames]:
+    """``frames`` split per runner in one pass (what ``frames.only(name)`` gives, for every name)."""
+    parts: dict[str, dict[str, pd.DataFrame]] = {name: {} for name in frames.names()}
+    for kind in ("sets", "tests", "runs", "pain"):
+        frame = getattr(frames, kind)
+        groups = (
+            dict(iter(frame.groupby(frame["athlete"].astype(object), sort=False)))
+            if len(frame)
+            else {}
+        )
+        for name, mine in parts.items():
+            mine[kind] = groups.get(name, frame.iloc[:0])
+    names = frames.athletes["name"].astype(object) if "name" in frames.athletes else None
+    return {
+        name: LogFrames(
+            athletes=frames.athletes[names == name] if names is not None else frames.athletes,
+            **mine,
+        )
+        for name, mine in parts.items()
+    }
 
 
 # -- building a runner's section ---------------------------------------------------------------

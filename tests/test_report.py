@@ -197,7 +197,7 @@ def test_report_holds_the_three_charts_and_the_verdicts(maria_html: str) -> None
         assert f'id="runner-1-{kind}-' in maria_html  # chart ids prefixed so they cannot clash
     assert "Maria: season report" in maria_html
     assert "LSI" in maria_html and "% now" in maria_html
-    assert "MCID" in maria_html and "less pain, a change that matters" in maria_html
+    assert "less pain, by a change that matters to patients (at least 2 points or 30%)" in maria_html
     assert "Running load: ACWR" in maria_html and "Pain monitoring, week of" in maria_html
     assert "<table" in maria_html and "pain next morning (0-10)" in maria_html
 
