@@ -9,6 +9,7 @@ week's knee pain, reported as an association, never as proof.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from .lsi import weekly_lsi, weekly_test_lsi
 from .measures import categorical, week_start
 from .pain_monitoring import weekly_status
 from .pain_trend import pain_change
-from .weekly_load import acwr
+from .weekly_load import acwr, weekly_load
 
 __all__ = [
     "Association",
@@ -199,30 +200,157 @@ def summarise_all(store_or_frames: Any, *, start: Any = None, end: Any = None) -
     """One row per athlete: current LSI, pain verdict, ACWR zone, pain-monitoring status, ...
     (the columns of :meth:`SeasonSummary.verdicts`). The analyses run once over the whole squad."""
     frames = log_frames(store_or_frames, start=start, end=end)
-    season = _Season(frames)
-    rows = [season.summary(name).verdicts() for name in frames.names()]
-    cols = list(SeasonSummary(athlete="").verdicts())
-    return pd.DataFrame(rows, columns=cols)
+    return _Season(frames).verdicts(frames.names())
 
 
 class _Season:
-    """Every analysis run once over all athletes of a log; per-athlete summaries pick their rows."""
+    """Every analysis run once over all athletes of a log (each when first needed); per-athlete
+    summaries pick their rows, :meth:`verdicts` answers for the whole squad at once."""
 
     def __init__(self, frames: LogFrames) -> None:
         self.frames = frames
-        self.lsi = season_lsi(frames)
-        self.items = headline_lsi_item(self.lsi)
-        self.pain = pain_change(frames.pain)
-        self.status = weekly_status(frames.pain)
-        self.days = _season_days(frames)
-        # Rest days after the last run count: the ratio runs to the last day anything was logged.
-        self.acwr = acwr(frames.runs, until=self.days["last"] if len(self.days) else None)
-        from .weekly_load import weekly_load
-
-        self.load = weekly_load(frames.runs)
-        self.hip = _weekly_hip(frames.sets)
-        self.weekly_pain = _weekly_pain(frames.pain)
         self._split: dict[str, dict[str, pd.DataFrame]] = {}
+
+    @cached_property
+    def lsi(self) -> pd.DataFrame:
+        return season_lsi(self.frames)
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        return headline_lsi_item(self.lsi)
+
+    @cached_property
+    def pain(self) -> pd.DataFrame:
+        return pain_change(self.frames.pain)
+
+    @cached_property
+    def status(self) -> pd.DataFrame:
+        return weekly_status(self.frames.pain)
+
+    @cached_property
+    def days(self) -> pd.DataFrame:
+        return _season_days(self.frames)
+
+    @cached_property
+    def acwr(self) -> pd.DataFrame:
+        # Rest days after the last run count: the ratio runs to the last day anything was logged.
+        return acwr(self.frames.runs, until=self.days["last"] if len(self.days) else None)
+
+    @cached_property
+    def load(self) -> pd.DataFrame:
+        return weekly_load(self.frames.runs)
+
+    @cached_property
+    def hip(self) -> pd.DataFrame:
+        return _weekly_hip(self.frames.sets)
+
+    @cached_property
+    def weekly_pain(self) -> pd.DataFrame:
+        return _weekly_pain(self.frames.pain)
+
+    def verdicts(self, names: list[str]) -> pd.DataFrame:
+        """:meth:`SeasonSummary.verdicts` of each athlete in ``names``, one row each: the same
+        answers as :meth:`summary` gives, picked for every athlete in one pass over each analysis."""
+        rows = {name: SeasonSummary(athlete=name).verdicts() for name in names}
+        for column, values in (*self._lsi_verdicts().items(), *self._adherence_verdicts().items(),
+                               *self._last_rows().items()):
+            for name, value in values.items():
+                if name in rows:
+                    rows[name][column] = value
+        for name, (start, now, verdict) in self._pain_verdicts(names).items():
+            if name in rows:
+                rows[name].update(pain_start=start, pain_now=now, pain_verdict=verdict)
+        return pd.DataFrame(list(rows.values()), columns=list(SeasonSummary(athlete="").verdicts()))
+
+    def _lsi_verdicts(self) -> dict[str, dict[str, Any]]:
+        """The headline LSI item and the mean of its first and last two weeks, per athlete (as :meth:`_lsi`)."""
+        if self.items.empty or self.lsi.empty:
+            return {}
+        lsi = self.lsi.assign(athlete=self.lsi["athlete"].astype(object))
+        items = self.items.assign(athlete=self.items["athlete"].astype(object))
+        rows = lsi.merge(items, on=["athlete", "item", "metric"]).dropna(subset=["lsi_pct"])
+        if rows.duplicated(["athlete", "week"]).any():  # a week twice: order as :meth:`_lsi` does
+            return {}
+        rows = rows.sort_values(["athlete", "week"], kind="stable")
+        by = rows.groupby("athlete", sort=False)
+        return {
+            "lsi_item": by["item"].first().to_dict(),
+            "lsi_start": rows.groupby("athlete", sort=False).head(2).groupby("athlete", sort=False)["lsi_pct"].mean().astype(float).to_dict(),
+            "lsi_now": rows.groupby("athlete", sort=False).tail(2).groupby("athlete", sort=False)["lsi_pct"].mean().astype(float).to_dict(),
+        }
+
+    def _adherence_verdicts(self) -> dict[str, dict[str, Any]]:
+        """Hip sessions a week over the season's weeks (weeks without any count as 0), as :meth:`_adherence`."""
+        days = self.days
+        if days.empty:
+            return {}
+        first = week_start(days["first"])
+        weeks = (week_start(days["last"]) - first).dt.days // 7 + 1
+        total = pd.Series(0, index=days.index, dtype="int64")
+        hip = self.hip
+        if len(hip):
+            athlete = hip["athlete"].astype(object)
+            lo, n = athlete.map(first), athlete.map(weeks)
+            inside = ((hip["week"] >= lo) & (hip["week"] < lo + pd.to_timedelta(n * 7, unit="D"))).to_numpy()
+            sessions = hip["sessions"][inside].groupby(athlete[inside].to_numpy()).sum()
+            total = total.add(sessions, fill_value=0).astype("int64")
+        return {"hip_sessions_per_week": {name: float(total[name]) / int(weeks[name]) for name in days.index}}
+
+    def _last_rows(self) -> dict[str, dict[str, Any]]:
+        """The latest ACWR (with a ratio) and pain-monitoring status of each athlete."""
+        out: dict[str, dict[str, Any]] = {}
+        ratio = self.acwr.dropna(subset=["ratio"])
+        if len(ratio):
+            last = ratio.groupby(ratio["athlete"].astype(object), sort=False).tail(1)
+            names = last["athlete"].astype(object).tolist()
+            out["acwr"] = dict(zip(names, map(float, last["ratio"])))
+            out["acwr_zone"] = dict(zip(names, last["zone"].tolist()))
+        status = self._latest_status()
+        if len(status):
+            last = status.groupby(status["athlete"].astype(object), sort=False).tail(1)
+            names = last["athlete"].astype(object).tolist()
+            out["status"] = dict(zip(names, last["status"].tolist()))
+            out["status_reasons"] = dict(zip(names, last["reasons"].tolist()))
+        return out
+
+    def _latest_status(self) -> pd.DataFrame:
+        """:func:`weekly_status` of each athlete's latest week with pain logged (and the weeks before
+        it, as far as the rows below reach). A week's status depends only on that week's pain and what
+        its flags compare with: the morning before (within ``MORNING_GAP_DAYS``) and the week before,
+        so the last week's status comes out the same from those rows as from the whole season."""
+        if "status" in self.__dict__:  # already run over the whole season
+            return self.status
+        pain = self.frames.pain
+        if pain.empty:
+            return weekly_status(pain)
+        week = week_start(pain["when"])
+        last = week.groupby(pain["athlete"].astype(object).to_numpy()).transform("max")
+        reach = pd.Timedelta(days=max(7, T.MORNING_GAP_DAYS))
+        return weekly_status(pain[(pd.to_datetime(pain["when"]) >= last - reach).to_numpy()])
+
+    def _pain_verdicts(self, names: list[str]) -> dict[str, tuple[float, float, str]]:
+        """Pain at the start and now with the verdict, per athlete, picked as :meth:`_pain` does: the
+        painful knee, pain during activity, else the context logged on most days. Where that pick is
+        not clear-cut (no rows on the painful knee, a tie on days), :meth:`_pain` itself decides."""
+        pain = self.pain
+        if pain.empty:
+            return {}
+        pain = pain.assign(athlete=pain["athlete"].astype(object), knee=pain["knee"].astype(object))
+        involved = {name: _involved(self.frames.athletes, name) for name in names}
+        mine = pain[(pain["knee"] == pain["athlete"].map(involved)).to_numpy()]
+        ok = mine["verdict"] != "not enough data"
+        pool = mine[(ok | ~ok.groupby(mine["athlete"]).transform("any")).to_numpy()]
+        during = pool[(pool["context"] == "during").to_numpy()].groupby("athlete", sort=False).head(1)
+        rest = pool[~pool["athlete"].isin(set(during["athlete"]))]
+        most = rest[(rest["latest_days"] == rest.groupby("athlete")["latest_days"].transform("max")).to_numpy()]
+        most = most[(most.groupby("athlete")["latest_days"].transform("size") == 1).to_numpy()]
+        out = {row.athlete: (float(row.start_mean), float(row.latest_mean), row.verdict)
+               for row in pd.concat([during, most]).itertuples(index=False)}
+        for name in set(pain["athlete"]) - set(out):
+            s = SeasonSummary(athlete=name)
+            self._pain(s)
+            out[name] = (s.pain_start, s.pain_now, s.pain_verdict)
+        return out
 
     def of(self, name: str, athlete: str) -> pd.DataFrame:
         """Analysis ``name``'s rows for one athlete (split once for the whole squad)."""

@@ -9,6 +9,7 @@ import pytest
 
 import hipknee
 from hipknee.demo import make_demo
+from hipknee.log_frames import log_frames
 from hipknee.season_summary import Association, _spearman, season_summary, summarise_all
 
 
@@ -90,3 +91,30 @@ def test_summarise_all_one_row_per_runner(tmp_path) -> None:
 def test_unknown_runner_is_a_validation_error(demo_frames) -> None:
     with pytest.raises(hipknee.ValidationError, match="a runner in the store: Maria"):
         season_summary(demo_frames, "Bob")
+
+
+def test_summarise_all_matches_each_runners_own_summary(tmp_path) -> None:
+    """The squad's verdicts are picked for every runner at once; they must be what each runner's own
+    summary says, including the cases picked one by one (pain only on the other knee, a tie)."""
+    with hipknee.Store.open(tmp_path / "squad") as st:
+        make_demo(st, runners=3)
+        st.add_many([hipknee.Athlete(name=n, involved_side="left") for n in ("Ben", "Cleo", "Dan")])
+        pain = []
+        for day in range(2, 30):  # four weeks of March
+            when = f"2026-03-{day:02d}T20:00"
+            # Cleo: no pain during activity, two contexts logged on as many days (a tie).
+            pain += [hipknee.PainEntry(when=when, athlete="Cleo", knee="left", nrs=max(0, 7 - day // 4), context=c)
+                     for c in ("after", "rest")]
+            # Dan: pain only on the knee that is not the painful side on record.
+            pain.append(hipknee.PainEntry(when=when, athlete="Dan", knee="right", nrs=day % 4, context="during"))
+        st.add_many(pain)
+        frames = log_frames(st)
+    for start, end in (("2026-03-16", "2026-05-10"), (None, None)):
+        table = summarise_all(frames, start=start, end=end)
+        own = pd.DataFrame([season_summary(frames, name, start=start, end=end).verdicts() for name in frames.names()])
+        pd.testing.assert_frame_equal(table, own, check_exact=True)
+        assert table["athlete"].tolist()[-3:] == ["Ben", "Cleo", "Dan"]
+    whole = table.set_index("athlete")
+    assert pd.isna(whole.loc["Ben", "lsi_now"]) and whole.loc["Ben", "pain_verdict"] == "not enough data"
+    assert whole.loc["Cleo", "pain_verdict"] == "better" and whole.loc["Dan", "pain_verdict"] != "not enough data"
+    assert whole.loc["Dan", "status"] in ("green", "amber", "red")
