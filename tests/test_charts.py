@@ -76,8 +76,10 @@ def test_pain_chart_plots_the_rolling_mean(demo_frames) -> None:
     ax = fig.axes[0]
     assert ax.get_ylim()[0] == 0 and 10 <= ax.get_ylim()[1] < 11 and "0-10 NRS" in ax.get_ylabel()
     assert {"0-2 fine", "3-5 acceptable", "above 5 too much"} <= {t.get_text() for t in ax.texts}
-    runs = next(c for a in fig.axes for c in a.containers if c.get_label() == "run (km)")
-    assert sum(p.get_height() for p in runs) == pytest.approx(demo_frames.runs["distance_km"].sum())
+    runs = next(p for a in fig.axes for p in a.patches if p.get_label() == "run (km)")
+    bars = runs.get_path().vertices.reshape(-1, 5, 2)  # one rectangle per day with a run
+    assert bars[:, 1, 1].sum() == pytest.approx(demo_frames.runs["distance_km"].sum())
+    assert np.allclose(bars[:, 2, 0] - bars[:, 1, 0], 0.8) and (bars[:, 0, 1] == 0).all()
 
 
 def test_pain_chart_one_context(demo_frames) -> None:
