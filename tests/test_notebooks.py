@@ -9,6 +9,7 @@ import asyncio
 import os
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -49,7 +50,11 @@ def executed(tmp_path_factory: pytest.TempPathFactory, demo_master: Path) -> dic
     async def run_all() -> list[object]:
         return await asyncio.gather(*jobs.values())
 
-    return dict(zip(jobs, asyncio.run(run_all())))
+    # A thread of its own: Playwright's sync API (the browser tests) keeps an event loop running in
+    # the main thread, where asyncio.run() refuses to start another.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        results = pool.submit(asyncio.run, run_all()).result()
+    return dict(zip(jobs, results))
 
 
 def test_there_are_notebooks() -> None:
