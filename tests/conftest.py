@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,3 +161,28 @@ settings.register_profile(
 )
 settings.register_profile("full", parent=settings.get_profile("ci"), max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@contextlib.contextmanager
+def served(command: list[str], *, cwd: Path, env: dict[str, str], url: str, log: Path) -> Iterator[None]:
+    """Run a server (JupyterLab, Voila) in a process group of its own until the block ends;
+    ``url`` must answer before the block starts. The group holds the kernels it starts, so
+    stopping it stops them too. The server's output goes to ``log``."""
+    import os
+    import signal
+    import subprocess
+
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            wait_for_http(url, timeout=60)
+            yield
+        finally:
+            try:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+            except ProcessLookupError:
+                pass

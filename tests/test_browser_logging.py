@@ -7,14 +7,12 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, wait_for_http
+from conftest import free_port, served
 
 import hipknee
 
@@ -56,22 +54,9 @@ def lab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    log = (tmp_path / "jupyterlab.log").open("wb")
-    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=60)
+    status = f"http://127.0.0.1:{port}/api/status?token={token}"
+    with served(command, cwd=root, env=env, url=status, log=tmp_path / "jupyterlab.log"):
         yield f"http://127.0.0.1:{port}/lab/tree/01_log_session.ipynb?token={token}", data
-    finally:
-        # The server's own process group holds the kernels it started.
-        try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        except ProcessLookupError:
-            pass
-        log.close()
 
 
 def test_log_a_session_in_jupyterlab(lab: tuple[str, Path], page, output_dir: Path) -> None:

@@ -4,14 +4,12 @@ dashboard served from 127.0.0.1 with its runner picker."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, wait_for_http
+from conftest import free_port, served
 
 import hipknee
 from hipknee.report import build_report, write_report
@@ -74,24 +72,10 @@ def voila(tmp_path: Path) -> Iterator[str]:
         "--Voila.port_retries=0",
         "--show_tracebacks=True",
     ]
-    log = (tmp_path / "voila.log").open("wb")
-    server = subprocess.Popen(
-        command, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/", timeout=60)
-        yield f"http://127.0.0.1:{port}/"
+        with served(command, cwd=tmp_path, env=env, url=f"http://127.0.0.1:{port}/", log=tmp_path / "voila.log"):
+            yield f"http://127.0.0.1:{port}/"
     finally:
-        # Voila's process group holds the kernel it started.
-        try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        except ProcessLookupError:
-            pass
-        log.close()
         print((tmp_path / "voila.log").read_text(errors="replace")[-3000:])
 
 
