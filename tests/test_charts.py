@@ -91,10 +91,13 @@ def test_pain_chart_one_context(demo_frames) -> None:
 def test_load_chart_plots_km_and_acwr(demo_frames) -> None:
     fig = load_chart(demo_frames)
     weekly = weekly_load(demo_frames.runs)
-    bars = fig.axes[0].containers[0]
-    assert [b.get_height() for b in bars] == pytest.approx(weekly["km"].tolist())
-    jumped = [b.get_hatch() == "//" for b in bars]
-    assert jumped == weekly["jump"].tolist() and sum(jumped) == 1
+    bars = {c.get_gid(): c for c in fig.axes[0].collections if c.get_gid() in ("km", "km-jumps")}
+    # (left edge, height) of every bar; the weeks with a jump are the hatched ones.
+    drawn = {gid: sorted((p.vertices[0, 0], p.vertices[1, 1]) for p in c.get_paths()) for gid, c in bars.items()}
+    assert [h for _, h in sorted(drawn["km"] + drawn["km-jumps"])] == pytest.approx(weekly["km"].tolist())
+    assert bars["km-jumps"].get_hatch() == "//" and bars["km"].get_hatch() is None
+    jumped = sorted(drawn["km"] + drawn["km-jumps"])
+    assert [bar in drawn["km-jumps"] for bar in jumped] == weekly["jump"].tolist() and len(drawn["km-jumps"]) == 1
     ratio = acwr(demo_frames.runs)
     got = line(fig, "acwr").get_ydata()
     assert np.allclose(got, ratio["ratio"], equal_nan=True)
@@ -154,8 +157,9 @@ def test_pain_chart_shows_the_weekly_status(demo_frames) -> None:
 
     fig = pain_chart(demo_frames)
     want = weekly_status(demo_frames.pain)
-    strip = next(c for c in fig.axes[0].containers if c.get_label() == "_weekly status")
-    got = [mcolors.to_hex(b.get_facecolor()) for b in strip]
+    strip = next(c for c in fig.axes[0].collections if c.get_label() == "_weekly status")
+    assert len(strip.get_paths()) == len(want)
+    got = [mcolors.to_hex(colour) for colour in strip.get_facecolor()]
     assert got == [mcolors.to_hex(STATUS_COLOURS[s]) for s in want["status"]]
 
 
