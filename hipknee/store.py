@@ -21,7 +21,7 @@ from sqlalchemy import Engine, and_, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from . import paths
-from .backend import make_engine, read_connection, translate_errors, write_connection
+from .backend import make_engine, read_connection, write_connection
 from .backup import before_open
 from .catalogue import BUILTIN_EXERCISES
 from .errors import StoreError, ValidationError
