@@ -103,8 +103,10 @@ def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
     per_flag["knees"] = np.select([per_flag["left"] & per_flag["right"], per_flag["left"]],
                                   ["left and right", "left"], default="right")
     per_flag["reason"] = _reason(per_flag)
-    summary = per_flag.groupby(["athlete", "week"], sort=True).agg(
-        level=("level", "max"), reasons=("reason", "; ".join))
+    by_week = per_flag.groupby(["athlete", "week"], sort=True)
+    summary = by_week.agg(level=("level", "max"))
+    summary["reasons"] = _joined(per_flag["reason"].to_numpy(dtype=object), by_week.ngroup().to_numpy(),
+                                 by_week.cumcount().to_numpy(), len(summary))
     red_mornings = worse_days[worse_days >= T.MORNING_WORSE_RED_DAYS]
     summary.loc[summary.index.isin(red_mornings.index), "level"] = 2
     out = weeks.merge(summary.reset_index(), on=["athlete", "week"], how="left")
@@ -124,6 +126,17 @@ def _reason(per_flag: pd.DataFrame) -> pd.Series:
                       days + ", up to " + worst + "/10")
     return text + " (" + per_flag["knees"] + " knee, " + detail + ")"
 
+
+def _joined(reasons: np.ndarray, group: np.ndarray, position: np.ndarray, groups: int) -> np.ndarray:
+    """The reasons of each group joined with "; " in their order: one vectorised concatenation per
+    position (a week has at most a few flags), not one Python join per week."""
+    out = np.full(groups, "", dtype=object)
+    first = position == 0
+    out[group[first]] = reasons[first]
+    for k in range(1, int(position.max()) + 1 if len(position) else 0):
+        at = position == k
+        out[group[at]] = out[group[at]] + "; " + reasons[at]
+    return out
 
 
 def _empty_flags() -> pd.DataFrame:
