@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.indexers import BaseIndexer
 
 from . import thresholds as T
 from .measures import week_start
@@ -103,16 +104,36 @@ def acwr(runs: pd.DataFrame, *, load: str = "srpe", until: Any = None) -> pd.Dat
     grid = _calendar(span["min"], span["max"], pd.Timedelta(days=1)).rename(columns={"at": "date"})
     out = grid.merge(daily, on=["athlete", "date"], how="left")
     out["load"] = out["load"].fillna(0.0)
-    g = out.groupby("athlete", sort=False)["load"]
     # Rows are one per calendar day, so a count-based window is a day window.
-    out["acute"] = g.transform(lambda s: s.rolling(T.ACUTE_DAYS, min_periods=T.ACUTE_DAYS).sum())
-    chronic_sum = g.transform(lambda s: s.rolling(T.CHRONIC_DAYS, min_periods=T.CHRONIC_DAYS).sum())
+    out["acute"] = _rolling_sum(out["load"], out["athlete"], T.ACUTE_DAYS)
+    chronic_sum = _rolling_sum(out["load"], out["athlete"], T.CHRONIC_DAYS)
     out["chronic"] = chronic_sum / (T.CHRONIC_DAYS / 7)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ratio"] = np.where(out["chronic"] > 0, out["acute"] / out["chronic"], np.nan)
     out["zone"] = acwr_zone(out["ratio"])
     out["date"] = pd.to_datetime(out["date"])
     return out[cols]
+
+
+class _WithinRuns(BaseIndexer):
+    """Trailing windows of ``window_size`` rows that never reach back before ``run_start``."""
+
+    def get_window_bounds(self, num_values: int = 0, min_periods: int | None = None, center: bool | None = None,
+                          closed: str | None = None, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        end = np.arange(1, num_values + 1, dtype="int64")
+        return np.maximum(end - self.window_size, self.run_start), end
+
+
+def _rolling_sum(values: pd.Series, athlete: pd.Series, days: int) -> pd.Series:
+    """Per athlete, the sum of the last ``days`` rows (NaN until there are that many), in one
+    rolling pass: each athlete's first row starts a fresh sum, so the figures are exactly those
+    of a separate rolling sum per athlete."""
+    key = athlete.to_numpy()
+    new_run = np.ones(len(key), dtype=bool)
+    new_run[1:] = key[1:] != key[:-1]
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(key)), 0))
+    indexer = _WithinRuns(window_size=days, run_start=run_start)
+    return values.rolling(indexer, min_periods=days).sum()
 
 
 def acwr_zone(ratio: pd.Series | np.ndarray) -> np.ndarray:
