@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import thresholds as T
+from .measures import categorical
 
 __all__ = ["VERDICTS", "daily_pain", "pain_change"]
 
@@ -55,20 +56,29 @@ def pain_change(pain: pd.DataFrame) -> pd.DataFrame:
     """
     cols = _KEYS + ["start", "end", "start_days", "latest_days", "start_mean", "latest_mean",
                     "change", "change_pct", "verdict"]
-    daily = daily_pain(pain)
+    if pain.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    # Group on one int64 key per knee log (athlete, knee, context ranked as sorted strings, so the
+    # key's order is the order a groupby on the names gives), not on three string columns.
+    key, names = _log_key(pain)
+    date = pd.to_datetime(pain["when"]).dt.normalize().to_numpy()
+    keep = (key >= 0) & ~pd.isna(date)
+    daily = (pd.DataFrame({"key": key[keep], "date": date[keep], "nrs": pain["nrs"].astype(float).to_numpy()[keep]})
+             .groupby(["key", "date"], sort=True)["nrs"].mean().reset_index())
     if daily.empty:
-        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-        return frame
-    g = daily.groupby(_KEYS, sort=True)["date"]
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    g = daily.groupby("key", sort=True)["date"]
     first = g.transform("min")
     last = g.transform("max")
     window = pd.Timedelta(days=T.PAIN_WINDOW_DAYS)
-    daily["in_start"] = daily["date"] < first + window
-    daily["in_latest"] = daily["date"] > last - window
-    start = daily[daily["in_start"]].groupby(_KEYS, sort=True)["nrs"].agg(start_mean="mean", start_days="size")
-    latest = daily[daily["in_latest"]].groupby(_KEYS, sort=True)["nrs"].agg(latest_mean="mean", latest_days="size")
-    span = daily.groupby(_KEYS, sort=True)["date"].agg(start="min", end="max")
-    out = span.join(start).join(latest).reset_index()
+    in_start = daily["date"] < first + window
+    in_latest = daily["date"] > last - window
+    start = daily[in_start].groupby("key", sort=True)["nrs"].agg(start_mean="mean", start_days="size")
+    latest = daily[in_latest].groupby("key", sort=True)["nrs"].agg(latest_mean="mean", latest_days="size")
+    span = g.agg(start="min", end="max")
+    out = span.join(start).join(latest)
+    logs = names.loc[out.index]
+    out = pd.concat([logs.reset_index(drop=True), out.reset_index(drop=True)], axis=1)
     out["change"] = out["latest_mean"] - out["start_mean"]
     with np.errstate(divide="ignore", invalid="ignore"):
         out["change_pct"] = np.where(out["start_mean"] > 0, out["change"] / out["start_mean"] * 100.0, np.nan)
@@ -77,6 +87,28 @@ def pain_change(pain: pd.DataFrame) -> pd.DataFrame:
               & (out["end"] - out["start"] >= 2 * window - pd.Timedelta(days=1)))
     out.loc[~enough, "verdict"] = "not enough data"
     return out[cols]
+
+
+def _log_key(pain: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Per entry an int64 key of its (athlete, knee, context), -1 where one is missing, and the
+    names behind every key (a frame indexed by key)."""
+    key = np.zeros(len(pain), dtype="int64")
+    missing = np.zeros(len(pain), dtype=bool)
+    labels = []
+    for column in _KEYS:
+        cat = categorical(pain[column])
+        names = np.asarray(cat.categories, dtype=object)
+        if not len(names):
+            return np.full(len(pain), -1, dtype="int64"), pd.DataFrame(columns=_KEYS)
+        order = np.argsort(names, kind="stable")
+        rank = np.empty(len(names), dtype="int64")
+        rank[order] = np.arange(len(names))
+        codes = np.asarray(cat.codes, dtype="int64")
+        missing |= codes < 0
+        key = key * len(names) + rank[codes]
+        labels.append(names[order])
+    key[missing] = -1
+    return key, pd.MultiIndex.from_product(labels, names=_KEYS).to_frame(index=False)
 
 
 def mcid_verdict(change: pd.Series, change_pct: pd.Series) -> np.ndarray:
