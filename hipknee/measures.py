@@ -45,11 +45,16 @@ def set_amount(sets: pd.DataFrame) -> pd.DataFrame:
     duration = _floats(sets["duration_s"])
     hold = _floats(sets["hold_s"])
     load = _floats(sets["load_kg"]) if "load_kg" in sets else np.full(len(sets), np.nan)
-    loaded = np.nan_to_num(load, nan=0.0) > 0
-    cases = [is_reps & loaded, is_reps, is_time, is_hold]
-    amount = np.select(cases, [load * reps, reps, duration, hold * np.where(np.isnan(reps), 1.0, reps)],
-                       default=np.nan)
-    codes = np.select(cases, [1, 0, 2, 3], default=-1)  # positions in METRICS' values
+    loaded = load > 0  # False for NaN too
+    # The measures exclude one another, so nested wheres pick the same values as a select would.
+    amount = np.where(is_reps, np.where(loaded, load * reps, reps),
+                      np.where(is_time, duration,
+                               np.where(is_hold, hold * np.where(np.isnan(reps), 1.0, reps), np.nan)))
+    codes = np.full(len(sets), -1, dtype="int8")  # positions in METRICS' values
+    codes[is_hold] = 3
+    codes[is_time] = 2
+    codes[is_reps] = 0
+    codes[is_reps & loaded] = 1
     metric = pd.Categorical.from_codes(codes, categories=list(METRICS.values()))
     return pd.DataFrame({"amount": amount, "metric": metric}, index=sets.index)
 
@@ -61,4 +66,6 @@ def categorical(column: pd.Series) -> pd.Categorical:
 
 def _floats(column: pd.Series) -> np.ndarray:
     """A numeric column (nullable ints included) as float64 with NaN for missing."""
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+        return column.to_numpy(dtype="float64", na_value=np.nan)
     return pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
