@@ -336,7 +336,7 @@ class _Season:
         if pain.empty:
             return {}
         pain = pain.assign(athlete=pain["athlete"].astype(object), knee=pain["knee"].astype(object))
-        involved = {name: _involved(self.frames.athletes, name) for name in names}
+        involved = _involved_sides(self.frames.athletes, names)
         mine = pain[(pain["knee"] == pain["athlete"].map(involved)).to_numpy()]
         ok = mine["verdict"] != "not enough data"
         pool = mine[(ok | ~ok.groupby(mine["athlete"]).transform("any")).to_numpy()]
@@ -508,6 +508,15 @@ def _season_days(frames: LogFrames) -> pd.DataFrame:
     both = pd.concat(parts)
     out = both.groupby(level=0).agg(first=("min", "min"), last=("max", "max"))
     return out.apply(lambda col: col.dt.normalize())
+
+
+def _involved_sides(athletes: pd.DataFrame, names: list[str]) -> dict[str, str | None]:
+    """:func:`_involved` of each name, from one pass over the athletes."""
+    if athletes.empty or "involved_side" not in athletes:
+        return dict.fromkeys(names)
+    first = athletes.assign(name=athletes["name"].astype(object)).drop_duplicates("name")
+    sides = dict(zip(first["name"], first["involved_side"].astype(object)))
+    return {name: str(sides[name]) if sides.get(name) in ("left", "right") else None for name in names}
 
 
 def _involved(athletes: pd.DataFrame, name: str) -> str | None:
