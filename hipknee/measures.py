@@ -24,9 +24,13 @@ METRICS: dict[str, str] = {
 def week_start(when: pd.Series) -> pd.Series:
     """The Monday (midnight) of each moment's week."""
     when = pd.to_datetime(when)
-    days = when.to_numpy().astype("datetime64[D]")
-    # Day 0 of the epoch (1 Jan 1970) was a Thursday: +3 makes Monday weekday 0.
-    monday = days - ((days.view("int64") + 3) % 7).astype("timedelta64[D]")
+    values = when.to_numpy()
+    unit, _ = np.datetime_data(values.dtype)
+    ticks = values.view("int64")  # in the column's own unit: no conversion of every value to days
+    day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))
+    # Day 0 of the epoch (1 Jan 1970) was a Thursday: +3 days makes Monday weekday 0.
+    monday = (ticks - (ticks + 3 * day) % (7 * day)).view(values.dtype)
+    monday[np.isnat(values)] = np.datetime64("NaT")
     return pd.Series(monday.astype("datetime64[ns]"), index=when.index, name=when.name)
 
 
