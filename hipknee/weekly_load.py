@@ -139,6 +139,10 @@ def _rolling_sum(values: pd.Series, athlete: pd.Series, days: int) -> pd.Series:
 def acwr_zone(ratio: pd.Series | np.ndarray) -> np.ndarray:
     """'low' below 0.8, 'comfortable' up to 1.3, 'high' up to 1.5, 'spike' above; None for NaN."""
     r = np.asarray(ratio, dtype=float)
-    zone = np.select([r < T.ACWR_LOW, r <= T.ACWR_HIGH, r <= T.ACWR_SPIKE, r > T.ACWR_SPIKE],
-                     list(ZONES), default="")
-    return np.where(zone == "", None, zone).astype(object)
+    pick = np.full(r.shape, len(ZONES))  # NaN fails every comparison: the None at the end
+    # From the highest zone down, so that the lower bound of a ratio wins.
+    pick[r > T.ACWR_SPIKE] = 3
+    pick[r <= T.ACWR_SPIKE] = 2
+    pick[r <= T.ACWR_HIGH] = 1
+    pick[r < T.ACWR_LOW] = 0
+    return np.array([*ZONES, None], dtype=object)[pick]
