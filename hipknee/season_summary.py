@@ -324,7 +324,7 @@ class _Season:
         if pain.empty:
             return weekly_status(pain)
         week = week_start(pain["when"])
-        last = week.groupby(pain["athlete"].astype(object).to_numpy()).transform("max")
+        last = week.groupby(categorical(pain["athlete"]), observed=True).transform("max")
         reach = pd.Timedelta(days=max(7, T.MORNING_GAP_DAYS))
         return weekly_status(pain[(pd.to_datetime(pain["when"]) >= last - reach).to_numpy()])
 
