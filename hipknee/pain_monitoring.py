@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import thresholds as T
-from .measures import week_start
+from .measures import categorical, week_start
 
 __all__ = ["FLAGS", "STATUSES", "pain_flags", "weekly_status"]
 
@@ -35,24 +35,28 @@ def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
     compared with, NaN when not a comparison)."""
     if pain.empty:
         return _empty_flags()
-    frame = pd.DataFrame({
-        "athlete": pain["athlete"].astype(object).to_numpy(),
-        "knee": pain["knee"].astype(object).to_numpy(),
-        "context": pain["context"].astype(object).to_numpy(),
-        "date": pd.to_datetime(pain["when"]).dt.normalize().to_numpy(),
-        "nrs": pain["nrs"].astype(float).to_numpy(),
-    })
+    context = categorical(pain["context"])
+
+    def logged(when: str) -> pd.DataFrame:
+        # Only the entries of one context become string columns: the others are never used.
+        rows = pain[np.asarray(context == when)]
+        return pd.DataFrame({
+            "athlete": rows["athlete"].astype(object).to_numpy(),
+            "knee": rows["knee"].astype(object).to_numpy(),
+            "date": pd.to_datetime(rows["when"]).dt.normalize().to_numpy(),
+            "nrs": rows["nrs"].astype(float).to_numpy(),
+        })
+
     keys = ["athlete", "knee"]
     out = []
 
-    during = frame[frame["context"] == "during"].groupby(keys + ["date"], sort=True)["nrs"].max().reset_index()
+    during = logged("during").groupby(keys + ["date"], sort=True)["nrs"].max().reset_index()
     during["flag"] = np.select([during["nrs"] > T.PAIN_ACCEPTABLE_MAX, during["nrs"] > T.PAIN_OK_MAX],
                                ["during above 5", "during 3-5"], default="")
     during["previous"] = np.nan
     out.append(during[during["flag"] != ""])
 
-    morning = (frame[frame["context"] == "next_morning"].groupby(keys + ["date"], sort=True)["nrs"]
-               .max().reset_index())
+    morning = logged("next_morning").groupby(keys + ["date"], sort=True)["nrs"].max().reset_index()
     g = morning.groupby(keys, sort=False)
     morning["previous"] = g["nrs"].shift(1)
     gap = morning["date"] - g["date"].shift(1)
