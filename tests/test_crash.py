@@ -4,7 +4,7 @@ and SQLite finds the file sound."""
 
 from __future__ import annotations
 
-import os
+import queue
 import random
 import signal
 import sqlite3
@@ -19,50 +19,58 @@ import pytest
 import hipknee
 
 KILLS = 60
+#: A saver that prints nothing for this long is stuck: the test fails instead of hanging the suite.
+STUCK_S = 60
 
-# Imports hipknee once, then forks one saver per "go" line, so each kill costs milliseconds rather
-# than a fresh interpreter. A saver prints "saved SESSION" only after the save has committed.
+# One fresh interpreter per kill: nothing is shared between savers but the store file. A saver
+# prints "saved SESSION" only after that save has committed.
 SAVER = r"""
-import os, sys
+import sys
 import hipknee
 
-data = sys.argv[1]
-for n, _ in enumerate(sys.stdin):
-    sys.stdout.flush()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            print(f"started {os.getpid()}", flush=True)
-            store = hipknee.Store.open(data)
-            print("opened", flush=True)
-            for i in range(10**9):
-                when = f"2026-03-{1 + i % 28:02d}T18:00"
-                session = store.add_session([
-                    dict(when=when, athlete="Ana", exercise="clamshell", side="left", reps=15, note=f"{n}-{i}"),
-                    dict(when=when, athlete="Ana", exercise="clamshell", side="right", reps=12, note=f"{n}-{i}"),
-                ])
-                print(f"saved {session}", flush=True)
-        except BaseException as exc:
-            print(f"error {exc!r}", flush=True)
-        finally:
-            os._exit(1)
-    os.waitpid(pid, 0)
-    print(f"ended {pid}", flush=True)
+print("started", flush=True)
+store = hipknee.Store.open(sys.argv[1])
+print("opened", flush=True)
+for i in range(10**9):
+    when = f"2026-03-{1 + i % 28:02d}T18:00"
+    session = store.add_session([
+        dict(when=when, athlete="Ana", exercise="clamshell", side="left", reps=15, note=f"{i}"),
+        dict(when=when, athlete="Ana", exercise="clamshell", side="right", reps=12, note=f"{i}"),
+    ])
+    print(f"saved {session}", flush=True)
 """
 
 
-def _read_until(stream, prefix: str) -> tuple[str, list[str]]:
-    """Lines up to the first starting with ``prefix``; ``saved`` lines collected on the way."""
+def _lines(saver: subprocess.Popen[str]) -> queue.Queue[str]:
+    """The saver's output lines, read by a thread of their own ("" at the end), so that waiting
+    for one can time out."""
+    out: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in saver.stdout:
+            out.put(line)
+        out.put("")
+
+    threading.Thread(target=pump, daemon=True).start()
+    return out
+
+
+def _read_until(lines: queue.Queue[str], prefix: str | None) -> list[str]:
+    """Lines up to the first starting with ``prefix`` (``None``: to the end of the output);
+    returns the ``saved`` ones."""
     saved = []
     while True:
-        line = stream.readline()
-        assert line, "the saver process ended unexpectedly"
-        assert not line.startswith("error"), line
-        assert not line.startswith("ended") or prefix.startswith("ended"), f"the saver died on its own: {line}"
+        try:
+            line = lines.get(timeout=STUCK_S)
+        except queue.Empty:
+            raise AssertionError(f"the saver printed nothing for {STUCK_S} s while waiting for {prefix!r}") from None
         if line.startswith("saved "):
             saved.append(line.split()[1])
-        if line.startswith(prefix):
-            return line.strip(), saved
+        if line == "":
+            assert prefix is None, f"the saver ended on its own before {prefix!r}"
+            return saved
+        if prefix is not None and line.startswith(prefix):
+            return saved
 
 
 @pytest.mark.slow
@@ -75,33 +83,26 @@ def test_every_reported_save_survives_sigkill(tmp_path: Path) -> None:
     rng = random.Random(20260302)
     reported: list[str] = []
     before_any_save = 0
-    server = subprocess.Popen(
-        [sys.executable, str(script), str(data)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
-    )
-    # A hung saver fails the test (its output ends) instead of hanging the suite.
-    watchdog = threading.Timer(240, server.kill)
-    watchdog.start()
-    try:
-        for _ in range(KILLS):
-            server.stdin.write("go\n")
-            server.stdin.flush()
-            started, saved = _read_until(server.stdout, "started")
-            pid = int(started.split()[1])
+    for _ in range(KILLS):
+        saver = subprocess.Popen([sys.executable, str(script), str(data)], stdout=subprocess.PIPE, text=True)
+        lines = _lines(saver)
+        try:
+            saved = _read_until(lines, "started")
             # One kill in five inside Store.open (checks, the daily backup), the others among the
             # saves (commits, checkpoints).
             if rng.random() < 0.2:
                 time.sleep(rng.uniform(0.0, 0.05))
             else:
-                _read_until(server.stdout, "opened")
+                saved += _read_until(lines, "opened")
                 time.sleep(rng.uniform(0.0, 0.4))
-            os.kill(pid, signal.SIGKILL)
-            _, saved = _read_until(server.stdout, f"ended {pid}")
-            reported += saved
-            before_any_save += not saved
-    finally:
-        watchdog.cancel()
-        server.stdin.close()
-        server.wait(timeout=30)
+            saver.send_signal(signal.SIGKILL)
+            saved += _read_until(lines, None)  # the rest, up to the end of its output
+        finally:
+            saver.kill()
+            saver.wait()
+        assert saver.returncode == -signal.SIGKILL
+        reported += saved
+        before_any_save += not saved
 
     db = data / "hipknee.db"
     with hipknee.Store.open(data) as st:
