@@ -36,10 +36,8 @@ print(json.dumps({"seconds": time.perf_counter() - started, "slowest_save": max(
 
 
 @pytest.mark.slow
-def test_two_processes_saving_at_once_lose_nothing(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    with hipknee.Store.open(data) as st:
-        st.add(hipknee.Athlete(name="Ana", involved_side="left"))
+def test_two_processes_saving_at_once_lose_nothing(store: hipknee.Store, tmp_path: Path) -> None:
+    data = store.path.parent  # the fixture's store, holding Ana
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
     writers = {

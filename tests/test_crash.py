@@ -74,10 +74,8 @@ def _read_until(lines: queue.Queue[str], prefix: str | None) -> list[str]:
 
 
 @pytest.mark.slow
-def test_every_reported_save_survives_sigkill(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    with hipknee.Store.open(data) as st:
-        st.add(hipknee.Athlete(name="Ana", involved_side="left"))
+def test_every_reported_save_survives_sigkill(store: hipknee.Store, tmp_path: Path) -> None:
+    data = store.path.parent  # the fixture's store, holding Ana
     script = tmp_path / "saver.py"
     script.write_text(SAVER)
     rng = random.Random(20260302)
