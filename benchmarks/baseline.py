@@ -18,9 +18,9 @@ from typing import Any
 
 import pandas as pd
 
-from hipknee import thresholds as T
-from hipknee.measures import METRICS
-from hipknee.pain_monitoring import FLAGS, STATUSES
+from hipknee.analyses import thresholds as T
+from hipknee.analyses.measures import METRICS
+from hipknee.analyses.pain_monitoring import FLAGS, STATUSES
 
 __all__ = [
     "acwr",

@@ -44,9 +44,9 @@ import sqlalchemy
 
 import hipknee
 from benchmarks import baseline
-from hipknee import coach_store
-from hipknee.catalogue import PROGRAMME
-from hipknee.schema import SCHEMA_VERSION
+from hipknee.synthetic import coach_store
+from hipknee.records.catalogue import PROGRAMME
+from hipknee.store.schema import SCHEMA_VERSION
 
 RESULTS = REPO / "benchmarks" / "results"
 MB = 1024 * 1024
@@ -375,7 +375,7 @@ def one_runner_store() -> Path:
     """The demo season (one runner, 16 weeks), cached: the store a runner logs into."""
     folder = RESULTS / "demo-season"
     if not (folder / "complete").exists():
-        from hipknee.demo import make_demo
+        from hipknee.synthetic.demo import make_demo
 
         shutil.rmtree(folder, ignore_errors=True)
         with hipknee.Store.open(folder) as store:
@@ -465,10 +465,10 @@ def bench_read(folder: Path, mode: Mode, profile: bool) -> tuple[list[Figure], d
 
 def analyses() -> dict[str, Callable[[dict[str, pd.DataFrame]], Any]]:
     """The season analyses, by figure name, as functions of the frames."""
-    from hipknee.lsi import weekly_lsi
-    from hipknee.pain_monitoring import pain_flags, weekly_status
-    from hipknee.pain_trend import daily_pain, pain_change
-    from hipknee.weekly_load import acwr, weekly_load
+    from hipknee.analyses.balance import weekly_lsi
+    from hipknee.analyses.pain_monitoring import pain_flags, weekly_status
+    from hipknee.analyses.pain_trend import daily_pain, pain_change
+    from hipknee.analyses.running_load import acwr, weekly_load
 
     out: dict[str, Callable[[dict[str, pd.DataFrame]], Any]] = {
         "LSI (weekly_lsi)": lambda f: weekly_lsi(f["sets"], f["athletes"]),
@@ -480,7 +480,7 @@ def analyses() -> dict[str, Callable[[dict[str, pd.DataFrame]], Any]]:
         "ACWR (acwr)": lambda f: acwr(f["runs"]),
     }
     try:
-        from hipknee.season_summary import summarise_all
+        from hipknee.analyses.season import summarise_all
     except ImportError:
         return out
     out["season summary (summarise_all)"] = lambda f: summarise_all(f)
@@ -541,7 +541,7 @@ def _baseline_frames(frames: dict[str, pd.DataFrame], runners: int | None) -> tu
 def bench_reports(folder: Path, mode: Mode, profile: bool) -> list[Figure]:
     """One runner's report from the whole coach store, and the squad overview of 30 runners."""
     try:
-        from hipknee.report import build_overview, build_report
+        from hipknee.views.report import build_overview, build_report
     except ImportError:
         return [Figure("season report", float("nan"), note="hipknee.report not available")]
     figures = []

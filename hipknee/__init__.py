@@ -9,9 +9,20 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .catalogue import BUILTIN_EXERCISES, PROGRAMME, STRENGTH_TESTS
+from .analyses.balance import weekly_lsi, weekly_test_lsi
+from .analyses.pain_monitoring import pain_flags, weekly_status
+from .analyses.pain_trend import daily_pain, pain_change
+from .analyses.running_load import acwr, weekly_load
+from .analyses.season import SeasonSummary, season_summary, summarise_all
+from .analyses.strength import weekly_strength
 from .errors import HipkneeError, ImportFileError, StoreError, ValidationError
-from .records import (
+
+# The analyses are plain pandas and cheap to import. Importing them here, not lazily, also keeps
+# `hipknee.weekly_load` (and the other functions named like their module) the function: a lazy
+# name would be shadowed by the submodule as soon as anything imported it.
+from .frames import log_frames
+from .records.catalogue import BUILTIN_EXERCISES, PROGRAMME, STRENGTH_TESTS
+from .records.model import (
     Athlete,
     Exercise,
     OutcomeScore,
@@ -20,50 +31,40 @@ from .records import (
     StrengthSet,
     StrengthTest,
 )
-from .store import Store, notebook_store, open_store
-
-# The analyses are plain pandas and cheap to import. Importing them here, not lazily, also keeps
-# `hipknee.weekly_load` (and the other functions named like their module) the function: a lazy
-# name would be shadowed by the submodule as soon as anything imported it.
-from .log_frames import log_frames
-from .lsi import weekly_lsi, weekly_test_lsi
-from .pain_monitoring import pain_flags, weekly_status
-from .pain_trend import daily_pain, pain_change
-from .season_summary import SeasonSummary, season_summary, summarise_all
-from .strength_progress import weekly_strength
-from .weekly_load import acwr, weekly_load
+from .store import Store, open_store
 
 __version__ = "0.1.0"
 
 # name -> module that defines it, imported when first asked for.
 _LAZY: dict[str, str] = {
-    "make_demo": "demo",
-    "back_up": "backup",
-    "list_backups": "backup",
-    "restore": "backup",
-    "export_tables": "export",
-    "build_report": "report",
-    "build_overview": "report",
-    "write_report": "report",
-    "reports_dir": "report",
-    "report_preview": "report",
-    "report_download_link": "report",
-    "DashboardApp": "dashboard_app",
-    "ImportForm": "import_form",
+    "make_demo": "synthetic.demo",
+    "notebook_store": "synthetic.demo",
+    "back_up": "store.backup",
+    "list_backups": "store.backup",
+    "restore": "store.backup",
+    "export_tables": "views.export",
+    "build_report": "views.report",
+    "build_overview": "views.report",
+    "write_report": "views.report",
+    "reports_dir": "views.report",
+    "report_preview": "views.report",
+    "report_download_link": "views.report",
+    "DashboardApp": "widgets.dashboard",
+    "ImportForm": "widgets.import_form",
     "ImportSummary": "importers",
     "import_paths": "importers",
-    "SIDE_COLOURS": "charts",
-    "balance_chart": "charts",
-    "pain_chart": "charts",
-    "load_chart": "charts",
-    "dashboard": "charts",
-    "ProgressView": "progress_view",
-    "LogBook": "forms",
-    "PainForm": "forms",
-    "RecentEntries": "forms",
-    "RunForm": "forms",
-    "SessionForm": "forms",
-    "TestForm": "forms",
+    "SIDE_COLOURS": "views.charts",
+    "balance_chart": "views.charts",
+    "pain_chart": "views.charts",
+    "load_chart": "views.charts",
+    "dashboard": "views.charts",
+    "ProgressView": "widgets.progress",
+    "LogBook": "widgets.forms",
+    "PainForm": "widgets.forms",
+    "RecentEntries": "widgets.forms",
+    "RunForm": "widgets.forms",
+    "SessionForm": "widgets.forms",
+    "TestForm": "widgets.forms",
 }
 
 __all__ = [
@@ -82,7 +83,6 @@ __all__ = [
     "StrengthSet",
     "StrengthTest",
     "ValidationError",
-    "notebook_store",
     "open_store",
     "SeasonSummary",
     "season_summary",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import hipknee
-from hipknee.demo import make_demo
+from hipknee.synthetic.demo import make_demo
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -141,7 +141,7 @@ def wait_for_http(url: str, timeout: float = 90.0) -> None:
 @pytest.fixture(scope="session")
 def demo_frames(demo_master: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - LogFrames
     """The demo season read once into DataFrames (analyses are pure functions of these; read only)."""
-    from hipknee.log_frames import log_frames
+    from hipknee.frames import log_frames
 
     copy = tmp_path_factory.mktemp("demo-frames") / "demo"
     shutil.copytree(demo_master, copy)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import hipknee
-from hipknee import backup
-from hipknee.backup import back_up, list_backups, restore
-from hipknee.cli import main
+from hipknee.store import backup
+from hipknee.cli.commands import main
+from hipknee.store.backup import back_up, list_backups, restore
 
 
 def _names(folder: Path) -> list[str]:

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 import hipknee
-from hipknee.coach_store import coach_names, make_coach_store
 from hipknee.errors import ValidationError
-from hipknee.records import RECORD_KINDS, validate_record
+from hipknee.records.model import RECORD_KINDS, validate_record
+from hipknee.synthetic.coach_store import coach_names, make_coach_store
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))

@@ -12,7 +12,7 @@ import pytest
 from conftest import free_port, served
 
 import hipknee
-from hipknee.report import build_report, write_report
+from hipknee.views.report import build_report, write_report
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,17 @@ import pytest
 from matplotlib.figure import Figure
 
 import hipknee
-from hipknee.charts import NO_DATA, SIDE_COLOURS, balance_chart, dashboard, load_chart, pain_chart
-from hipknee.lsi import weekly_lsi, weekly_test_lsi
-from hipknee.pain_trend import daily_pain
-from hipknee.weekly_load import acwr, weekly_load
+from hipknee.analyses.balance import weekly_lsi, weekly_test_lsi
+from hipknee.analyses.pain_trend import daily_pain
+from hipknee.analyses.running_load import acwr, weekly_load
+from hipknee.views.charts import (
+    NO_DATA,
+    SIDE_COLOURS,
+    balance_chart,
+    dashboard,
+    load_chart,
+    pain_chart,
+)
 
 
 def line(fig: Figure, gid: str):
@@ -152,8 +159,8 @@ def test_importing_hipknee_leaves_matplotlib_alone() -> None:
 
 
 def test_pain_chart_shows_the_weekly_status(demo_frames) -> None:
-    from hipknee.charts import STATUS_COLOURS
-    from hipknee.pain_monitoring import weekly_status
+    from hipknee.analyses.pain_monitoring import weekly_status
+    from hipknee.views.charts import STATUS_COLOURS
 
     fig = pain_chart(demo_frames)
     want = weekly_status(demo_frames.pain)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import hipknee
-from hipknee.backup import back_up, list_backups
-from hipknee.cli import main
+from hipknee.cli.commands import main
+from hipknee.store.backup import back_up, list_backups
 
 PAGE = 4096
 

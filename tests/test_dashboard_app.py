@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import hipknee
-from hipknee.dashboard_app import DashboardApp, squad_table_html
+from hipknee.widgets.dashboard import DashboardApp, squad_table_html
 
 
 @pytest.fixture(scope="module")

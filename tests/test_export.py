@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import hipknee
-from hipknee.cli import main
-from hipknee.export import REDACTED, export_tables
+from hipknee.cli.commands import main
+from hipknee.views.export import REDACTED, export_tables
 
 PRIVATE = "divorce papers"  # from the demo season's private note
 PUBLIC = "Stairs at work hurt the knee again"

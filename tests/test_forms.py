@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 import hipknee
-from hipknee.forms.session import SetRow
+from hipknee.widgets.forms.session import SetRow
 
 
 def rows_of(form: hipknee.SessionForm, exercise: str) -> list[SetRow]:

@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hipknee
-from hipknee.catalogue import BUILTIN_EXERCISES
-from hipknee.cli import main
-from hipknee.records import RECORD_KINDS, validate_record
-from hipknee.schema import TABLES
+from hipknee.cli.commands import main
+from hipknee.records.catalogue import BUILTIN_EXERCISES
+from hipknee.records.model import RECORD_KINDS, validate_record
+from hipknee.store.schema import TABLES
 
 #: Examples per test in the current profile ("ci" 100, "full" 1000): the cheap tests run more.
 BASE = settings().max_examples
@@ -456,7 +456,7 @@ DAYS = st.one_of(st.none(), st.dates(min_value=date(1989, 12, 25), max_value=TOD
 
 def _form_inputs(form: Any) -> list[Any]:
     """The widgets a runner types into or picks from, in the order a runner would fill them."""
-    from hipknee import forms
+    from hipknee.widgets import forms
 
     if isinstance(form, forms.SessionForm):
         return [w for row in form.rows for w in (row.side, *row.fields.values(), row.band)] + [form.note]
@@ -471,9 +471,9 @@ def _form_inputs(form: Any) -> list[Any]:
 def test_forms_save_what_was_typed_or_nothing(fuzz_store: hipknee.Store, name: str) -> None:
     import ipywidgets as widgets
 
-    from hipknee import forms
-    from hipknee.catalogue import STRENGTH_TESTS
-    from hipknee.forms.fields import moment
+    from hipknee.widgets import forms
+    from hipknee.records.catalogue import STRENGTH_TESTS
+    from hipknee.widgets.forms.fields import moment
 
     form = getattr(forms, name)(fuzz_store)
 

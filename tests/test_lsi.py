@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hipknee.lsi import weekly_lsi, weekly_test_lsi
-from hipknee.measures import METRICS, set_amount, week_start
+from hipknee.analyses.balance import weekly_lsi, weekly_test_lsi
+from hipknee.analyses.measures import METRICS, set_amount, week_start
 
 MEASURE = {"single-leg deadlift": "reps", "clamshell": "reps", "lateral band walk": "time",
            "foam-roller hip release": "hold", "hip thrust": "reps"}

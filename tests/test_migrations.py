@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import hipknee
-from hipknee import migrations
-from hipknee.backup import list_backups
-from hipknee.schema import SCHEMA_VERSION
+from hipknee.store import migrations
+from hipknee.store.backup import list_backups
+from hipknee.store.schema import SCHEMA_VERSION
 
 # Schema 1 exactly as `Store.open` created it (SQLAlchemy's DDL for SQLite).
 SCHEMA_1 = """

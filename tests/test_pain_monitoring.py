@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_pain_trend import pain
 
-from hipknee.demo import DEMO_START
-from hipknee.pain_monitoring import pain_flags, weekly_status
+from hipknee.analyses.pain_monitoring import pain_flags, weekly_status
+from hipknee.synthetic.demo import DEMO_START
 
 MON = pd.Timestamp("2026-03-02")
 

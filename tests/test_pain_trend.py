@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hipknee.pain_trend import daily_pain, pain_change
+from hipknee.analyses.pain_trend import daily_pain, pain_change
 
 
 def pain(rows: list[tuple]) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 import hipknee
-from hipknee.progress_view import AUTOMATIC, ProgressView
+from hipknee.widgets.progress import AUTOMATIC, ProgressView
 
 
 def test_pick_runner_exercise_and_weeks(demo_store: hipknee.Store) -> None:

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import hipknee
-from hipknee.attention import attention_order
-from hipknee.cli import main
-from hipknee.log_frames import log_frames
-from hipknee.report import build_overview, build_report, notes_table, weekly_table
+from hipknee.analyses.attention import attention_order
+from hipknee.cli.commands import main
+from hipknee.frames import log_frames
+from hipknee.views.report import build_overview, build_report, notes_table, weekly_table
 
 PRIVATE = "divorce papers"  # the demo season's private note
 PUBLIC = "Stairs at work hurt the knee again"
@@ -350,7 +350,7 @@ def test_cli_report_writes_one_runner_and_the_overview(
 def test_notebook_preview_and_download_link_carry_the_report() -> None:
     import base64
 
-    from hipknee.report import report_download_link, report_preview
+    from hipknee.views.report import report_download_link, report_preview
 
     html = '<!DOCTYPE html><p class="x">Zoë & "Ana"</p>'
     frame = report_preview(html).data

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 import hipknee
-from hipknee.demo import make_demo
-from hipknee.log_frames import log_frames
-from hipknee.season_summary import Association, _spearman, season_summary, summarise_all
+from hipknee.analyses.season import Association, _spearman, season_summary, summarise_all
+from hipknee.frames import log_frames
+from hipknee.synthetic.demo import make_demo
 
 
 def test_demo_season_answers(demo_frames) -> None:

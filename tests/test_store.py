@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import hipknee
-from hipknee import paths
-from hipknee.schema import SCHEMA_VERSION
+from hipknee.store import locations as paths
+from hipknee.store.schema import SCHEMA_VERSION
 
 WHEN = "2026-03-02T18:00"
 

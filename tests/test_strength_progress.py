@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from test_lsi import N, sets
 
-from hipknee.strength_progress import weekly_strength
+from hipknee.analyses.strength import weekly_strength
 
 
 def test_best_and_volume_per_side_and_week() -> None:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hipknee.demo import DEMO_START
-from hipknee.weekly_load import acwr, acwr_zone, weekly_load
+from hipknee.analyses.running_load import acwr, acwr_zone, weekly_load
+from hipknee.synthetic.demo import DEMO_START
 
 MON = pd.Timestamp("2026-03-02")
 

@@ -23,7 +23,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from ..errors import ImportFileError, ValidationError
-from ..records import Run, validate_record
+from ..records.model import Run, validate_record
 from ..store import Store
 from . import reasons
 from .activity import RUNNING_LIMIT_KMH, Activity, is_running, sport_label, surface_of

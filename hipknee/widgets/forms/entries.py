@@ -11,9 +11,9 @@ from typing import TypeVar
 
 import ipywidgets as widgets
 
-from ..catalogue import STRENGTH_TESTS
-from ..errors import ValidationError
-from ..records import (
+from ...errors import ValidationError
+from ...records.catalogue import STRENGTH_TESTS
+from ...records.model import (
     KNEES,
     PAIN_CONTEXTS,
     SURFACES,
@@ -23,7 +23,7 @@ from ..records import (
     Run,
     StrengthTest,
 )
-from ..store import Store
+from ...store import Store
 
 W = TypeVar("W", bound=widgets.DOMWidget)
 from .fields import LABEL_STYLE, Draft, RecordForm, choice, chosen, css, number, parse_number

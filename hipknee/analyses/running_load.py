@@ -85,7 +85,7 @@ def acwr(runs: pd.DataFrame, *, load: str = "srpe", until: Any = None) -> pd.Dat
     """
     cols = ["athlete", "date", "load", "acute", "chronic", "ratio", "zone"]
     if load not in _LOADS:
-        from .errors import ValidationError
+        from ..errors import ValidationError
 
         raise ValidationError("load", load, "one of " + ", ".join(_LOADS))
     if runs.empty:

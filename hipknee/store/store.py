@@ -20,12 +20,9 @@ import pandas as pd
 from sqlalchemy import Engine, and_, inspect, select, text
 from sqlalchemy.engine import Connection
 
-from . import paths
-from .backend import make_engine, read_connection, write_connection
-from .backup import before_open
-from .catalogue import BUILTIN_EXERCISES
-from .errors import StoreError, ValidationError
-from .records import (
+from ..errors import StoreError, ValidationError
+from ..records.catalogue import BUILTIN_EXERCISES
+from ..records.model import (
     BANDS,
     KNEES,
     MEASURES,
@@ -38,9 +35,13 @@ from .records import (
     Record,
     validate_record,
 )
+from . import locations as paths
+from .backup import before_open
+from .engine import make_engine, read_connection, write_connection
+from .migrations import upgrade
 from .schema import SCHEMA_VERSION, TABLES, meta, metadata
 
-__all__ = ["Store", "open_store", "notebook_store", "KINDS"]
+__all__ = ["KINDS", "Store", "open_store"]
 
 KINDS: tuple[str, ...] = tuple(TABLES)
 
@@ -96,8 +97,6 @@ class Store:
         return store
 
     def _prepare(self) -> None:
-        from .migrations import upgrade  # circular at import time: migrations uses the schema
-
         with write_connection(self.engine, self._where) as conn:
             tables = set(inspect(conn).get_table_names())
             if not tables:
@@ -113,7 +112,7 @@ class Store:
                 raise StoreError(self._where, "this file is not a hipknee store (it has other tables)")
             version = self._schema_version(conn)
         if version != SCHEMA_VERSION:
-            upgrade(self, version)
+            upgrade(self.engine, version, self.path)
 
     @staticmethod
     def _schema_version(conn: Connection) -> int:
@@ -525,25 +524,3 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
-
-
-def notebook_store(data: str | os.PathLike[str] | None = None) -> Store:
-    """The store a progress or report notebook shows.
-
-    The runner's own store when it holds a runner; otherwise the demo season in ``DATA/demo``
-    (written on first use), so a fresh machine has something to show. ``store.is_demo`` tells which.
-    """
-    own_path = paths.db_path(data)
-    if own_path.exists():
-        own = Store.open(data)
-        if own.athlete_names():
-            own.is_demo = False
-            return own
-        own.close()
-    from .demo import make_demo
-
-    demo = Store.open(paths.data_dir(data) / paths.DEMO_DIR_NAME)
-    if not demo.athlete_names():
-        make_demo(demo)
-    demo.is_demo = True
-    return demo

@@ -8,16 +8,17 @@ private note. The same seed gives the same store, whatever today's date.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
 
-from .records import Athlete, OutcomeScore, PainEntry, Record, Run, StrengthSet, StrengthTest
-from .store import Store
+from ..records.model import Athlete, OutcomeScore, PainEntry, Record, Run, StrengthSet, StrengthTest
+from ..store import Store, locations
 
-__all__ = ["DEMO_START", "DEMO_WEEKS", "DEMO_NAMES", "make_demo", "DemoRunner"]
+__all__ = ["DEMO_NAMES", "DEMO_START", "DEMO_WEEKS", "DemoRunner", "make_demo", "notebook_store"]
 
 DEMO_START = date(2026, 3, 2)  # a Monday
 DEMO_WEEKS = 16
@@ -73,7 +74,7 @@ def make_demo(
     demo runner's name is already in the store (nothing is written then).
     """
     if runners < 1:
-        from .errors import ValidationError
+        from ..errors import ValidationError
 
         raise ValidationError("runners", runners, "a whole number of runners, 1 or more")
     rng = np.random.default_rng(seed)
@@ -186,3 +187,23 @@ def _notes(r: DemoRunner, start: date) -> list[Record]:
         Run(when=_at(start + timedelta(days=75), 12), athlete=r.name, distance_km=5.0, duration_min=31.0, rpe=3,
             surface="grass", note="Easy loop in the park, knee felt fine."),
     ]
+
+
+def notebook_store(data: str | os.PathLike[str] | None = None) -> Store:
+    """The store a progress or report notebook shows.
+
+    The runner's own store when it holds a runner; otherwise the demo season in ``DATA/demo``
+    (written on first use), so a fresh machine has something to show. ``store.is_demo`` tells which.
+    """
+    own_path = locations.db_path(data)
+    if own_path.exists():
+        own = Store.open(data)
+        if own.athlete_names():
+            own.is_demo = False
+            return own
+        own.close()
+    demo = Store.open(locations.data_dir(data) / locations.DEMO_DIR_NAME)
+    if not demo.athlete_names():
+        make_demo(demo)
+    demo.is_demo = True
+    return demo

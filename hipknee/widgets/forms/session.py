@@ -17,10 +17,10 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from ..catalogue import PROGRAMME
-from ..errors import ValidationError
-from ..records import BANDS, Record, StrengthSet
-from ..store import Store
+from ...errors import ValidationError
+from ...records.catalogue import PROGRAMME
+from ...records.model import BANDS, Record, StrengthSet
+from ...store import Store
 from .fields import (
     ERROR_COLOUR,
     LABEL_STYLE,

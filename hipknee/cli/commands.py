@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .errors import HipkneeError, ValidationError
+from ..errors import HipkneeError, ValidationError
 
 __all__ = ["main", "build_parser"]
 
@@ -21,7 +21,7 @@ def _data_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
-    from .store import Store
+    from ..store import Store
 
     return Store.open(args.data)
 
@@ -38,9 +38,9 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from . import paths
-    from .demo import make_demo
-    from .store import Store
+    from ..store import Store
+    from ..store import locations as paths
+    from ..synthetic.demo import make_demo
 
     if args.if_missing:
         target = paths.data_dir(args.data) / paths.DEMO_DIR_NAME
@@ -71,7 +71,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from .export import export_tables
+    from ..views.export import export_tables
 
     with _open(args) as store:
         out = export_tables(store, args.format, args.out, include_private=args.include_private)
@@ -89,7 +89,7 @@ def _add_backup(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_backup(args: argparse.Namespace) -> int:
-    from .backup import back_up, list_backups
+    from ..store.backup import back_up, list_backups
 
     if not args.list:
         print(f"backed up to {back_up(args.data)}")
@@ -106,8 +106,8 @@ def _add_restore(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_restore(args: argparse.Namespace) -> int:
-    from . import paths
-    from .backup import restore
+    from ..store import locations as paths
+    from ..store.backup import restore
 
     kept = restore(args.backup, args.data)
     print(f"restored {paths.db_path(args.data)} from {args.backup}")
@@ -130,8 +130,8 @@ def _add_plot(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_plot(args: argparse.Namespace) -> int:
-    from . import paths
-    from .charts import plot_file
+    from ..store import locations as paths
+    from ..views.charts import plot_file
 
     if not paths.db_path(args.data).exists():
         raise ValidationError("--data", str(paths.data_dir(args.data)), "a data directory holding hipknee.db")
@@ -154,7 +154,7 @@ def _add_import(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from .importers import import_paths
+    from ..importers import import_paths
 
     with _open(args) as store:
         summary = import_paths(store, args.paths, args.athlete)
@@ -177,7 +177,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from .report import build_overview, build_report, report_path, write_report
+    from ..views.report import build_overview, build_report, report_path, write_report
 
     report_path(args.out)
     with _open(args) as store:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from ..store import Store
+from ...store import Store
 from .entries import PainForm, RunForm, TestForm
 from .fields import css
 from .recent import RecentEntries

@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 from sqlalchemy import column, insert, table
 
-from .backend import write_connection
-from .errors import ValidationError
-from .records import Athlete
-from .store import Store
+from ..errors import ValidationError
+from ..records.model import Athlete
+from ..store import Store
+from ..store.engine import write_connection
 
 __all__ = ["COACH_END", "CoachStoreSize", "coach_names", "make_coach_store"]
 

@@ -10,9 +10,9 @@ import html
 
 import ipywidgets as widgets
 
-from .errors import HipkneeError
-from .importers import ImportSummary, import_uploads
-from .store import Store
+from ..errors import HipkneeError
+from ..importers import ImportSummary, import_uploads
+from ..store import Store
 
 __all__ = ["ACCEPT", "ImportForm"]
 

@@ -20,8 +20,8 @@ from typing import Literal
 
 import pandas as pd
 
-from .errors import StoreError, ValidationError
-from .store import Store
+from ..errors import StoreError, ValidationError
+from ..store import Store
 
 __all__ = ["COLUMN_RENAMES", "FORMATS", "REDACTED", "TABLE_NAMES", "export_frames", "export_tables"]
 

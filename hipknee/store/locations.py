@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import platformdirs
 
-__all__ = ["DB_NAME", "DEMO_DIR_NAME", "data_dir", "db_path", "demo_dir", "project_root"]
+__all__ = [
+    "BACKUP_DIR",
+    "DB_NAME",
+    "DEMO_DIR_NAME",
+    "backups",
+    "backups_dir",
+    "data_dir",
+    "db_path",
+    "demo_dir",
+    "list_backups",
+    "newest_backup",
+    "project_root",
+]
 
 DB_NAME = "hipknee.db"
 DEMO_DIR_NAME = "demo"
 ENV_VAR = "HIPKNEE_DATA"
+BACKUP_DIR = "backups"
+# hipknee-YYYYMMDD-HHMMSS-ffffff-REASON.db: the name sorts (and tells) when it was made.
+_BACKUP_NAME = re.compile(r"^hipknee-(\d{8}-\d{6}-\d{6})-[a-z0-9-]+\.db$")
 
 
 def project_root() -> Path | None:
     """The source checkout this package runs from, or ``None`` when installed elsewhere."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     project = root / "pyproject.toml"
     # An editable install runs from the checkout; a wheel install has no pyproject.toml beside it.
     return root if project.is_file() and 'name = "hipknee"' in project.read_text() else None
@@ -44,3 +60,29 @@ def db_path(data: str | os.PathLike[str] | None = None) -> Path:
 def demo_dir() -> Path:
     """Where the demo season is kept beside a runner's own store (never mixed into it)."""
     return data_dir(None) / DEMO_DIR_NAME
+
+
+def backups_dir(db: Path) -> Path:
+    """The folder holding the backups of the store file ``db``."""
+    return db.parent / BACKUP_DIR
+
+
+def backups(db: Path) -> list[Path]:
+    """The backups of the store file ``db``, newest first."""
+    folder = backups_dir(db)
+    if not folder.is_dir():
+        return []
+    found = [(match.group(1), p) for p in folder.iterdir()
+             if (match := _BACKUP_NAME.match(p.name)) is not None and p.is_file()]
+    return [p for _stamp, p in sorted(found, reverse=True)]
+
+
+def list_backups(data: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The backups of the store in the data directory ``data``, newest first."""
+    return backups(db_path(data))
+
+
+def newest_backup(db: Path) -> Path | None:
+    """The newest backup of the store file ``db``, or ``None`` when it has none."""
+    found = backups(db)
+    return found[0] if found else None

@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..frames import LogFrames, log_frames
 from . import thresholds as T
-from .log_frames import LogFrames, log_frames
-from .lsi import weekly_lsi, weekly_test_lsi
+from .balance import weekly_lsi, weekly_test_lsi
 from .measures import categorical, week_start
 from .pain_monitoring import weekly_status
 from .pain_trend import pain_change
-from .weekly_load import acwr, weekly_load
+from .running_load import acwr, weekly_load
 
 __all__ = [
     "Association",
@@ -185,12 +185,12 @@ def season_summary(store_or_frames: Any, athlete: str | None = None, *, start: A
     if athlete is None:
         names = frames.names()
         if not names:
-            from .errors import ValidationError
+            from ..errors import ValidationError
 
             raise ValidationError("athlete", None, "a store with at least one athlete")
         athlete = names[0]
     elif athlete not in frames.names():
-        from .errors import ValidationError
+        from ..errors import ValidationError
 
         raise ValidationError("athlete", athlete, "a runner in the store: " + (", ".join(frames.names()) or "none yet"))
     return _Season(frames.only(athlete, start, end)).summary(athlete, item)

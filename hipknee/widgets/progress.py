@@ -15,11 +15,11 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from .charts import dashboard
-from .errors import HipkneeError
-from .log_frames import LogFrames, log_frames
-from .measures import week_start
-from .season_summary import season_lsi, season_summary
+from ..analyses.measures import week_start
+from ..analyses.season import season_lsi, season_summary
+from ..errors import HipkneeError
+from ..frames import LogFrames, log_frames
+from ..views.charts import dashboard
 
 __all__ = ["ProgressView"]
 

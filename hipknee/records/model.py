@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .errors import ValidationError
+from ..errors import ValidationError
 
 __all__ = [
     "Record",

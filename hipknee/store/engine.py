@@ -14,14 +14,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from .errors import StoreError
+from ..errors import StoreError
+from .locations import newest_backup
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
-    "file_problem",
     "make_engine",
     "read_connection",
-    "read_only",
     "translate_errors",
     "write_connection",
 ]
@@ -75,8 +74,6 @@ def translate_errors(where: Path | str | None) -> Iterator[None]:
         orig = exc.orig if isinstance(exc, DBAPIError) else exc
         backup = None
         if isinstance(where, Path) and any(word in str(orig) for word in _DAMAGE_WORDS):
-            from .backup import newest_backup  # the backup module builds on this one
-
             backup = newest_backup(where)
         raise StoreError(where, f"the database could not be used ({orig})", backup=backup) from exc
 
@@ -95,52 +92,3 @@ def read_connection(engine: Engine, where: Path | str | None) -> Iterator[Connec
     """A read-only connection; a consistent snapshot for the duration of the block."""
     with translate_errors(where), engine.connect() as conn, conn.begin():
         yield conn
-
-
-# -- looking at a file without changing it ---------------------------------------------------
-_HEADER = b"SQLite format 3\x00"
-_HEADER_SIZE = 100
-
-
-@contextmanager
-def read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    """A plain sqlite3 connection that cannot change ``path`` (``mode=ro``): for checks and backups."""
-    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
-def file_problem(path: Path) -> str | None:
-    """What is wrong with the SQLite file at ``path``, or ``None`` when SQLite finds it sound.
-
-    Reads only: the header, the size it promises, then SQLite's ``quick_check``. Nothing is written,
-    so a damaged file stays exactly as it was for a person (or a recovery tool) to look at.
-    """
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        head = fh.read(_HEADER_SIZE)
-    if len(head) < len(_HEADER) and _HEADER.startswith(head):
-        return f"it is truncated ({size} bytes)"
-    if not head.startswith(_HEADER):
-        return "it is not a SQLite database (it holds other data, or garbage)"
-    if len(head) < _HEADER_SIZE:
-        return f"it is truncated ({size} bytes, shorter than a database header)"
-    page_size = int.from_bytes(head[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(head[28:32], "big")
-    header_size_valid = head[24:28] == head[92:96] and pages > 0
-    # Pages still in the write-ahead log may legitimately lie beyond the end of the main file.
-    wal = path.with_name(path.name + "-wal")
-    wal_holds_pages = wal.exists() and wal.stat().st_size > 32
-    if header_size_valid and not wal_holds_pages and size < pages * page_size:
-        return f"it is truncated ({size} bytes where its header promises {pages * page_size})"
-    try:
-        with read_only(path) as conn:
-            found = [str(row[0]) for row in conn.execute("PRAGMA quick_check").fetchall()]
-    except sqlite3.Error as exc:
-        return f"it is damaged (SQLite: {exc})"
-    if found != ["ok"]:
-        return "it is damaged (SQLite's check found: " + "; ".join(found[:3]) + ")"
-    return None

@@ -14,9 +14,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..errors import HipkneeError, ValidationError
-from ..records import Athlete, Record, validate_record
-from ..store import Store
+from ...errors import HipkneeError, ValidationError
+from ...records.model import Athlete, Record, validate_record
+from ...store import Store
 
 __all__ = [
     "Draft",

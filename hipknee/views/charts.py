@@ -18,13 +18,13 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from . import thresholds as T
-from .log_frames import LogFrames, log_frames
-from .lsi import LSI_COLUMNS
-from .pain_monitoring import weekly_status
-from .pain_trend import daily_pain
-from .season_summary import headline_lsi_item, season_lsi, season_summary
-from .weekly_load import acwr, weekly_load
+from ..analyses import thresholds as T
+from ..analyses.balance import LSI_COLUMNS
+from ..analyses.pain_monitoring import weekly_status
+from ..analyses.pain_trend import daily_pain
+from ..analyses.running_load import acwr, weekly_load
+from ..analyses.season import headline_lsi_item, season_lsi, season_summary
+from ..frames import LogFrames, log_frames
 
 __all__ = [
     "CHARTS",
@@ -382,7 +382,7 @@ def plot_file(kind: str, store: Any, out: Any, *, athlete: str | None = None,
     or .svg); returns the path. Unknown athletes or exercises raise :class:`hipknee.ValidationError`."""
     from pathlib import Path
 
-    from .errors import StoreError, ValidationError
+    from ..errors import StoreError, ValidationError
 
     if kind not in CHARTS:
         raise ValidationError("chart", kind, "one of " + ", ".join(CHARTS))

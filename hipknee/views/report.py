@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from . import thresholds as T
-from .attention import ORDER_RULE, attention_order
-from .errors import StoreError, ValidationError
-from .log_frames import LogFrames, log_frames
-from .measures import week_start
+from ..analyses import thresholds as T
+from ..analyses.attention import ORDER_RULE, attention_order
+from ..analyses.measures import week_start
+from ..errors import StoreError, ValidationError
+from ..frames import LogFrames, log_frames
 
 __all__ = [
     "OVERVIEW_HEADERS",
@@ -94,7 +94,7 @@ def build_overview(
     each linking to a section with that runner's verdicts, charts, weeks and notes."""
     from tqdm.auto import tqdm
 
-    from .season_summary import summarise_all
+    from ..analyses.season import summarise_all
 
     start, end = _period(start, end)
     frames = _read_log(store) if hasattr(store, "read") else log_frames(store)
@@ -148,7 +148,7 @@ def write_report(html: str, out: str | Path) -> Path:
 
 def reports_dir(data: str | Path | None = None) -> Path:
     """Where notebooks save reports: ``DATA/reports`` (inside the data folder, so git ignores it)."""
-    from .paths import data_dir
+    from ..store.locations import data_dir
 
     return data_dir(data) / "reports"
 
@@ -209,9 +209,9 @@ def weekly_table(
     week before (%), session load (AU), ACWR at the week's end, hip sessions, LSI (%) of
     ``lsi_item``, mean pain during runs and next morning (0-10 NRS, the painful knee when known,
     else both) and the pain-monitoring status."""
-    from .pain_monitoring import weekly_status
-    from .season_summary import season_lsi
-    from .weekly_load import acwr, weekly_load
+    from ..analyses.pain_monitoring import weekly_status
+    from ..analyses.running_load import acwr, weekly_load
+    from ..analyses.season import season_lsi
 
     mine = frames.only(athlete)
     parts: list[pd.Series] = []
@@ -388,8 +388,8 @@ def _runner_section(
     *,
     anchor: str,
 ) -> _Section:
+    from ..analyses.season import season_summary
     from .charts import balance_chart, load_chart, pain_chart
-    from .season_summary import season_summary
 
     mine = frames.only(athlete, start, end)
     summary = season_summary(mine, athlete)

@@ -13,10 +13,10 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from .attention import ORDER_RULE, attention_order
-from .progress_view import ProgressView
-from .report import OVERVIEW_HEADERS, overview_row
-from .season_summary import summarise_all
+from ..analyses.attention import ORDER_RULE, attention_order
+from ..analyses.season import summarise_all
+from ..views.report import OVERVIEW_HEADERS, overview_row
+from .progress import ProgressView
 
 __all__ = ["DashboardApp", "squad_table_html"]
 

@@ -18,10 +18,10 @@ from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
-from . import paths
-from .backend import BUSY_TIMEOUT_MS, file_problem, read_only
-from .errors import StoreError, ValidationError
-from .migrations import inspect_file
+from ..errors import StoreError, ValidationError
+from .engine import BUSY_TIMEOUT_MS
+from .files import file_problem, inspect_file, read_only
+from .locations import BACKUP_DIR, backups, backups_dir, db_path, list_backups, newest_backup
 from .schema import SCHEMA_VERSION
 
 __all__ = ["BACKUP_DIR", "KEEP_BACKUPS", "back_up", "before_open", "list_backups", "newest_backup", "restore"]
@@ -29,10 +29,7 @@ __all__ = ["BACKUP_DIR", "KEEP_BACKUPS", "back_up", "before_open", "list_backups
 #: How many backups are kept when ``$HIPKNEE_KEEP_BACKUPS`` does not say otherwise.
 KEEP_BACKUPS = 7
 KEEP_ENV_VAR = "HIPKNEE_KEEP_BACKUPS"
-BACKUP_DIR = "backups"
-
 _REASON = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-_NAME = re.compile(r"^hipknee-(\d{8}-\d{6}-\d{6})-[a-z0-9-]+\.db$")
 _PARTIAL_SUFFIX = ".partial"
 # A partial file this old belongs to a backup that was interrupted (a killed kernel), not a running one.
 _STALE_PARTIAL_S = 3600
@@ -52,35 +49,11 @@ def keep_backups() -> int:
     return keep
 
 
-def backups_dir(db: Path) -> Path:
-    """The folder holding the backups of the store file ``db``."""
-    return db.parent / BACKUP_DIR
-
-
-def _backups(db: Path) -> list[Path]:
-    folder = backups_dir(db)
-    if not folder.is_dir():
-        return []
-    found = [p for p in folder.iterdir() if _NAME.match(p.name) and p.is_file()]
-    return sorted(found, key=lambda p: _NAME.match(p.name).group(1), reverse=True)  # type: ignore[union-attr]
-
-
-def list_backups(data: str | os.PathLike[str] | None = None) -> list[Path]:
-    """The backups of the store in the data directory ``data``, newest first."""
-    return _backups(paths.db_path(data))
-
-
-def newest_backup(db: Path) -> Path | None:
-    """The newest backup of the store file ``db``, or ``None`` when it has none."""
-    found = _backups(db)
-    return found[0] if found else None
-
-
 def back_up(data: str | os.PathLike[str] | None = None, *, reason: str = "manual") -> Path:
     """Back up the store in the data directory ``data`` now; returns the backup file."""
     if not isinstance(reason, str) or not _REASON.fullmatch(reason):
         raise ValidationError("reason", reason, "a word or two in lower case joined by '-', e.g. 'before-trip'")
-    db = paths.db_path(data)
+    db = db_path(data)
     if not db.is_file():
         raise ValidationError("data", str(db.parent), "a data directory holding a store (hipknee.db)")
     _checked(db)
@@ -102,7 +75,7 @@ def _back_up_file(db: Path, reason: str, *, prune: bool = True) -> Path:
     target = folder / f"hipknee-{datetime.now():%Y%m%d-%H%M%S-%f}-{reason}.db"
     _copy(db, target)
     if prune:
-        for old in _backups(db)[keep_backups():]:
+        for old in backups(db)[keep_backups():]:
             old.unlink(missing_ok=True)
     return target
 
@@ -168,7 +141,7 @@ def restore(backup: str | os.PathLike[str], data: str | os.PathLike[str] | None 
     ``data``. The current file is backed up first (a damaged one is kept as a plain copy); the
     copy goes through SQLite's backup API and is checked before this returns. Returns where the
     replaced store was kept (``None`` when there was none)."""
-    db = paths.db_path(data)
+    db = db_path(data)
     source = _backup_file(backup, db)
     db.parent.mkdir(parents=True, exist_ok=True)
     kept: Path | None = None
@@ -199,7 +172,7 @@ def _backup_file(backup: str | os.PathLike[str], db: Path) -> Path:
     """The backup the user named, checked to be a sound hipknee store; :class:`ValidationError` if not."""
     given = Path(backup).expanduser()
     source = given if given.is_file() else backups_dir(db) / given.name
-    available = ", ".join(p.name for p in _backups(db)[:5]) or "none yet"
+    available = ", ".join(p.name for p in backups(db)[:5]) or "none yet"
     if not str(backup).strip() or not source.is_file():
         raise ValidationError("backup", str(backup), f"a backup file (the newest in {backups_dir(db)}: {available})")
     if source.resolve() == db.resolve():

@@ -6,7 +6,7 @@ Users add their own with ``store.add(Exercise(...))``.
 
 from __future__ import annotations
 
-from .records import Exercise
+from .model import Exercise
 
 __all__ = ["PROGRAMME", "BUILTIN_EXERCISES", "STRENGTH_TESTS"]
 

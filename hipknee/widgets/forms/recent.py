@@ -9,9 +9,9 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from ..errors import HipkneeError, ValidationError
-from ..records import BANDS, PAIN_CONTEXTS, SURFACES, TEST_UNITS
-from ..store import Store
+from ...errors import HipkneeError, ValidationError
+from ...records.model import BANDS, PAIN_CONTEXTS, SURFACES, TEST_UNITS
+from ...store import Store
 from .fields import (
     ERROR_COLOUR,
     LABEL_STYLE,

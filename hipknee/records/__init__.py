@@ -1,0 +1,47 @@
+"""What a training log is: typed records validated at the boundary, and the exercise catalogue."""
+
+from .catalogue import BUILTIN_EXERCISES, PROGRAMME, STRENGTH_TESTS
+from .model import (
+    BANDS,
+    KNEES,
+    MEASURES,
+    PAIN_CONTEXTS,
+    RECORD_KINDS,
+    SIDES,
+    SOURCES,
+    SURFACES,
+    TEST_UNITS,
+    Athlete,
+    Exercise,
+    OutcomeScore,
+    PainEntry,
+    Record,
+    Run,
+    StrengthSet,
+    StrengthTest,
+    validate_record,
+)
+
+__all__ = [
+    "BANDS",
+    "BUILTIN_EXERCISES",
+    "KNEES",
+    "MEASURES",
+    "PAIN_CONTEXTS",
+    "PROGRAMME",
+    "RECORD_KINDS",
+    "SIDES",
+    "SOURCES",
+    "STRENGTH_TESTS",
+    "SURFACES",
+    "TEST_UNITS",
+    "Athlete",
+    "Exercise",
+    "OutcomeScore",
+    "PainEntry",
+    "Record",
+    "Run",
+    "StrengthSet",
+    "StrengthTest",
+    "validate_record",
+]

@@ -1,0 +1,109 @@
+"""Looking at a store file without changing it: is it a sound SQLite database, a hipknee store,
+and of which schema version. Nothing here writes, so a damaged file stays exactly as it was for a
+person (or a recovery tool) to look at."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import StoreError
+from .engine import BUSY_TIMEOUT_MS
+from .migrations import as_version, check_version, structure_problems
+from .schema import meta
+
+__all__ = ["StoredFile", "file_problem", "inspect_file", "read_only"]
+
+_HEADER = b"SQLite format 3\x00"
+_HEADER_SIZE = 100
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection that cannot change ``path`` (``mode=ro``): for checks and backups."""
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def file_problem(path: Path) -> str | None:
+    """What is wrong with the SQLite file at ``path``, or ``None`` when SQLite finds it sound.
+
+    Reads only: the header, the size it promises, then SQLite's ``quick_check``. Nothing is written,
+    so a damaged file stays exactly as it was for a person (or a recovery tool) to look at.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(_HEADER_SIZE)
+    if len(head) < len(_HEADER) and _HEADER.startswith(head):
+        return f"it is truncated ({size} bytes)"
+    if not head.startswith(_HEADER):
+        return "it is not a SQLite database (it holds other data, or garbage)"
+    if len(head) < _HEADER_SIZE:
+        return f"it is truncated ({size} bytes, shorter than a database header)"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    header_size_valid = head[24:28] == head[92:96] and pages > 0
+    # Pages still in the write-ahead log may legitimately lie beyond the end of the main file.
+    wal = path.with_name(path.name + "-wal")
+    wal_holds_pages = wal.exists() and wal.stat().st_size > 32
+    if header_size_valid and not wal_holds_pages and size < pages * page_size:
+        return f"it is truncated ({size} bytes where its header promises {pages * page_size})"
+    try:
+        with read_only(path) as conn:
+            found = [str(row[0]) for row in conn.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.Error as exc:
+        return f"it is damaged (SQLite: {exc})"
+    if found != ["ok"]:
+        return "it is damaged (SQLite's check found: " + "; ".join(found[:3]) + ")"
+    return None
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What :func:`inspect_file` found: the schema version (``None`` for a new, empty file) and
+    whether the runner has logged anything yet (an athlete or an own exercise)."""
+
+    version: int | None
+    has_entries: bool
+
+
+def inspect_file(path: Path) -> StoredFile:
+    """Check the store file at ``path`` without writing to it; raise :class:`StoreError` naming
+    what is wrong (damaged, not a database, not a hipknee store, a newer schema)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return StoredFile(None, False)
+    problem = file_problem(path)
+    if problem is None:
+        try:
+            with read_only(path) as conn:
+                return _inspect_tables(path, conn)
+        except sqlite3.Error as exc:
+            problem = f"it is damaged (SQLite: {exc})"
+    raise StoreError(path, problem)
+
+
+def _inspect_tables(path: Path, conn: sqlite3.Connection) -> StoredFile:
+    names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    names = [n for n in names if not n.startswith("sqlite_")]
+    if not names:
+        return StoredFile(None, False)
+    if meta.name not in names:
+        raise StoreError(path, "this file is not a hipknee store (it has other tables: " + ", ".join(sorted(names)[:5]) + ")")
+    row = conn.execute(f"SELECT value FROM {meta.name} WHERE key = 'schema_version'").fetchone()
+    version = as_version(row[0] if row else None)
+    check_version(path, version)
+    columns = {name: {c[1] for c in conn.execute(f'PRAGMA table_info("{name}")')} for name in names}
+    problems = structure_problems(columns, version)
+    if problems:
+        raise StoreError(path, f"its tables do not match hipknee's schema {version} ({problems})")
+    has_entries = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM athletes) OR EXISTS (SELECT 1 FROM exercises WHERE NOT builtin)"
+    ).fetchone()[0]
+    return StoredFile(version, bool(has_entries))
