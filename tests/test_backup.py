@@ -10,7 +10,7 @@ import pytest
 
 import hipknee
 from hipknee.store import backup
-from hipknee.cli.commands import main
+from hipknee.cli import main
 from hipknee.store.backup import back_up, list_backups, restore
 
 

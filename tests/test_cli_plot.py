@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hipknee.cli.commands import main
+from hipknee.cli import main
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import hipknee
-from hipknee.cli.commands import main
+from hipknee.cli import main
 from hipknee.store.backup import back_up, list_backups
 
 PAGE = 4096

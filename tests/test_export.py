@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import hipknee
-from hipknee.cli.commands import main
+from hipknee.cli import main
 from hipknee.views.export import REDACTED, export_tables
 
 PRIVATE = "divorce papers"  # from the demo season's private note

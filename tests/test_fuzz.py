@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hipknee
-from hipknee.cli.commands import main
+from hipknee.cli import main
 from hipknee.records.catalogue import BUILTIN_EXERCISES
 from hipknee.records.model import RECORD_KINDS, validate_record
 from hipknee.store.schema import TABLES

@@ -23,7 +23,7 @@ from activity_files import (
 from fit_tool.profile.profile_type import Sport, SubSport
 
 import hipknee
-from hipknee.cli.commands import main
+from hipknee.cli import main
 from hipknee.importers import import_paths
 
 DAY = timedelta(days=1)

@@ -45,3 +45,17 @@ def test_empty_store(tmp_path: Path) -> None:
 def test_demo_store_is_labelled(demo_store: hipknee.Store) -> None:
     demo_store.is_demo = True
     assert "demo season" in ProgressView(demo_store, dpi=30).message.value
+
+
+def test_a_first_week_shows(store: hipknee.Store) -> None:
+    """One session logged today: the week slider has one week and the view draws it (a slider of
+    one option reports an empty value, which once broke the view)."""
+    store.add_session([
+        dict(when="2026-03-03T18:00", athlete="Ana", exercise="single-leg deadlift", side=side, reps=10)
+        for side in ("left", "right")
+    ])
+    view = hipknee.ProgressView(store)
+    assert len(view.weeks.options) == 1
+    start, end = view.period()
+    assert start == pd.Timestamp("2026-03-02") and end == pd.Timestamp("2026-03-08")
+    assert view.image.value  # the dashboard was drawn

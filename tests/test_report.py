@@ -12,7 +12,7 @@ import pytest
 
 import hipknee
 from hipknee.analyses.attention import attention_order
-from hipknee.cli.commands import main
+from hipknee.cli import main
 from hipknee.frames import log_frames
 from hipknee.views.report import build_overview, build_report, notes_table, weekly_table
 

@@ -1,5 +1,5 @@
-"""The ``hipknee`` command line."""
+"""The ``hipknee`` command line: one module per group of subcommands, :mod:`.main` puts them together."""
 
-from .commands import build_parser, main
+from .main import build_parser, main
 
 __all__ = ["build_parser", "main"]

@@ -86,7 +86,11 @@ class ProgressView(widgets.VBox):
 
     def period(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
         """First day and last day of the chosen weeks (None when the runner has no log)."""
-        first, last = self.weeks.value if self.weeks.options else (None, None)
+        if not self.weeks.options:
+            return None, None
+        # From the index, not .value: a slider of one option reports an empty value.
+        low, high = self.weeks.index
+        first, last = self.weeks.options[low][1], self.weeks.options[high][1]
         if first is None or last is None:
             return None, None
         return first, last + pd.Timedelta(days=6)
