@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-__all__ = ["HipkneeError", "ValidationError", "StoreError", "ImportFileError"]
+__all__ = ["HipkneeError", "ImportFileError", "OutputFileError", "StoreError", "ValidationError"]
 
 
 class HipkneeError(Exception):
@@ -50,6 +50,16 @@ class ImportFileError(HipkneeError):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class OutputFileError(HipkneeError):
+    """A file hipknee was asked to write (a report, chart, export) could not be written; names the
+    file and why. An earlier file of that name is left as it was."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}; nothing was written there.")
 
 
 def _show(value: Any) -> str:

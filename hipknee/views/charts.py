@@ -382,7 +382,8 @@ def plot_file(kind: str, store: Any, out: Any, *, athlete: str | None = None,
     or .svg); returns the path. Unknown athletes or exercises raise :class:`hipknee.ValidationError`."""
     from pathlib import Path
 
-    from ..errors import StoreError, ValidationError
+    from ..errors import ValidationError
+    from .output_files import output_file
 
     if kind not in CHARTS:
         raise ValidationError("chart", kind, "one of " + ", ".join(CHARTS))
@@ -402,9 +403,6 @@ def plot_file(kind: str, store: Any, out: Any, *, athlete: str | None = None,
             raise ValidationError("--exercise", exercise, "an exercise or test in the log: " + (", ".join(known) or "none yet"))
         kwargs["exercise"] = exercise
     fig = CHARTS[kind](frames if kind != "dashboard" else store, **kwargs)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=dpi)
-    except OSError as exc:
-        raise StoreError(path, f"cannot write the chart there ({exc.strerror or exc})") from None
+    with output_file(path, "the chart") as partial:
+        fig.savefig(partial, dpi=dpi, format=path.suffix.lower().lstrip("."))
     return path

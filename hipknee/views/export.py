@@ -20,8 +20,9 @@ from typing import Literal
 
 import pandas as pd
 
-from ..errors import StoreError, ValidationError
+from ..errors import ValidationError
 from ..store import Store
+from .output_files import output_file, output_folder
 
 __all__ = ["COLUMN_RENAMES", "FORMATS", "REDACTED", "TABLE_NAMES", "export_frames", "export_tables"]
 
@@ -77,16 +78,18 @@ def export_tables(
     if fmt not in FORMATS:
         raise ValidationError("format", fmt, "one of " + ", ".join(FORMATS))
     out = Path(out).expanduser()
+    if fmt == "xlsx" and out.suffix.lower() != ".xlsx":
+        raise ValidationError("out", str(out), "a file name ending in .xlsx")
     frames = export_frames(store, include_private=include_private)
-    try:
-        if fmt == "xlsx":
-            _write_xlsx(frames, out)
-        elif out.suffix.lower() == ".zip":
-            _write_csv_zip(frames, out)
-        else:
-            _write_csv_folder(frames, out)
-    except OSError as exc:
-        raise StoreError(out, f"could not write the export ({exc.strerror or exc})") from None
+    if fmt == "xlsx":
+        with output_file(out, "the export") as partial:
+            _write_xlsx(frames, partial)
+    elif out.suffix.lower() == ".zip":
+        with output_file(out, "the export") as partial:
+            _write_csv_zip(frames, partial)
+    else:
+        with output_folder(out, "the export") as staging:
+            _write_csv_folder(frames, staging)
     return out
 
 
@@ -95,22 +98,17 @@ def _csv_text(frame: pd.DataFrame) -> str:
 
 
 def _write_csv_folder(frames: dict[str, pd.DataFrame], out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
         (out / f"{name}.csv").write_text(_csv_text(frame), encoding="utf-8-sig", newline="")
 
 
 def _write_csv_zip(frames: dict[str, pd.DataFrame], out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, frame in frames.items():
             archive.writestr(f"{name}.csv", _csv_text(frame).encode("utf-8-sig"))
 
 
 def _write_xlsx(frames: dict[str, pd.DataFrame], out: Path) -> None:
-    if out.suffix.lower() != ".xlsx":
-        raise ValidationError("--out", str(out), "a file name ending in .xlsx")
-    out.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         for name, frame in frames.items():
             sheet = frame.copy()

@@ -23,8 +23,9 @@ from markupsafe import Markup
 from ..analyses import thresholds as T
 from ..analyses.attention import ORDER_RULE, attention_order
 from ..analyses.measures import week_start
-from ..errors import StoreError, ValidationError
+from ..errors import ValidationError
 from ..frames import LogFrames, log_frames
+from .output_files import output_file
 
 __all__ = [
     "OVERVIEW_HEADERS",
@@ -131,18 +132,15 @@ def report_path(out: str | Path) -> Path:
     """``out`` as a path, checked to be an .html file name (before any work is done)."""
     path = Path(out).expanduser()
     if path.suffix.lower() not in (".html", ".htm"):
-        raise ValidationError("--out", str(out), "a file name ending in .html")
+        raise ValidationError("out", str(out), "a file name ending in .html")
     return path
 
 
 def write_report(html: str, out: str | Path) -> Path:
     """Write ``html`` to ``out`` (a .html file) as UTF-8; returns the path."""
     path = report_path(out)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise StoreError(path, f"cannot write the report there ({exc.strerror or exc})") from None
+    with output_file(path, "the report") as partial:
+        partial.write_text(html, encoding="utf-8")
     return path
 
 
