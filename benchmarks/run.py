@@ -44,9 +44,10 @@ import sqlalchemy
 
 import hipknee
 from benchmarks import baseline
-from hipknee.synthetic import coach_store
+from hipknee.frames import LOG_COLUMNS, LogFrames
 from hipknee.records.catalogue import PROGRAMME
 from hipknee.store.schema import SCHEMA_VERSION
+from hipknee.synthetic import coach_store
 
 RESULTS = REPO / "benchmarks" / "results"
 MB = 1024 * 1024
@@ -419,21 +420,13 @@ def bench_startup(folder: Path, mode: Mode, profile: bool) -> list[Figure]:
     return figures
 
 
-#: The columns the season analyses use, per frame (see hipknee.log_frames).
-ANALYSIS_COLUMNS: dict[str, list[str]] = {
-    "sets": ["when", "athlete", "exercise", "measure", "side", "reps", "duration_s", "hold_s", "load_kg"],
-    "tests": ["when", "athlete", "test", "side", "value", "unit"],
-    "runs": ["when", "athlete", "distance_km", "duration_min", "rpe"],
-    "pain": ["when", "athlete", "knee", "nrs", "context"],
-}
-_KINDS = {"sets": "set", "tests": "test", "runs": "run", "pain": "pain"}
-
-
 def read_frames(store: hipknee.Store, columns: bool = True) -> dict[str, pd.DataFrame]:
-    """Every frame the season analyses use, read once (only the columns they use, by default)."""
+    """Every frame the season analyses use, read once (only the columns they use, as
+    :data:`hipknee.frames.LOG_COLUMNS` lists them, by default)."""
     frames = {"athletes": store.athletes()}
-    for name, kind in _KINDS.items():
-        frames[name] = store.read(kind, columns=ANALYSIS_COLUMNS[name] if columns else None)
+    for name, (kind, used) in LOG_COLUMNS.items():
+        if name != "athletes":
+            frames[name] = store.read(kind, columns=list(used) if columns else None)
     return frames
 
 
@@ -459,7 +452,7 @@ def bench_read(folder: Path, mode: Mode, profile: bool) -> tuple[list[Figure], d
                  f"the frames hold {size:,.0f} MB"))
         if profile:
             print("\n-- profile: store.read('set', columns=...) --\n"
-                  + profile_text(lambda: store.read("set", columns=ANALYSIS_COLUMNS["sets"])))
+                  + profile_text(lambda: store.read("set", columns=list(LOG_COLUMNS["sets"][1]))))
     return figures, frames
 
 
@@ -483,7 +476,7 @@ def analyses() -> dict[str, Callable[[dict[str, pd.DataFrame]], Any]]:
         from hipknee.analyses.season import summarise_all
     except ImportError:
         return out
-    out["season summary (summarise_all)"] = lambda f: summarise_all(f)
+    out["season summary (summarise_all)"] = lambda f: summarise_all(LogFrames.from_tables(f))
     return out
 
 
@@ -530,7 +523,7 @@ def _baseline_frames(frames: dict[str, pd.DataFrame], runners: int | None) -> tu
         return frames, 1.0
     keep = set(names[:runners])
     out = {"athletes": frames["athletes"][frames["athletes"]["name"].isin(keep)].reset_index(drop=True)}
-    for kind in _KINDS:
+    for kind in ("sets", "tests", "runs", "pain"):
         frame = frames[kind]
         part = frame[frame["athlete"].astype(object).isin(keep)].reset_index(drop=True)
         part["athlete"] = part["athlete"].astype(object).astype("category")

@@ -15,12 +15,12 @@ from .analyses.pain_trend import daily_pain, pain_change
 from .analyses.running_load import acwr, weekly_load
 from .analyses.season import SeasonSummary, season_summary, summarise_all
 from .analyses.strength import weekly_strength
-from .errors import HipkneeError, ImportFileError, StoreError, ValidationError
+from .errors import HipkneeError, ImportFileError, OutputFileError, StoreError, ValidationError
 
 # The analyses are plain pandas and cheap to import. Importing them here, not lazily, also keeps
 # `hipknee.weekly_load` (and the other functions named like their module) the function: a lazy
 # name would be shadowed by the submodule as soon as anything imported it.
-from .frames import log_frames
+from .frames import LogFrames, log_frames, read_frames
 from .records.catalogue import BUILTIN_EXERCISES, PROGRAMME, STRENGTH_TESTS
 from .records.model import (
     Athlete,
@@ -53,7 +53,7 @@ _LAZY: dict[str, str] = {
     "ImportForm": "widgets.import_form",
     "ImportSummary": "importers",
     "import_paths": "importers",
-    "SIDE_COLOURS": "views.charts",
+    "SIDE_COLOURS": "views.palette",
     "balance_chart": "views.charts",
     "pain_chart": "views.charts",
     "load_chart": "views.charts",
@@ -96,7 +96,10 @@ __all__ = [
     "weekly_status",
     "weekly_load",
     "acwr",
+    "LogFrames",
+    "OutputFileError",
     "log_frames",
+    "read_frames",
     *_LAZY,
 ]
 

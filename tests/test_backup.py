@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import hipknee
-from hipknee.store import backup
 from hipknee.cli import main
+from hipknee.store import backup
 from hipknee.store.backup import back_up, list_backups, restore
 
 

@@ -14,12 +14,12 @@ from hipknee.analyses.pain_trend import daily_pain
 from hipknee.analyses.running_load import acwr, weekly_load
 from hipknee.views.charts import (
     NO_DATA,
-    SIDE_COLOURS,
     balance_chart,
     dashboard,
     load_chart,
     pain_chart,
 )
+from hipknee.views.palette import SIDE_COLOURS
 
 
 def line(fig: Figure, gid: str):
@@ -60,9 +60,9 @@ def test_balance_chart_plots_the_lsi(demo_frames) -> None:
     assert "right (painful side)" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
 
 
-def test_balance_chart_for_an_exercise_and_from_analysis_output(demo_frames) -> None:
+def test_balance_chart_for_an_exercise(demo_frames) -> None:
     lsi = weekly_lsi(demo_frames.sets, demo_frames.athletes)
-    fig = balance_chart(lsi, exercise="single-leg deadlift")
+    fig = balance_chart(demo_frames, exercise="single-leg deadlift")
     want = lsi[lsi["item"] == "single-leg deadlift"].sort_values("week")
     assert np.allclose(line(fig, "right").get_ydata(), want["right"])
     assert np.allclose(line(fig, "lsi").get_ydata(), want["lsi_pct"])
@@ -118,7 +118,7 @@ def test_charts_draw_on_a_given_axes(demo_frames) -> None:
     fig = Figure()
     ax = fig.add_subplot()
     assert balance_chart(demo_frames, ax=ax) is fig
-    assert pain_chart(daily_pain(demo_frames.pain, by_context=False), ax=fig.add_subplot(2, 1, 2)) is fig
+    assert pain_chart(demo_frames, ax=fig.add_subplot(2, 1, 2)) is fig
 
 
 @pytest.mark.parametrize("chart", [balance_chart, pain_chart, load_chart])
@@ -160,7 +160,7 @@ def test_importing_hipknee_leaves_matplotlib_alone() -> None:
 
 def test_pain_chart_shows_the_weekly_status(demo_frames) -> None:
     from hipknee.analyses.pain_monitoring import weekly_status
-    from hipknee.views.charts import STATUS_COLOURS
+    from hipknee.views.palette import STATUS_COLOURS
 
     fig = pain_chart(demo_frames)
     want = weekly_status(demo_frames.pain)

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 import hipknee
-from hipknee.widgets.dashboard import DashboardApp, squad_table_html
+from hipknee.views.squad_table import squad_table_html
+from hipknee.widgets.dashboard import DashboardApp
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def test_the_picker_starts_on_the_runner_needing_most_attention_and_changes_the_
         assert other in app.progress.message.value
         # The squad table lists the runners in the order of need.
         table = app.squad.value
-        positions = [table.index(f"<b>{name}</b>") for name in app.overview["athlete"]]
+        positions = [table.index(f">{name}</a>") for name in app.overview["athlete"]]
         assert positions == sorted(positions)
 
 

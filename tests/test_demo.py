@@ -79,7 +79,7 @@ def test_demo_refuses_a_store_with_a_log(store: hipknee.Store) -> None:
 def test_bad_runner_count_is_one_clear_line(tmp_path: Path, runners: str) -> None:
     result = _demo(tmp_path, "--runners", runners)
     assert result.returncode == 2
-    assert result.stderr.startswith("hipknee: error: runners: got")
+    assert result.stderr.startswith("hipknee: error: --runners: got")
 
 
 def test_module_entry_point(tmp_path: Path) -> None:

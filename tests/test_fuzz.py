@@ -471,8 +471,8 @@ def _form_inputs(form: Any) -> list[Any]:
 def test_forms_save_what_was_typed_or_nothing(fuzz_store: hipknee.Store, name: str) -> None:
     import ipywidgets as widgets
 
-    from hipknee.widgets import forms
     from hipknee.records.catalogue import STRENGTH_TESTS
+    from hipknee.widgets import forms
     from hipknee.widgets.forms.fields import moment
 
     form = getattr(forms, name)(fuzz_store)

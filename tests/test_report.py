@@ -12,9 +12,11 @@ import pytest
 
 import hipknee
 from hipknee.analyses.attention import attention_order
+from hipknee.analyses.weekly_table import weekly_table
 from hipknee.cli import main
 from hipknee.frames import log_frames
-from hipknee.views.report import build_overview, build_report, notes_table, weekly_table
+from hipknee.frames import read_notes as notes_table
+from hipknee.views.report import build_overview, build_report
 
 PRIVATE = "divorce papers"  # the demo season's private note
 PUBLIC = "Stairs at work hurt the knee again"
@@ -247,7 +249,7 @@ def test_notes_table_shows_a_session_note_once(store: hipknee.Store) -> None:
 
 
 def test_report_needs_a_runner_name_when_the_store_holds_several(squad: hipknee.Store) -> None:
-    with pytest.raises(hipknee.ValidationError, match="--all"):
+    with pytest.raises(hipknee.ValidationError, match="a runner's name: Steady, Better"):
         build_report(squad)
     with pytest.raises(hipknee.ValidationError, match="Steady"):
         build_report(squad, athlete="Nobody")
@@ -340,6 +342,9 @@ def test_cli_report_writes_one_runner_and_the_overview(
     assert "private notes left out" in capsys.readouterr().out
     assert main(["report", "--data", data, "--out", str(tmp_path / "x.html")]) == 2
     assert "--all" in capsys.readouterr().err
+    # The library names fields; the command line names its options.
+    assert main(["report", "--data", data, "--athlete", "Steady", "--to", "soon", "--out", str(tmp_path / "x.html")]) == 2
+    assert capsys.readouterr().err.startswith("hipknee: error: --to: got 'soon'")
     assert (
         main(["report", "--data", data, "--athlete", "Steady", "--out", str(tmp_path / "x.pdf")])
         == 2

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 import hipknee
-from hipknee.analyses.season import Association, _spearman, season_summary, summarise_all
+from hipknee.analyses.associations import Association
+from hipknee.analyses.associations import spearman as _spearman
+from hipknee.analyses.season import season_summary, summarise_all
 from hipknee.frames import log_frames
 from hipknee.synthetic.demo import make_demo
 

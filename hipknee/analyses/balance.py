@@ -12,9 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..frames import LogFrames, involved_sides
 from .measures import categorical, set_amount, week_start
 
-__all__ = ["LSI_COLUMNS", "lsi_from_sides", "weekly_lsi", "weekly_test_lsi"]
+__all__ = ["LSI_COLUMNS", "headline_lsi_item", "lsi_from_sides", "season_lsi", "weekly_lsi", "weekly_test_lsi"]
 
 _WEEK_NS = 7 * 24 * 3600 * 10**9
 LSI_COLUMNS = ["athlete", "item", "metric", "week", "left", "right", "weaker_side",
@@ -129,11 +130,33 @@ def _lsi_rows(wide: pd.DataFrame, athletes: pd.DataFrame | None) -> pd.DataFrame
     return wide[LSI_COLUMNS].reset_index(drop=True)
 
 
+def season_lsi(frames: LogFrames) -> pd.DataFrame:
+    """Weekly LSI of every exercise and strength test of a log, tests first."""
+    return pd.concat([weekly_test_lsi(frames.tests, frames.athletes),
+                      weekly_lsi(frames.sets, frames.athletes)], ignore_index=True)
+
+
+def headline_lsi_item(lsi: pd.DataFrame) -> pd.DataFrame:
+    """Per athlete, the (item, metric) the headline LSI comes from: a strength test with at least
+    two weeks, else the exercise (and metric) with the most weeks that is not always 100 %."""
+    if lsi.empty:
+        return pd.DataFrame(columns=["athlete", "item", "metric"])
+    stats = lsi.groupby(["athlete", "item", "metric"], sort=False).agg(
+        weeks=("lsi_pct", "count"), high=("lsi_pct", "max"), low=("lsi_pct", "min"))
+    stats = stats.reset_index()
+    stats["spread"] = stats["high"] - stats["low"]
+    tested = set(lsi.loc[lsi["kind"] == "test", "item"]) if "kind" in lsi else set()
+    stats["is_test"] = stats["item"].isin(tested)
+    stats["score"] = (stats["is_test"] & (stats["weeks"] >= 2)).astype(int) * 10_000 \
+        + (stats["spread"] > 0).astype(int) * 1_000 + stats["weeks"]
+    best = stats.sort_values(["athlete", "score"], ascending=[True, False], kind="stable")
+    return best.drop_duplicates("athlete")[["athlete", "item", "metric"]].reset_index(drop=True)
+
+
 def _involved(athlete: pd.Series, athletes: pd.DataFrame | None) -> pd.Series:
-    if athletes is None or athletes.empty or "involved_side" not in athletes:
-        return pd.Series([None] * len(athlete), index=athlete.index, dtype=object)
-    lookup = dict(zip(athletes["name"].astype(object), athletes["involved_side"].astype(object)))
-    return athlete.map(lookup).astype(object).where(lambda s: s.isin(["left", "right"]), None)
+    """Each row's athlete's involved side (``left``/``right``), ``None`` where not known."""
+    sides = involved_sides(athletes) if athletes is not None else {}
+    return athlete.map(sides).astype(object).where(lambda s: s.isin(["left", "right"]), None)
 
 
 def _empty() -> pd.DataFrame:

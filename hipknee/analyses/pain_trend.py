@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from . import thresholds as T
-from .measures import categorical
+from .measures import categorical, week_start
 
-__all__ = ["VERDICTS", "daily_pain", "pain_change"]
+__all__ = ["VERDICTS", "daily_pain", "pain_change", "weekly_pain"]
 
 VERDICTS = ("better", "worse", "no clear change", "not enough data")
 _KEYS = ["athlete", "knee", "context"]
@@ -119,3 +119,15 @@ def mcid_verdict(change: pd.Series, change_pct: pd.Series) -> np.ndarray:
     down = (change <= -T.MCID_POINTS) | ((pct <= -T.MCID_PCT) & big)
     up = (change >= T.MCID_POINTS) | ((pct >= T.MCID_PCT) & big)
     return np.select([down, up], ["better", "worse"], default="no clear change")
+
+
+def weekly_pain(pain: pd.DataFrame) -> pd.DataFrame:
+    """Mean NRS (0-10) per athlete, knee and week (Monday), every context of the week pooled."""
+    if pain.empty:
+        return pd.DataFrame({"athlete": pd.Series(dtype=object), "knee": pd.Series(dtype=object),
+                             "week": pd.Series(dtype="datetime64[ns]"), "nrs": pd.Series(dtype=float)})
+    frame = pd.DataFrame({"athlete": pain["athlete"].astype(object).to_numpy(),
+                          "knee": pain["knee"].astype(object).to_numpy(),
+                          "week": week_start(pain["when"]).to_numpy(),
+                          "nrs": pain["nrs"].astype(float).to_numpy()})
+    return frame.groupby(["athlete", "knee", "week"], sort=True)["nrs"].mean().reset_index()

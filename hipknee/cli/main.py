@@ -29,8 +29,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except ValidationError as exc:
-        print(f"hipknee: error: {exc}", file=sys.stderr)
+        print(f"hipknee: error: {_as_options(exc, parser, args.command)}", file=sys.stderr)
         return 2
     except HipkneeError as exc:
         print(f"hipknee: error: {exc}", file=sys.stderr)
         return 1
+
+
+def _as_options(exc: ValidationError, parser: argparse.ArgumentParser, command: str) -> str:
+    """``exc`` in the command line's words: a field the command has an option for is named by
+    that option (``start`` -> ``--from``); the library itself never speaks of options."""
+    options = _options_of(parser, command)
+    if exc.record is None and exc.field in options:
+        return str(ValidationError(options[exc.field], exc.value, exc.allowed))
+    return str(exc)
+
+
+def _options_of(parser: argparse.ArgumentParser, command: str) -> dict[str, str]:
+    """Destination -> the option that sets it (its long form), for subcommand ``command``."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    found: dict[str, str] = {}
+    for action in sub.choices[command]._actions:
+        longs = [o for o in action.option_strings if o.startswith("--")]
+        if longs:
+            found[action.dest] = longs[0]
+    return found

@@ -30,8 +30,13 @@ def _run_report(args: argparse.Namespace) -> int:
         if args.all:
             html = build_overview(store, start=args.start, end=args.end, include_private=args.include_private)
         else:
-            html = build_report(store, athlete=args.athlete, start=args.start, end=args.end,
-                                include_private=args.include_private)
+            try:
+                html = build_report(store, athlete=args.athlete, start=args.start, end=args.end,
+                                    include_private=args.include_private)
+            except ValidationError as exc:
+                if exc.field == "athlete" and exc.value is None:  # several runners: say how to pick
+                    raise ValidationError("athlete", None, f"{exc.allowed} (or --all for the squad overview)") from None
+                raise
     out = write_report(html, args.out)
     print(f"report written to {out}" + ("" if args.include_private else " (private notes left out)"))
     return 0
@@ -52,7 +57,7 @@ def _add_plot(sub: argparse._SubParsersAction) -> None:
 
 def _run_plot(args: argparse.Namespace) -> int:
     from ..store import locations as paths
-    from ..views.charts import plot_file
+    from ..views.chart_files import plot_file
 
     if not paths.db_path(args.data).exists():
         raise ValidationError("--data", str(paths.data_dir(args.data)), "a data directory holding hipknee.db")

@@ -35,6 +35,7 @@ from ..records.model import (
     Record,
     validate_record,
 )
+from ..records.periods import period
 from . import locations as paths
 from .backup import before_open
 from .engine import make_engine, read_connection, write_connection
@@ -233,7 +234,7 @@ class Store:
         table = self._table(kind)
         if athlete is not None and not isinstance(athlete, str):
             raise ValidationError("athlete", athlete, "an athlete's name, or None for all")
-        start, end = _moment("start", start), _moment("end", end)
+        start, end = period(start, end)
         athletes = TABLES["athlete"]
         exercises = TABLES["exercise"]
         if kind in ("athlete", "exercise"):
@@ -262,10 +263,7 @@ class Store:
             if start is not None:
                 conds.append(table.c.at >= start.to_pydatetime())
             if end is not None:
-                end_ts = end
-                if end_ts == end_ts.normalize():
-                    end_ts = end_ts + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
-                conds.append(table.c.at <= end_ts.to_pydatetime())
+                conds.append(table.c.at <= end.to_pydatetime())
             order = [table.c.at, table.c.id]
         if ids is not None:
             conds.append(table.c.id.in_(list(ids)))
@@ -411,22 +409,6 @@ def _record_id(kind: str, id: Any) -> int:
     if isinstance(id, (bool, np.bool_)) or not isinstance(id, numbers.Integral) or not 0 < id <= _MAX_ID:
         raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
     return int(id)
-
-
-def _moment(name: str, value: Any) -> pd.Timestamp | None:
-    """A read bound as a naive local timestamp; :class:`ValidationError` when it is not a date."""
-    if value is None:
-        return None
-    try:
-        moment = pd.Timestamp(value)
-        if moment.tzinfo is not None:
-            moment = pd.Timestamp(moment.to_pydatetime().astimezone().replace(tzinfo=None))
-        moment = moment.floor("us")  # what the database holds
-    except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
-        moment = pd.NaT
-    if pd.isna(moment):
-        raise ValidationError(name, value, "a date or date-time, or None")
-    return moment
 
 
 def _check_set_against_exercise(rec: Any, ex: Mapping[str, Any]) -> None:

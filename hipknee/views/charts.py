@@ -19,39 +19,17 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..analyses import thresholds as T
-from ..analyses.balance import LSI_COLUMNS
+from ..analyses.balance import headline_lsi_item, season_lsi
 from ..analyses.pain_monitoring import weekly_status
 from ..analyses.pain_trend import daily_pain
 from ..analyses.running_load import acwr, weekly_load
-from ..analyses.season import headline_lsi_item, season_lsi, season_summary
-from ..frames import LogFrames, log_frames
+from ..analyses.season import season_summary
+from ..frames import LogFrames, as_frames
+from ..store import Store
+from .palette import PALETTE, SIDE_COLOURS, STATUS_COLOURS
 
-__all__ = [
-    "CHARTS",
-    "NO_DATA",
-    "PALETTE",
-    "SIDE_COLOURS",
-    "balance_chart",
-    "dashboard",
-    "load_chart",
-    "pain_chart",
-    "plot_file",
-]
+__all__ = ["NO_DATA", "balance_chart", "dashboard", "load_chart", "pain_chart"]
 
-#: Okabe-Ito colours: left blue, right orange, the same on every chart (knees too).
-SIDE_COLOURS: dict[str, str] = {"left": "#0072B2", "right": "#E69F00", "both": "#7F7F7F"}
-PALETTE: dict[str, str] = {
-    "lsi": "#000000",
-    "target": "#009E73",
-    "fine": "#009E73",
-    "acceptable": "#F0E442",
-    "too much": "#D55E00",
-    "km": "#C4C4C4",
-    "jump": "#D55E00",
-    "acwr": "#CC79A7",
-    "spike": "#D55E00",
-    "runs": "#BFBFBF",
-}
 NO_DATA = "Not enough data yet"
 
 
@@ -79,39 +57,23 @@ def _dates(ax: Axes) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
-def _frames(data: Any) -> LogFrames | None:
-    """LogFrames when ``data`` is a store or frames; None when it is already an analysis output."""
-    if isinstance(data, pd.DataFrame):
-        return None
-    return log_frames(data)
-
-
-def _pick_athlete(names: list[str], athlete: str | None) -> str | None:
-    if athlete is not None:
-        return athlete
-    return names[0] if names else None
-
-
-def _involved(frames: LogFrames | None, athlete: str | None) -> str | None:
-    if frames is None or frames.athletes.empty or "involved_side" not in frames.athletes:
-        return None
-    side = frames.athletes.loc[frames.athletes["name"].astype(object) == athlete, "involved_side"]
-    return str(side.iloc[0]) if len(side) and side.iloc[0] in ("left", "right") else None
+def _athlete(frames: LogFrames, athlete: str | None) -> str | None:
+    """The runner to draw: ``athlete`` (checked), else the first in the log; None for an empty log."""
+    return frames.athlete(athlete) if frames.names() or athlete is not None else None
 
 
 # -- balance -----------------------------------------------------------------------------------
-def balance_chart(data: Any, *, athlete: str | None = None, exercise: str | None = None,
+def balance_chart(data: Store | LogFrames, *, athlete: str | None = None, exercise: str | None = None,
                   ax: Axes | None = None) -> Figure:
     """Left and right per week for one exercise or strength test (default: the headline one, a
     strength test when there is one), the LSI (%) on a second axis with the 90 % target band, and
-    the weaker side ringed each week. ``data``: a Store, frames, or :func:`hipknee.weekly_lsi` output."""
+    the weaker side ringed each week."""
     fig, ax = _figure(ax)
-    frames = _frames(data)
-    lsi = season_lsi(frames) if frames is not None else data
-    names = frames.names() if frames is not None else list(pd.unique(lsi["athlete"])) if len(lsi) else []
-    athlete = _pick_athlete(names, athlete)
+    frames = as_frames(data)
+    lsi = season_lsi(frames)
+    athlete = _athlete(frames, athlete)
     title = f"{athlete or 'Balance'}: left vs right"
-    if athlete is None or lsi.empty or not set(LSI_COLUMNS) <= set(lsi.columns):
+    if athlete is None or lsi.empty:
         _no_data(ax, title, "balance needs one week with both sides of the same exercise or test.")
         return fig
     mine = lsi[lsi["athlete"] == athlete]
@@ -125,8 +87,7 @@ def balance_chart(data: Any, *, athlete: str | None = None, exercise: str | None
         return fig
     metric = rows.groupby("metric")["lsi_pct"].count().idxmax()
     rows = rows[rows["metric"] == metric].sort_values("week")
-    involved = _involved(frames, athlete) or (rows["involved_side"].dropna().iloc[0]
-                                              if rows["involved_side"].notna().any() else None)
+    involved = frames.involved_side(athlete)
     weeks = pd.to_datetime(rows["week"])
     for side, marker in (("left", "o"), ("right", "s")):
         label = f"{side} (painful side)" if side == involved else side
@@ -156,23 +117,17 @@ def balance_chart(data: Any, *, athlete: str | None = None, exercise: str | None
 
 
 # -- pain --------------------------------------------------------------------------------------
-def pain_chart(data: Any, *, athlete: str | None = None, context: str | None = None,
+def pain_chart(data: Store | LogFrames, *, athlete: str | None = None, context: str | None = None,
                ax: Axes | None = None) -> Figure:
     """Knee pain (0-10 NRS) per knee over the season: daily values as dots, the 7-day rolling mean
     as a line, the pain-monitoring zones shaded (0-2 / 3-5 / above 5), each week's status
     (green / amber / red) as a band on top, and runs (km) on a second axis. ``context`` picks one
-    pain context; default: every context of a day pooled. ``data``: a Store, frames, or
-    :func:`hipknee.daily_pain` output (then its most logged context, and no status or runs)."""
+    pain context; default: every context of a day pooled."""
     fig, ax = _figure(ax)
-    frames = _frames(data)
-    if frames is not None:
-        pain = frames.pain if context is None else frames.pain[frames.pain["context"] == context]
-        daily = daily_pain(pain, by_context=context is not None)
-        names = frames.names()
-    else:
-        daily = data
-        names = list(pd.unique(daily["athlete"])) if len(daily) else []
-    athlete = _pick_athlete(names, athlete)
+    frames = as_frames(data)
+    pain = frames.pain if context is None else frames.pain[frames.pain["context"] == context]
+    daily = daily_pain(pain, by_context=context is not None)
+    athlete = _athlete(frames, athlete)
     title = f"{athlete or 'Pain'}: knee pain"
     mine = daily[daily["athlete"] == athlete] if len(daily) else daily
     if athlete is None or mine.empty:
@@ -194,26 +149,22 @@ def pain_chart(data: Any, *, athlete: str | None = None, context: str | None = N
                 label=f"{knee} knee, {T.ROLLING_DAYS}-day mean", gid=f"rolling-{knee}", zorder=4)
     ax.set_ylim(0, 10.6)
     ax.set_yticks(range(0, 11, 2))
-    if frames is not None:
-        _status_strip(ax, weekly_status(frames.pain[frames.pain["athlete"].astype(object) == athlete]))
+    _status_strip(ax, weekly_status(frames.pain[frames.pain["athlete"].astype(object) == athlete]))
     what = "all contexts" if context is None else context.replace("_", " ")
     ax.set_ylabel(f"knee pain (0-10 NRS)\n({what})")
-    if frames is not None:
-        runs = frames.runs[frames.runs["athlete"].astype(object) == athlete]
-        if not runs.empty:
-            km = (runs.assign(date=pd.to_datetime(runs["when"]).dt.normalize())
-                  .groupby("date")["distance_km"].sum())
-            twin = ax.twinx()
-            _day_bars(twin, km, facecolor=PALETTE["runs"], alpha=0.6, label="run (km)", gid="runs")
-            twin.set_ylabel("run distance (km)")
-            twin.set_ylim(0, float(km.max()) * 3)  # keep the bars in the lower third
-            ax.set_zorder(twin.get_zorder() + 1)
-            ax.patch.set_visible(False)
-            h1, l1 = ax.get_legend_handles_labels()
-            h2, l2 = twin.get_legend_handles_labels()
-            ax.legend(h1 + h2, l1 + l2, loc="upper right", bbox_to_anchor=(1, 0.94), fontsize=8, framealpha=0.9)
-        else:
-            ax.legend(loc="upper right", fontsize=8)
+    runs = frames.runs[frames.runs["athlete"].astype(object) == athlete]
+    if not runs.empty:
+        km = (runs.assign(date=pd.to_datetime(runs["when"]).dt.normalize())
+              .groupby("date")["distance_km"].sum())
+        twin = ax.twinx()
+        _day_bars(twin, km, facecolor=PALETTE["runs"], alpha=0.6, label="run (km)", gid="runs")
+        twin.set_ylabel("run distance (km)")
+        twin.set_ylim(0, float(km.max()) * 3)  # keep the bars in the lower third
+        ax.set_zorder(twin.get_zorder() + 1)
+        ax.patch.set_visible(False)
+        h1, l1 = ax.get_legend_handles_labels()
+        h2, l2 = twin.get_legend_handles_labels()
+        ax.legend(h1 + h2, l1 + l2, loc="upper right", bbox_to_anchor=(1, 0.94), fontsize=8, framealpha=0.9)
     else:
         ax.legend(loc="upper right", fontsize=8)
     ax.set_title(f"{athlete}: knee pain over the season", loc="left", fontsize=11)
@@ -255,9 +206,6 @@ def _bars(ax: Axes, centre: Any, height: Any, width: float, bottom: float = 0, *
     return bars
 
 
-STATUS_COLOURS = {"green": PALETTE["fine"], "amber": PALETTE["acceptable"], "red": PALETTE["too much"]}
-
-
 def _status_strip(ax: Axes, status: pd.DataFrame) -> None:
     """Each week's pain-monitoring status as a band above the 0-10 scale, in the zones' colours."""
     if status.empty:
@@ -271,22 +219,13 @@ def _status_strip(ax: Axes, status: pd.DataFrame) -> None:
 
 
 # -- running load ------------------------------------------------------------------------------
-def load_chart(data: Any, *, athlete: str | None = None, ax: Axes | None = None) -> Figure:
+def load_chart(data: Store | LogFrames, *, athlete: str | None = None, ax: Axes | None = None) -> Figure:
     """Weekly distance (km) as bars, week-on-week jumps over 30 % marked, and the daily ACWR
-    (session-RPE load) on a second axis with the 0.8-1.3 band and spikes above 1.5 marked.
-    ``data``: a Store, frames, or :func:`hipknee.weekly_load` output (then no ACWR line)."""
+    (session-RPE load) on a second axis with the 0.8-1.3 band and spikes above 1.5 marked."""
     fig, ax = _figure(ax)
-    frames = _frames(data)
-    if frames is not None:
-        weekly, ratio = weekly_load(frames.runs), acwr(frames.runs)
-        names = frames.names()
-    elif {"km", "jump"} <= set(data.columns):
-        weekly, ratio = data, None
-        names = list(pd.unique(weekly["athlete"])) if len(weekly) else []
-    else:
-        weekly, ratio = None, data
-        names = list(pd.unique(ratio["athlete"])) if len(ratio) else []
-    athlete = _pick_athlete(names, athlete)
+    frames = as_frames(data)
+    weekly, ratio = weekly_load(frames.runs), acwr(frames.runs)
+    athlete = _athlete(frames, athlete)
     title = f"{athlete or 'Running'}: running load"
     wk = weekly[weekly["athlete"] == athlete] if weekly is not None else None
     ra = ratio[ratio["athlete"] == athlete] if ratio is not None else None
@@ -332,17 +271,17 @@ def load_chart(data: Any, *, athlete: str | None = None, ax: Axes | None = None)
 
 
 # -- dashboard ---------------------------------------------------------------------------------
-def dashboard(store: Any, *, athlete: str | None = None, exercise: str | None = None,
+def dashboard(data: Store | LogFrames, *, athlete: str | None = None, exercise: str | None = None,
               start: Any = None, end: Any = None) -> Figure:
     """Balance, pain and load for one athlete with the season summary in words, in one Figure
     (A4-landscape-like, 16 x 11 in). ``start``/``end`` narrow the season (dates)."""
-    frames = log_frames(store)
-    athlete = _pick_athlete(frames.names(), athlete)
+    frames = as_frames(data)
+    athlete = _athlete(frames, athlete)
     fig = Figure(figsize=(16, 11), layout="constrained")
     grid = fig.add_gridspec(2, 2, height_ratios=[1, 1])
     axes = [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 0]),
             fig.add_subplot(grid[1, 1])]
-    demo = " (demo season)" if getattr(store, "is_demo", False) else ""
+    demo = " (demo season)" if frames.is_demo else ""
     if athlete is None:
         for a, t in zip(axes, ("Balance", "Knee pain", "Running load", "Summary")):
             _no_data(a, t, "add a runner and log a few weeks.")
@@ -366,43 +305,3 @@ def _summary_panel(ax: Axes, lines: list[str]) -> None:
             gid="summary", wrap=False)
     ax.text(0.0, 0.0, "hipknee informs, it does not diagnose: if pain persists, see a clinician.",
             transform=ax.transAxes, va="bottom", fontsize=8, color="#555555", style="italic")
-
-
-
-
-
-#: Chart name -> function, as the ``hipknee plot`` command names them.
-CHARTS = {"balance": balance_chart, "pain": pain_chart, "load": load_chart, "dashboard": dashboard}
-FORMATS = (".png", ".svg")
-
-
-def plot_file(kind: str, store: Any, out: Any, *, athlete: str | None = None,
-              exercise: str | None = None, dpi: int = 110) -> Any:
-    """Draw chart ``kind`` (a key of :data:`CHARTS`) of ``store`` and write it to ``out`` (.png
-    or .svg); returns the path. Unknown athletes or exercises raise :class:`hipknee.ValidationError`."""
-    from pathlib import Path
-
-    from ..errors import ValidationError
-    from .output_files import output_file
-
-    if kind not in CHARTS:
-        raise ValidationError("chart", kind, "one of " + ", ".join(CHARTS))
-    path = Path(out).expanduser()
-    if path.suffix.lower() not in FORMATS:
-        raise ValidationError("--out", str(out), "a file name ending in .png or .svg")
-    frames = log_frames(store)
-    names = frames.names()
-    if athlete is not None and athlete not in names:
-        raise ValidationError("--athlete", athlete, "a runner in the store: " + (", ".join(names) or "none yet"))
-    kwargs: dict[str, Any] = {"athlete": athlete}
-    if exercise is not None:
-        if kind not in ("balance", "dashboard"):
-            raise ValidationError("--exercise", exercise, "no --exercise: only balance and dashboard take one")
-        known = sorted(set(frames.sets["exercise"].astype(object)) | set(frames.tests["test"].astype(object)))
-        if exercise not in known:
-            raise ValidationError("--exercise", exercise, "an exercise or test in the log: " + (", ".join(known) or "none yet"))
-        kwargs["exercise"] = exercise
-    fig = CHARTS[kind](frames if kind != "dashboard" else store, **kwargs)
-    with output_file(path, "the chart") as partial:
-        fig.savefig(partial, dpi=dpi, format=path.suffix.lower().lstrip("."))
-    return path

@@ -13,13 +13,14 @@ import ipywidgets as widgets
 from ..errors import HipkneeError
 from ..importers import ImportSummary, import_uploads
 from ..store import Store
+from ..views.palette import MESSAGE_COLOURS
 
 __all__ = ["ACCEPT", "ImportForm"]
 
 #: What the file picker offers (other files can still be dropped; they are reported, not imported).
 ACCEPT = ".fit,.gpx,.tcx,.gz,.zip"
-ERROR_COLOUR = "#b00020"
-OK_COLOUR = "#1b5e20"
+ERROR_COLOUR = MESSAGE_COLOURS["error"]
+OK_COLOUR = MESSAGE_COLOURS["ok"]
 
 
 class ImportForm(widgets.VBox):

@@ -15,11 +15,14 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..analyses.balance import season_lsi
 from ..analyses.measures import week_start
-from ..analyses.season import season_lsi, season_summary
+from ..analyses.season import season_summary
 from ..errors import HipkneeError
-from ..frames import LogFrames, log_frames
+from ..frames import LogFrames, read_frames
+from ..store import Store
 from ..views.charts import dashboard
+from ..views.palette import MESSAGE_COLOURS
 
 __all__ = ["ProgressView"]
 
@@ -29,10 +32,12 @@ AUTOMATIC = "automatic (a strength test if there is one)"
 class ProgressView(widgets.VBox):
     """Runner, exercise and week-range pickers over the season dashboard and its summary."""
 
-    def __init__(self, store: Any, *, athlete: str | None = None, dpi: int = 80) -> None:
+    def __init__(self, store: Store, *, athlete: str | None = None, dpi: int = 80,
+                 frames: LogFrames | None = None) -> None:
         self.store = store
         self.dpi = dpi
-        self.frames: LogFrames = log_frames(store)
+        #: The log shown (read from ``store`` unless the caller already holds it).
+        self.frames: LogFrames = frames if frames is not None else read_frames(store)
         self.figure = None
         self.summary = None
         self._quiet = False
@@ -55,7 +60,7 @@ class ProgressView(widgets.VBox):
     # -- public --------------------------------------------------------------------------------
     def reload(self) -> None:
         """Read the log from the store again (after new entries) and redraw."""
-        self.frames = log_frames(self.store)
+        self.frames = read_frames(self.store)
         self._fill_athletes(self.athlete.value)
         self.refresh()
 
@@ -73,13 +78,13 @@ class ProgressView(widgets.VBox):
             self.figure = dashboard(self.frames, athlete=name, exercise=item, start=start, end=end)
             self.summary = season_summary(self.frames, name, start=start, end=end, item=item)
         except HipkneeError as exc:
-            self.message.value = f"<span style='color:#b00020'>{html.escape(str(exc))}</span>"
+            self.message.value = f"<span style='color:{MESSAGE_COLOURS['error']}'>{html.escape(str(exc))}</span>"
             return
         buf = io.BytesIO()
         self.figure.savefig(buf, format="png", dpi=self.dpi)
         self.image.value = buf.getvalue()
         demo = " This is the demo season: your own log shows here once it holds a runner." \
-            if getattr(self.store, "is_demo", False) else ""
+            if self.frames.is_demo else ""
         self.message.value = (f"{html.escape(name)}, {start:%d %b %Y} to {end:%d %b %Y}.{demo}"
                               if start is not None else f"{html.escape(name)}: nothing logged yet.{demo}")
         self.text.value = "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in self.summary.lines()) + "</ul>"

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from ...errors import HipkneeError, ValidationError
 from ...records.model import Athlete, Record, validate_record
 from ...store import Store
+from ...views.palette import MESSAGE_COLOURS
 
 __all__ = [
     "Draft",
@@ -31,8 +32,8 @@ __all__ = [
     "parse_text",
 ]
 
-ERROR_COLOUR = "#b00020"
-OK_COLOUR = "#1b5e20"
+ERROR_COLOUR = MESSAGE_COLOURS["error"]
+OK_COLOUR = MESSAGE_COLOURS["ok"]
 LABEL_STYLE = {"description_width": "initial"}
 
 

@@ -1,0 +1,254 @@
+"""The season's headline answers for every runner of a log at once: LSI at the start and now, knee
+pain at the start and now with its MCID verdict, hip sessions a week, the latest ACWR and
+pain-monitoring status.
+
+:class:`SeasonAnalyses` runs each analysis once over the whole log (when first needed);
+:meth:`SeasonAnalyses.verdicts` picks every runner's answers from them in one pass per analysis.
+One runner's summary (:func:`hipknee.season_summary`) is the same computation on a log of one:
+there is one implementation of each verdict.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from ..frames import LogFrames
+from . import thresholds as T
+from .balance import headline_lsi_item, season_lsi
+from .measures import categorical, week_start
+from .pain_monitoring import weekly_status
+from .pain_trend import pain_change, weekly_pain
+from .programme import hip_sessions
+from .running_load import acwr, weekly_load
+
+__all__ = ["VERDICT_DEFAULTS", "SeasonAnalyses"]
+
+#: Every verdict column with its value when there is not enough data for it.
+VERDICT_DEFAULTS: dict[str, Any] = {
+    "first_day": None,
+    "last_day": None,
+    "season_weeks": 0,
+    "lsi_item": None,
+    "lsi_metric": None,
+    "lsi_reference": None,
+    "lsi_weeks": 0,
+    "lsi_start": float("nan"),
+    "lsi_now": float("nan"),
+    "pain_knee": None,
+    "pain_context": None,
+    "pain_start": float("nan"),
+    "pain_now": float("nan"),
+    "pain_verdict": "not enough data",
+    "hip_sessions_per_week": float("nan"),
+    "weeks_on_plan": 0,
+    "acwr_date": None,
+    "acwr": float("nan"),
+    "acwr_zone": None,
+    "distance_jumps": 0,
+    "status_week": None,
+    "status": None,
+    "status_reasons": "",
+}
+
+
+class SeasonAnalyses:
+    """Every analysis of a log, run once over all its runners (each when first needed)."""
+
+    def __init__(self, frames: LogFrames) -> None:
+        self.frames = frames
+        self._split: dict[str, dict[str, pd.DataFrame]] = {}
+
+    @cached_property
+    def lsi(self) -> pd.DataFrame:
+        return season_lsi(self.frames)
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        return headline_lsi_item(self.lsi)
+
+    @cached_property
+    def pain(self) -> pd.DataFrame:
+        return pain_change(self.frames.pain)
+
+    @cached_property
+    def status(self) -> pd.DataFrame:
+        return weekly_status(self.frames.pain)
+
+    @cached_property
+    def days(self) -> pd.DataFrame:
+        return _season_days(self.frames)
+
+    @cached_property
+    def acwr(self) -> pd.DataFrame:
+        # Rest days after the last run count: the ratio runs to the last day anything was logged.
+        return acwr(self.frames.runs, until=self.days["last"] if len(self.days) else None)
+
+    @cached_property
+    def load(self) -> pd.DataFrame:
+        return weekly_load(self.frames.runs)
+
+    @cached_property
+    def hip(self) -> pd.DataFrame:
+        return hip_sessions(self.frames.sets)
+
+    @cached_property
+    def weekly_pain(self) -> pd.DataFrame:
+        return weekly_pain(self.frames.pain)
+
+    def of(self, name: str, athlete: str) -> pd.DataFrame:
+        """Analysis ``name``'s rows for one athlete (split once for the whole squad)."""
+        if name not in self._split:
+            frame = getattr(self, name)
+            groups = frame.groupby(frame["athlete"].astype(object), sort=False) if len(frame) else []
+            self._split[name] = {key: part for key, part in groups}
+        return self._split[name].get(athlete, getattr(self, name).iloc[:0])
+
+    # -- the verdicts -------------------------------------------------------------------------
+    def verdicts(self, names: list[str], item: str | None = None) -> dict[str, dict[str, Any]]:
+        """Athlete -> every verdict column (:data:`VERDICT_DEFAULTS` where there is not enough
+        data). ``item`` names the exercise or test of the LSI (default: each runner's headline)."""
+        rows = {name: {"athlete": name, **VERDICT_DEFAULTS} for name in names}
+        for part in (self._days(), self._lsi(item), self._pain(names), self._adherence(), self._load(),
+                     self._status()):
+            for name, values in part.items():
+                if name in rows:
+                    rows[name].update(values)
+        return rows
+
+    def _days(self) -> dict[str, dict[str, Any]]:
+        days = self.days
+        if days.empty:
+            return {}
+        weeks = (week_start(days["last"]) - week_start(days["first"])).dt.days // 7 + 1
+        return {name: {"first_day": days.at[name, "first"], "last_day": days.at[name, "last"],
+                       "season_weeks": int(weeks[name])} for name in days.index}
+
+    def _lsi(self, item: str | None) -> dict[str, dict[str, Any]]:
+        """The LSI item (headline, or ``item``) and the mean of its first and last two weeks."""
+        lsi = self.lsi
+        if lsi.empty:
+            return {}
+        lsi = lsi.assign(athlete=lsi["athlete"].astype(object))
+        if item is None:
+            pick = self.items.assign(athlete=self.items["athlete"].astype(object))
+        else:
+            # The metric of ``item`` with the most weeks, per athlete.
+            counts = (lsi[lsi["item"] == item].groupby(["athlete", "metric"], sort=True)["lsi_pct"].count()
+                      .rename("weeks").reset_index())
+            pick = counts.sort_values(["athlete", "weeks"], kind="stable").groupby("athlete", sort=False).tail(1)
+            pick = pick.assign(item=item)[["athlete", "item", "metric"]]
+        rows = lsi.merge(pick, on=["athlete", "item", "metric"]).dropna(subset=["lsi_pct"])
+        if rows.empty:
+            return {}
+        rows = rows.sort_values(["athlete", "week"], kind="stable")
+        by = rows.groupby("athlete", sort=False)
+        start = by.head(2).groupby("athlete", sort=False)["lsi_pct"].mean()
+        now = by.tail(2).groupby("athlete", sort=False)["lsi_pct"].mean()
+        last = by.tail(1).set_index("athlete")
+        weeks = by.size()
+        return {name: {"lsi_item": last.at[name, "item"], "lsi_metric": last.at[name, "metric"],
+                       "lsi_reference": last.at[name, "reference"], "lsi_weeks": int(weeks[name]),
+                       "lsi_start": float(start[name]), "lsi_now": float(now[name])} for name in last.index}
+
+    def _pain(self, names: list[str]) -> dict[str, dict[str, Any]]:
+        """Pain at the start and now with its verdict: the painful knee (else the knee that started
+        worst), pain during activity (else the context logged on most days), preferring a log
+        long enough for a verdict."""
+        pain = self.pain
+        if pain.empty:
+            return {}
+        pain = pain.assign(athlete=pain["athlete"].astype(object), knee=pain["knee"].astype(object))
+        involved = pain["athlete"].map(self.frames.involved_sides()).astype(object)
+        on_involved = (pain["knee"] == involved).groupby(pain["athlete"]).transform("any")
+        worst_first = pain.sort_values(["athlete", "start_mean"], ascending=[True, False], kind="stable")
+        top_knee = pain["athlete"].map(worst_first.groupby("athlete", sort=False)["knee"].first())
+        mine = pain[(pain["knee"] == involved.where(on_involved, top_knee)).to_numpy()]
+        ok = mine["verdict"] != "not enough data"
+        pool = mine[(ok | ~ok.groupby(mine["athlete"]).transform("any")).to_numpy()]
+        pool = pool.assign(_during=(pool["context"] == "during").astype(int))
+        best = pool.sort_values(["athlete", "_during", "latest_days"], ascending=[True, False, False],
+                                kind="stable").groupby("athlete", sort=False).head(1)
+        return {row.athlete: {"pain_knee": row.knee, "pain_context": row.context,
+                              "pain_start": float(row.start_mean), "pain_now": float(row.latest_mean),
+                              "pain_verdict": row.verdict} for row in best.itertuples(index=False)}
+
+    def _adherence(self) -> dict[str, dict[str, Any]]:
+        """Hip sessions a week over the season's weeks (weeks without any count as 0), and the
+        weeks within the planned range."""
+        days = self.days
+        if days.empty:
+            return {}
+        first = week_start(days["first"])
+        weeks = (week_start(days["last"]) - first).dt.days // 7 + 1
+        total = pd.Series(0, index=days.index, dtype="int64")
+        on_plan = pd.Series(0, index=days.index, dtype="int64")
+        hip = self.hip
+        if len(hip):
+            athlete = hip["athlete"].astype(object)
+            lo, n = athlete.map(first), athlete.map(weeks)
+            inside = ((hip["week"] >= lo) & (hip["week"] < lo + pd.to_timedelta(n * 7, unit="D"))).to_numpy()
+            sessions = hip["sessions"][inside]
+            who = athlete[inside].to_numpy()
+            total = total.add(sessions.groupby(who).sum(), fill_value=0).astype("int64")
+            planned = sessions.between(T.HIP_SESSIONS_MIN, T.HIP_SESSIONS_MAX)
+            on_plan = on_plan.add(planned.groupby(who).sum(), fill_value=0).astype("int64")
+        if T.HIP_SESSIONS_MIN <= 0:  # weeks without a session are on plan too
+            with_sessions = hip.groupby(hip["athlete"].astype(object)).size() if len(hip) else pd.Series(dtype="int64")
+            on_plan += weeks - with_sessions.reindex(weeks.index, fill_value=0)
+        return {name: {"hip_sessions_per_week": float(total[name]) / int(weeks[name]),
+                       "weeks_on_plan": int(on_plan[name])} for name in days.index}
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        """The latest ACWR with a ratio, and the weeks with a distance jump."""
+        out: dict[str, dict[str, Any]] = {}
+        load = self.load
+        if len(load):
+            jumps = load["jump"].groupby(load["athlete"].astype(object), sort=False).sum()
+            for name, n in jumps.items():
+                out.setdefault(name, {})["distance_jumps"] = int(n)
+        ratio = self.acwr.dropna(subset=["ratio"])
+        if len(ratio):
+            last = ratio.groupby(ratio["athlete"].astype(object), sort=False).tail(1)
+            for row in last.itertuples(index=False):
+                out.setdefault(row.athlete, {}).update(acwr_date=row.date, acwr=float(row.ratio), acwr_zone=row.zone)
+        return out
+
+    def _status(self) -> dict[str, dict[str, Any]]:
+        """The pain-monitoring status of each athlete's latest week with pain logged."""
+        status = self._latest_status()
+        if status.empty:
+            return {}
+        last = status.groupby(status["athlete"].astype(object), sort=False).tail(1)
+        return {row.athlete: {"status_week": row.week, "status": row.status, "status_reasons": row.reasons}
+                for row in last.itertuples(index=False)}
+
+    def _latest_status(self) -> pd.DataFrame:
+        """:func:`weekly_status` of each athlete's latest week with pain logged (and the weeks before
+        it, as far as the rows below reach). A week's status depends only on that week's pain and what
+        its flags compare with: the morning before (within ``MORNING_GAP_DAYS``) and the week before,
+        so the last week's status comes out the same from those rows as from the whole season."""
+        if "status" in self.__dict__:  # already run over the whole season
+            return self.status
+        pain = self.frames.pain
+        if pain.empty:
+            return weekly_status(pain)
+        week = week_start(pain["when"])
+        last = week.groupby(categorical(pain["athlete"]), observed=True).transform("max")
+        reach = pd.Timedelta(days=max(7, T.MORNING_GAP_DAYS))
+        return weekly_status(pain[(pd.to_datetime(pain["when"]) >= last - reach).to_numpy()])
+
+
+def _season_days(frames: LogFrames) -> pd.DataFrame:
+    """Per athlete (index), the ``first`` and ``last`` day anything was logged (midnight)."""
+    parts = [pd.DataFrame({"athlete": categorical(f["athlete"]), "when": pd.to_datetime(f["when"])})
+             .groupby("athlete", observed=True)["when"].agg(["min", "max"]).rename(index=str)
+             for f in (frames.sets, frames.tests, frames.runs, frames.pain) if not f.empty]
+    if not parts:
+        return pd.DataFrame(columns=["first", "last"])
+    both = pd.concat(parts)
+    out = both.groupby(level=0).agg(first=("min", "min"), last=("max", "max"))
+    return out.apply(lambda col: col.dt.normalize())
+

@@ -1,0 +1,64 @@
+"""A runner's season week by week, as one table: the numbers behind the report's week-by-week view."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..frames import LogFrames
+from .balance import season_lsi
+from .measures import week_start
+from .pain_monitoring import weekly_status
+from .programme import hip_sessions
+from .running_load import acwr, weekly_load
+
+__all__ = ["weekly_table"]
+
+_PAIN_COLUMNS = (("during", "pain during (0-10)"), ("next_morning", "pain next morning (0-10)"))
+
+
+def weekly_table(frames: LogFrames, athlete: str, *, lsi_item: str | None = None,
+                 lsi_metric: str | None = None) -> pd.DataFrame:
+    """Week by week (weeks start on Monday) for one athlete: runs, distance (km), change on the
+    week before (%), session load (AU), ACWR at the week's end, hip sessions, LSI (%) of
+    ``lsi_item``, mean pain during runs and next morning (0-10 NRS, the painful knee when known,
+    else both) and the pain-monitoring status."""
+    mine = frames.only(athlete)
+    parts: list[pd.Series] = []
+    load = weekly_load(mine.runs).set_index("week")
+    parts += [load["runs"].rename("runs"), load["km"].rename("distance (km)"),
+              load["km_change_pct"].rename("change (%)"), load["srpe_load"].rename("load (AU)")]
+    ratio = acwr(mine.runs)
+    if len(ratio):
+        parts.append(ratio.assign(week=week_start(ratio["date"])).groupby("week")["ratio"].last().rename("ACWR"))
+    sessions = hip_sessions(mine.sets)
+    if len(sessions):
+        parts.append(sessions.set_index("week")["sessions"].rename("hip sessions"))
+    if lsi_item is not None:
+        lsi = season_lsi(mine)
+        lsi = lsi[(lsi["item"] == lsi_item) & (lsi["metric"] == lsi_metric)].set_index("week")["lsi_pct"]
+        parts.append(lsi.rename("LSI (%)"))
+    if len(mine.pain):
+        parts += _pain_columns(mine, athlete)
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=["week"])
+    table = pd.concat(parts, axis=1).sort_index()
+    table.index = pd.to_datetime(table.index).rename("week")
+    for column in ("hip sessions", "runs"):
+        if column in table:
+            table[column] = table[column].fillna(0).astype(int)
+    return table.reset_index()
+
+
+def _pain_columns(mine: LogFrames, athlete: str) -> list[pd.Series]:
+    pain = mine.pain
+    knee = mine.involved_side(athlete)
+    if knee is not None and (pain["knee"] == knee).any():
+        pain = pain[pain["knee"] == knee]
+    frame = pd.DataFrame({"week": week_start(pain["when"]).to_numpy(),
+                          "context": pain["context"].astype(object).to_numpy(),
+                          "nrs": pain["nrs"].astype(float).to_numpy()})
+    means = frame.groupby(["week", "context"])["nrs"].mean().unstack("context")
+    out = [means[context].rename(label) for context, label in _PAIN_COLUMNS if context in means]
+    out.append(weekly_status(mine.pain).set_index("week")["status"].rename("pain monitoring"))
+    return out

@@ -1,0 +1,135 @@
+"""One runner's part of a report: the season in words with a level per line, the three charts,
+the week-by-week table and the notes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+from ...analyses import thresholds as T
+from ...analyses.levels import (
+    ACWR_LEVELS,
+    LEVEL_WORDS,
+    PAIN_LEVELS,
+    STATUS_LEVELS,
+    hip_level,
+    lsi_level,
+)
+from ...analyses.season import SeasonSummary, season_summary
+from ...analyses.weekly_table import weekly_table
+from ...frames import LogFrames
+from ..chart_files import figure_svg
+from ..charts import balance_chart, load_chart, pain_chart
+
+__all__ = ["Section", "period_words", "runner_section"]
+
+CAPTIONS = {
+    "balance": f"Left and right side week by week, and the LSI (%) against the {T.LSI_TARGET_PCT:.0f}% target.",
+    "pain": ("Knee pain (0-10 NRS) per knee: daily values, the 7-day mean and the pain-monitoring zones; "
+             "runs (km) as grey bars."),
+    "load": (f"Running distance per week (km; jumps over {T.DISTANCE_JUMP_PCT:.0f}% marked) and the ACWR "
+             f"(comfortable {T.ACWR_LOW:g}-{T.ACWR_HIGH:g})."),
+}
+_CHARTS = (("balance", balance_chart), ("pain", pain_chart), ("load", load_chart))
+_TABLE_FORMATS = {
+    "distance (km)": "{:.1f}",
+    "change (%)": "{:+.0f}",
+    "load (AU)": "{:.0f}",
+    "ACWR": "{:.2f}",
+    "LSI (%)": "{:.0f}",
+    "pain during (0-10)": "{:.1f}",
+    "pain next morning (0-10)": "{:.1f}",
+}
+
+
+@dataclass
+class Section:
+    """What the report template draws for one runner."""
+
+    name: str
+    anchor: str
+    period: str
+    verdicts: list[dict[str, str]] = field(default_factory=list)
+    charts: list[dict[str, Any]] = field(default_factory=list)
+    weekly: Markup | None = None
+    notes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def runner_section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, end: pd.Timestamp | None,
+                   notes: pd.DataFrame, *, anchor: str) -> Section:
+    """``athlete``'s section over ``start``..``end``; ``notes`` as :func:`hipknee.frames.read_notes`
+    gives them; ``anchor`` prefixes the section's ids (several runners share a page)."""
+    mine = frames.only(athlete, start, end)
+    summary = season_summary(mine, athlete)
+    period = period_words(start, end) or (
+        f"{summary.first_day:%d %b %Y} to {summary.last_day:%d %b %Y}" if summary.first_day is not None
+        else "nothing logged yet")
+    section = Section(name=athlete, anchor=anchor, period=period, verdicts=verdict_lines(summary))
+    for key, chart in _CHARTS:
+        fig = chart(mine, athlete=athlete)
+        section.charts.append({"svg": figure_svg(fig, f"{anchor}-{key}"), "caption": CAPTIONS[key], "kind": key})
+    table = weekly_table(mine, athlete, lsi_item=summary.lsi_item, lsi_metric=summary.lsi_metric)
+    if len(table) > 1 or (len(table) == 1 and table.shape[1] > 1):
+        section.weekly = _table_html(table)
+    section.notes = _notes_for(notes, athlete, start, end)
+    return section
+
+
+def verdict_lines(summary: SeasonSummary) -> list[dict[str, str]]:
+    """The summary's sentences after the first (which names the season, shown as the heading),
+    each with a level ('good', 'watch', 'act' or '': just facts) and its word."""
+    levels = {
+        "Balance": lsi_level(summary.lsi_now),
+        "Knee pain": PAIN_LEVELS.get(summary.pain_verdict, ""),
+        "Hip work": hip_level(summary.hip_sessions_per_week),
+        "Running load": ACWR_LEVELS.get(summary.acwr_zone or "", ""),
+        "Pain monitoring": STATUS_LEVELS.get(summary.status or "", ""),
+    }
+    out = []
+    for line in summary.lines()[1:]:
+        level = next((lvl for prefix, lvl in levels.items() if line.startswith(prefix)), "")
+        out.append({"text": line, "level": level, "word": LEVEL_WORDS[level]})
+    return out
+
+
+def period_words(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
+    """The period in words ("from 02 Mar 2026", "02 Mar 2026 to 30 Jun 2026"); "" for all of it."""
+    if start is None and end is None:
+        return ""
+    if start is None:
+        return f"up to {end:%d %b %Y}"
+    if end is None:
+        return f"from {start:%d %b %Y}"
+    return f"{start:%d %b %Y} to {end:%d %b %Y}"
+
+
+def _notes_for(notes: pd.DataFrame, athlete: str, start: pd.Timestamp | None,
+               end: pd.Timestamp | None) -> list[dict[str, Any]]:
+    mine = notes[notes["athlete"] == athlete]
+    if start is not None:
+        mine = mine[mine["when"] >= start]
+    if end is not None:
+        mine = mine[mine["when"] <= end]
+    return [{"when": f"{r['when']:%a %d %b %Y}", "kind": r["kind"], "text": r["note"], "private": bool(r["private"])}
+            for r in mine.to_dict("records")]
+
+
+def _table_html(table: pd.DataFrame) -> Markup:
+    shown = table.copy()
+    shown["week"] = shown["week"].dt.strftime("%d %b %Y")
+    for col, fmt in _TABLE_FORMATS.items():
+        if col in shown:
+            shown[col] = [fmt.format(v) if _finite(v) else "" for v in shown[col]]
+    # to_html escapes every cell; the table holds numbers, dates and fixed words only anyway.
+    return Markup(shown.to_html(index=False, na_rep="", border=0, classes="weekly", escape=True))
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
