@@ -353,8 +353,9 @@ def acwr(runs: pd.DataFrame, until: dict[str, date] | None = None) -> list[Row]:
 
 # -- the season summary --------------------------------------------------------------------------
 def summarise_all(frames: dict[str, pd.DataFrame]) -> list[Row]:
-    """Per athlete: headline LSI at the start and now, pain start/now and verdict, hip sessions a
-    week, the latest ACWR and zone, and the latest pain-monitoring status."""
+    """Per athlete: the last day logged, headline LSI in the first and the latest week with both
+    sides, pain as two-week means at the start and recently with the verdict and the latest entry,
+    hip sessions a week, the latest ACWR and zone, and the latest pain-monitoring status."""
     athletes = frames["athletes"]
     involved = _involved_sides(athletes)
     names = list(athletes["name"])
@@ -380,6 +381,12 @@ def summarise_all(frames: dict[str, pd.DataFrame]) -> list[Row]:
     for name, day in hip_days:
         sessions[name, _monday(day)] += 1
 
+    latest_pain: dict[tuple[str, str, str], tuple[datetime, float]] = {}
+    for r in _rows(frames["pain"], ["athlete", "knee", "context", "when", "nrs"]):  # in time order
+        key = (r["athlete"], r["knee"], r["context"])
+        if key not in latest_pain or r["when"] >= latest_pain[key][0]:
+            latest_pain[key] = (r["when"], float(r["nrs"]))
+
     test_items = {r["item"] for r in lsi if r["kind"] == "test"}
     stats: dict[tuple, list[float]] = {}
     for r in lsi:  # first appearance order breaks ties, as a stable sort would
@@ -401,17 +408,18 @@ def summarise_all(frames: dict[str, pd.DataFrame]) -> list[Row]:
     out = []
     for name in names:
         mine_all = by_athlete[name]
-        row: Row = {"athlete": name, "lsi_item": None, "lsi_start": NAN, "lsi_now": NAN, "pain_start": NAN,
-                    "pain_now": NAN, "pain_verdict": "not enough data", "hip_sessions_per_week": NAN,
-                    "acwr": NAN, "acwr_zone": None, "status": None, "status_reasons": ""}
+        row: Row = {"athlete": name, "last_logged": last_day.get(name), "lsi_item": None, "lsi_start": NAN,
+                    "lsi_now": NAN, "pain_start": NAN, "pain_recent": NAN, "pain_now": NAN,
+                    "pain_verdict": "not enough data", "hip_sessions_per_week": NAN, "acwr": NAN, "acwr_zone": None,
+                    "status": None, "status_reasons": ""}
         if name in headline:
             item, metric = headline[name]
             weekly = sorted((r["week"], r["lsi_pct"]) for r in mine_all["lsi"] if r["item"] == item
                             and r["metric"] == metric and not math.isnan(r["lsi_pct"]))
             if weekly:
                 row["lsi_item"] = item
-                row["lsi_start"] = _mean([v for _, v in weekly[:2]])
-                row["lsi_now"] = _mean([v for _, v in weekly[-2:]])
+                row["lsi_start"] = weekly[0][1]
+                row["lsi_now"] = weekly[-1][1]
         mine = mine_all["changes"]
         if mine:
             knee = involved.get(name)
@@ -421,7 +429,8 @@ def summarise_all(frames: dict[str, pd.DataFrame]) -> list[Row]:
             pool = [r for r in mine if r["verdict"] != "not enough data"] or mine
             during = [r for r in pool if r["context"] == "during"]
             pick = during[0] if during else max(pool, key=lambda r: r["latest_days"])
-            row["pain_start"], row["pain_now"], row["pain_verdict"] = pick["start_mean"], pick["latest_mean"], pick["verdict"]
+            row["pain_start"], row["pain_recent"], row["pain_verdict"] = pick["start_mean"], pick["latest_mean"], pick["verdict"]
+            row["pain_now"] = latest_pain[name, pick["knee"], pick["context"]][1]
         if name in first_day:
             week, last = _monday(first_day[name]), _monday(last_day[name])
             counts = []

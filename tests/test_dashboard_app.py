@@ -31,16 +31,17 @@ def test_the_picker_starts_on_the_runner_needing_most_attention_and_changes_the_
         assert app.athlete.value == first
         assert set(app.athlete.options) == {"Maria", "Anna", "Sofia"}
         before = bytes(app.progress.image.value)
-        assert before.startswith(b"\x89PNG")
+        assert b"<svg" in before
         other = next(n for n in app.athlete.options if n != first)
         app.athlete.value = other  # as a coach picking another runner
-        assert bytes(app.progress.image.value).startswith(b"\x89PNG")
+        assert b"<svg" in bytes(app.progress.image.value)
         assert bytes(app.progress.image.value) != before
         assert other in app.progress.message.value
-        # The squad table lists the runners in the order of need.
-        table = app.squad.value
-        positions = [table.index(f">{name}</a>") for name in app.overview["athlete"]]
-        assert positions == sorted(positions)
+        # The squad table lists the runners in the order of need; clicking a name picks her.
+        assert list(app.squad.buttons) == list(app.overview["athlete"])
+        third = list(app.squad.buttons)[-1]
+        app.squad.buttons[third].click()
+        assert app.athlete.value == third and third in app.progress.message.value
 
 
 def test_squad_table_escapes_names() -> None:
@@ -49,8 +50,10 @@ def test_squad_table_escapes_names() -> None:
             {
                 "athlete": "<i>Jo</i>",
                 "lsi_now": 80.0,
+                "last_logged": pd.Timestamp("2026-06-21"),
                 "pain_start": 5.0,
-                "pain_now": 2.0,
+                "pain_recent": 2.0,
+                "pain_now": 3.0,
                 "pain_verdict": "better",
                 "acwr": 1.0,
                 "acwr_zone": "comfortable",
@@ -62,11 +65,12 @@ def test_squad_table_escapes_names() -> None:
     )
     html = squad_table_html(overview)
     assert "&lt;i&gt;Jo&lt;/i&gt;" in html and "<i>Jo</i>" not in html
-    assert "better (5.0 to 2.0/10)" in html
+    assert "better (5.0 to 2.0/10, two-week means); now 3/10" in html
+    assert "21 Jun 2026" in html and "keep an eye (1 point)" in html
 
 
 def test_an_empty_store_says_so(tmp_path: Path) -> None:
     with hipknee.Store.open(tmp_path / "empty") as st:
         app = DashboardApp(st)
-        assert "No runner" in app.squad.value
+        assert "No runner" in app.squad.children[0].value
         assert app.athlete.value is None

@@ -11,9 +11,9 @@ from hipknee.widgets.progress import AUTOMATIC, ProgressView
 
 
 def test_pick_runner_exercise_and_weeks(demo_store: hipknee.Store) -> None:
-    view = ProgressView(demo_store, dpi=30)
+    view = ProgressView(demo_store)
     assert view.athlete.options == ("Maria",)
-    assert view.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in bytes(view.image.value) and view.image.format == "svg+xml"
     assert "Maria, 02 Mar 2026 to 21 Jun 2026" in view.message.value
     assert view.exercise.label == AUTOMATIC
     assert "hip abduction dynamometer" in view.text.value
@@ -44,7 +44,7 @@ def test_empty_store(tmp_path: Path) -> None:
 
 def test_demo_store_is_labelled(demo_store: hipknee.Store) -> None:
     demo_store.is_demo = True
-    assert "demo season" in ProgressView(demo_store, dpi=30).message.value
+    assert "demo season" in ProgressView(demo_store).message.value
 
 
 def test_a_first_week_shows(store: hipknee.Store) -> None:
@@ -59,3 +59,19 @@ def test_a_first_week_shows(store: hipknee.Store) -> None:
     start, end = view.period()
     assert start == pd.Timestamp("2026-03-02") and end == pd.Timestamp("2026-03-08")
     assert view.image.value  # the dashboard was drawn
+
+
+def test_reload_button_shows_new_entries(store: hipknee.Store) -> None:
+    view = hipknee.ProgressView(store)
+    assert "nothing logged yet" in view.message.value
+    store.add(hipknee.PainEntry(when="2026-03-03T07:00", athlete="Ana", knee="left", nrs=4, context="during"))
+    view.reload_button.click()
+    assert "4/10 on 03 Mar (the latest)" in view.text.value
+
+
+def test_strength_tests_per_kg_of_body_mass(demo_store: hipknee.Store) -> None:
+    view = hipknee.ProgressView(demo_store)
+    assert view.per_kg.layout.display != "none"  # the demo has a dynamometer test and a body mass
+    before = bytes(view.image.value)
+    view.per_kg.value = True
+    assert b"N/kg" in bytes(view.image.value) and bytes(view.image.value) != before

@@ -198,10 +198,10 @@ def test_report_holds_the_three_charts_and_the_verdicts(maria_html: str) -> None
     for kind in ("balance", "pain", "load"):
         assert f'id="runner-1-{kind}-' in maria_html  # chart ids prefixed so they cannot clash
     assert "Maria: season report" in maria_html
-    assert "LSI" in maria_html and "% now" in maria_html
+    assert "LSI" in maria_html and "% in the week of 15 Jun (the latest)" in maria_html
     assert "less pain, by a change that matters to patients (at least 2 points or 30%)" in maria_html
     assert "Running load: ACWR" in maria_html and "Pain monitoring, week of" in maria_html
-    assert "<table" in maria_html and "pain next morning (0-10)" in maria_html
+    assert "<table" in maria_html and "pain next morning, right knee (0-10)" in maria_html
 
 
 def test_private_notes_are_left_out_unless_asked(
@@ -227,7 +227,7 @@ def test_period_bounds_the_weekly_table(squad: hipknee.Store) -> None:
     assert list(table["runs"]) == [4, 4]
     assert list(table["distance (km)"]) == [20.0, 20.0]
     assert list(table["load (AU)"]) == [600.0, 600.0]  # 4 runs x 30 min x RPE 5
-    assert list(table["pain during (0-10)"]) == [1.0, 1.0]
+    assert list(table["pain during, left knee (0-10)"]) == [1.0, 1.0]
 
 
 def test_notes_table_shows_a_session_note_once(store: hipknee.Store) -> None:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import thresholds as T
 
-__all__ = ["ATTENTION_POINTS", "LEVELS", "ORDER_RULE", "attention_order"]
+__all__ = ["ATTENTION_POINTS", "LEVELS", "NO_RECENT_DATA", "ORDER_RULE", "attention_order"]
 
 #: summary column -> value -> points. Missing values (too little data) score 0.
 ATTENTION_POINTS: dict[str, dict[str, int]] = {
@@ -26,18 +26,23 @@ LSI_BELOW_TARGET_POINTS = 1
 #: Attention level from points: 'act' from 3, 'watch' from 1, else 'good'.
 LEVELS: tuple[tuple[int, str], ...] = ((3, "act"), (1, "watch"), (0, "good"))
 
+#: The level of a runner with nothing logged recently (see :data:`~.thresholds.RECENT_DATA_DAYS`).
+NO_RECENT_DATA = "stale"
+
 ORDER_RULE = (
     "pain monitoring red 3 points, amber 1; pain worse than at the start 3, no clear change 1; "
     "running load (ACWR) spike 2, high 1; "
     f"LSI below {T.LSI_TARGET_PCT:.0f}% {LSI_BELOW_TARGET_POINTS}. Most points first; on a tie the lower LSI, "
-    "then the name."
+    f"then the name. Runners with nothing logged in the {T.RECENT_DATA_DAYS} days before the squad's latest entry "
+    "come last, marked as having no recent data."
 )
 
 
 def attention_order(overview: pd.DataFrame) -> pd.DataFrame:
     """``overview`` (one row per athlete, as :func:`hipknee.summarise_all` returns) sorted so the
     runners needing attention come first, with ``attention_points`` and ``attention``
-    ('act' / 'watch' / 'good') added; the index is reset."""
+    ('act' / 'watch' / 'good', or :data:`NO_RECENT_DATA` for a runner whose last entry is more than
+    :data:`~.thresholds.RECENT_DATA_DAYS` days before the squad's latest) added; the index is reset."""
     out = overview.copy()
     points = np.zeros(len(out), dtype=int)
     for column, table in ATTENTION_POINTS.items():
@@ -48,9 +53,16 @@ def attention_order(overview: pd.DataFrame) -> pd.DataFrame:
     out["attention"] = np.select(
         [points >= low for low, _ in LEVELS], [name for _, name in LEVELS], default="good"
     )
+    if "last_logged" in out:  # nothing logged at all is no recent data either
+        last = pd.to_datetime(out["last_logged"])
+        stale = (last.isna() | (last < last.max() - pd.Timedelta(days=T.RECENT_DATA_DAYS))).to_numpy()
+    else:
+        stale = np.zeros(len(out), dtype=bool)
+    out.loc[stale, "attention"] = NO_RECENT_DATA
+    out["_stale"] = stale
     # Unknown LSI sorts after every known one among equals (nothing to act on yet).
     out["_lsi"] = lsi.fillna(np.inf)
     out = out.sort_values(
-        ["attention_points", "_lsi", "athlete"], ascending=[False, True, True], kind="stable"
+        ["_stale", "attention_points", "_lsi", "athlete"], ascending=[True, False, True, True], kind="stable"
     )
-    return out.drop(columns="_lsi").reset_index(drop=True)
+    return out.drop(columns=["_lsi", "_stale"]).reset_index(drop=True)

@@ -15,7 +15,15 @@ import pandas as pd
 from ..frames import LogFrames, involved_sides
 from .measures import categorical, set_amount, week_start
 
-__all__ = ["LSI_COLUMNS", "headline_lsi_item", "lsi_from_sides", "season_lsi", "weekly_lsi", "weekly_test_lsi"]
+__all__ = [
+    "LSI_COLUMNS",
+    "headline_lsi_item",
+    "lsi_choice",
+    "lsi_from_sides",
+    "season_lsi",
+    "weekly_lsi",
+    "weekly_test_lsi",
+]
 
 _WEEK_NS = 7 * 24 * 3600 * 10**9
 LSI_COLUMNS = ["athlete", "item", "metric", "week", "left", "right", "weaker_side",
@@ -151,6 +159,21 @@ def headline_lsi_item(lsi: pd.DataFrame) -> pd.DataFrame:
         + (stats["spread"] > 0).astype(int) * 1_000 + stats["weeks"]
     best = stats.sort_values(["athlete", "score"], ascending=[True, False], kind="stable")
     return best.drop_duplicates("athlete")[["athlete", "item", "metric"]].reset_index(drop=True)
+
+
+def lsi_choice(lsi: pd.DataFrame, item: str | None = None) -> pd.DataFrame:
+    """Per athlete, the (item, metric) an LSI verdict and chart use: the headline one
+    (:func:`headline_lsi_item`), or ``item``'s metric with the most weeks."""
+    if lsi.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ("athlete", "item", "metric")})
+    lsi = lsi.assign(athlete=lsi["athlete"].astype(object))
+    if item is None:
+        pick = headline_lsi_item(lsi)
+        return pick.assign(athlete=pick["athlete"].astype(object))
+    counts = (lsi[lsi["item"] == item].groupby(["athlete", "metric"], sort=True)["lsi_pct"].count()
+              .rename("weeks").reset_index())
+    pick = counts.sort_values(["athlete", "weeks"], kind="stable").groupby("athlete", sort=False).tail(1)
+    return pick.assign(item=item)[["athlete", "item", "metric"]].reset_index(drop=True)
 
 
 def _involved(athlete: pd.Series, athletes: pd.DataFrame | None) -> pd.Series:

@@ -22,11 +22,14 @@ from .associations import Association, spearman
 from .measures import week_start
 from .verdicts import SeasonAnalyses
 
-__all__ = ["SUMMARY_COLUMNS", "SeasonSummary", "season_summary", "summarise_all"]
+__all__ = ["NOT_ENOUGH", "SUMMARY_COLUMNS", "SeasonSummary", "season_summary", "summarise_all"]
+
+#: How the summary says a verdict cannot be given yet (followed by what it needs).
+NOT_ENOUGH = "not enough data yet"
 
 @dataclass
 class SeasonSummary:
-    """The season of one athlete. LSI in %, pain in 0-10 NRS, ACWR as a ratio."""
+    """The season of one athlete. LSI in %, pain in 0-10 NRS, ACWR as a ratio; weeks are Mondays."""
 
     athlete: str
     first_day: pd.Timestamp | None = None
@@ -34,14 +37,18 @@ class SeasonSummary:
     lsi_item: str | None = None  # the exercise or test the LSI comes from
     lsi_metric: str | None = None
     lsi_reference: str | None = None  # 'involved/uninvolved' or 'weaker/stronger'
-    lsi_start: float = float("nan")  # mean of the first two weeks with both sides
-    lsi_now: float = float("nan")  # mean of the last two
+    lsi_start: float = float("nan")  # the first week with both sides
+    lsi_start_week: pd.Timestamp | None = None
+    lsi_now: float = float("nan")  # the latest week with both sides
+    lsi_now_week: pd.Timestamp | None = None
     lsi_weeks: int = 0
     pain_knee: str | None = None
     pain_context: str | None = None
-    pain_start: float = float("nan")
-    pain_now: float = float("nan")
+    pain_start: float = float("nan")  # mean daily pain over the knee's first two weeks
+    pain_recent: float = float("nan")  # ... and over its last two
     pain_verdict: str = "not enough data"
+    pain_now: float = float("nan")  # the latest entry of that knee and context
+    pain_now_date: pd.Timestamp | None = None
     pain_verdicts: pd.DataFrame = field(default_factory=pd.DataFrame)  # every knee and context
     hip_sessions_per_week: float = float("nan")
     weeks_on_plan: int = 0  # weeks with 2-4 hip sessions
@@ -56,73 +63,84 @@ class SeasonSummary:
     associations: list[Association] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        """The season in plain sentences, for a runner or coach."""
-        out: list[str] = []
+        """The season in plain sentences, for a runner or coach; each says what its numbers are."""
         if self.first_day is not None and self.last_day is not None:
-            out.append(f"{self.athlete}: season from {self.first_day:%d %b %Y} to {self.last_day:%d %b %Y} "
-                       f"({self.season_weeks} weeks).")
+            season = (f"{self.athlete}: season from {self.first_day:%d %b %Y} to {self.last_day:%d %b %Y} "
+                      f"({_count(self.season_weeks, 'week')}).")
         else:
-            out.append(f"{self.athlete}: nothing logged yet.")
-        if np.isfinite(self.lsi_now):
-            ref = "painful side / other side" if self.lsi_reference == "involved/uninvolved" else "weaker / stronger side"
-            target = "at or above" if self.lsi_now >= T.LSI_TARGET_PCT else "below"
-            out.append(f"Balance ({self.lsi_item}, {ref}): LSI {self.lsi_start:.0f}% at the start, "
-                       f"{self.lsi_now:.0f}% now, {target} the {T.LSI_TARGET_PCT:.0f}% target.")
+            season = f"{self.athlete}: nothing logged yet."
+        out = [season, self._balance_line(), self._pain_line(), self._hip_line(), self._load_line(),
+               self._status_line()]
+        return out + [a.sentence() for a in self.associations]
+
+    def _balance_line(self) -> str:
+        if not np.isfinite(self.lsi_now):
+            return (f"Balance: {NOT_ENOUGH} (it needs one week with both sides of the same exercise or "
+                    "strength test).")
+        ref = "painful side / other side" if self.lsi_reference == "involved/uninvolved" else "weaker / stronger side"
+        target = "at or above" if self.lsi_now >= T.LSI_TARGET_PCT else "below"
+        if self.lsi_weeks == 1:
+            when = f"{_pct(self.lsi_now)} in the week of {self.lsi_now_week:%d %b}, the only week with both sides so far"
         else:
-            out.append("Balance: not enough data yet (no week with both sides of one exercise or test).")
-        if self.pain_verdict != "not enough data":
-            mcid = f"{T.MCID_POINTS:g} points or {T.MCID_PCT:g}%"
-            words = {"better": f"less pain, by a change that matters to patients (at least {mcid})",
-                     "worse": f"more pain, by a change that matters to patients (at least {mcid})",
-                     "no clear change": f"no change as large as one that matters to patients ({mcid})",
-                     }[self.pain_verdict]
-            when = _CONTEXT_WORDS.get(self.pain_context or "", self.pain_context)
-            out.append(f"Knee pain ({self.pain_knee} knee, {when}): "
-                       f"{self.pain_start:.1f}/10 in the first two weeks, {self.pain_now:.1f}/10 in the "
-                       f"last two: {words}.")
-        else:
-            out.append("Knee pain: not enough data yet to compare the start with now.")
-        if np.isfinite(self.hip_sessions_per_week):
-            out.append(f"Hip work: {self.hip_sessions_per_week:.1f} sessions a week on average; "
-                       f"{self.weeks_on_plan} of {self.season_weeks} weeks within the planned "
-                       f"{T.HIP_SESSIONS_MIN}-{T.HIP_SESSIONS_MAX}.")
-        if self.acwr_zone is not None:
-            out.append(f"Running load: ACWR {self.acwr_ratio:.2f} on {self.acwr_date:%d %b} "
-                       f"({self.acwr_zone}; the comfortable band is {T.ACWR_LOW:g}-{T.ACWR_HIGH:g}, a spike above "
-                       f"{T.ACWR_SPIKE:g}); {_weeks(self.distance_jumps)} with distance up more than "
-                       f"{T.DISTANCE_JUMP_PCT:g}% on the week before.")
-        else:
-            out.append("Running load: fewer than 4 weeks of runs, no ACWR yet.")
-        if self.status is not None:
-            why = f": {self.status_reasons}" if self.status_reasons else ""
-            out.append(f"Pain monitoring, week of {self.status_week:%d %b}: {self.status}{why}.")
-        out += [a.sentence() for a in self.associations]
-        return out
+            when = (f"{_pct(self.lsi_start)} in the week of {self.lsi_start_week:%d %b} (the first with both sides), "
+                    f"{_pct(self.lsi_now)} in the week of {self.lsi_now_week:%d %b} (the latest)")
+        return f"Balance ({self.lsi_item}, {ref}): LSI {when}: {target} the {T.LSI_TARGET_PCT:.0f}% target."
+
+    def _pain_line(self) -> str:
+        if self.pain_knee is None:
+            return f"Knee pain: {NOT_ENOUGH} (no knee pain logged)."
+        when = _CONTEXT_WORDS.get(self.pain_context or "", self.pain_context)
+        latest = f"Knee pain ({self.pain_knee} knee, {when}): {self.pain_now:g}/10 on {self.pain_now_date:%d %b} (the latest)"
+        if self.pain_verdict == "not enough data":
+            return (f"{latest}; {NOT_ENOUGH} to compare the start with now (it needs pain logged on "
+                    f"{T.PAIN_WINDOW_MIN_DAYS} days in each of the knee's first and last {T.PAIN_WINDOW_DAYS} days, "
+                    f"{2 * T.PAIN_WINDOW_DAYS} days apart or more).")
+        mcid = f"{T.MCID_POINTS:g} points or {T.MCID_PCT:g}%"
+        words = {"better": f"less pain, by a change that matters to patients (at least {mcid})",
+                 "worse": f"more pain, by a change that matters to patients (at least {mcid})",
+                 "no clear change": f"no change as large as one that matters to patients ({mcid})",
+                 }[self.pain_verdict]
+        return (f"{latest}; on average {self.pain_start:.1f}/10 in the first two weeks and {self.pain_recent:.1f}/10 "
+                f"in the last two: {words}.")
+
+    def _hip_line(self) -> str:
+        if not np.isfinite(self.hip_sessions_per_week):
+            return "Hip work: nothing logged yet."
+        return (f"Hip work: {self.hip_sessions_per_week:.1f} sessions a week on average; "
+                f"{self.weeks_on_plan} of {_count(self.season_weeks, 'week')} within the planned "
+                f"{T.HIP_SESSIONS_MIN}-{T.HIP_SESSIONS_MAX}.")
+
+    def _load_line(self) -> str:
+        jumps = (f"{_weeks(self.distance_jumps)} with distance up more than {T.DISTANCE_JUMP_PCT:g}% on the "
+                 "week before")
+        if self.acwr_zone is None:
+            return (f"Running load: {NOT_ENOUGH} for the ACWR (it needs {T.CHRONIC_DAYS} days of runs from the "
+                    f"first run); {jumps}.")
+        return (f"Running load: ACWR {self.acwr_ratio:.2f} on {self.acwr_date:%d %b} "
+                f"({self.acwr_zone}; the comfortable band is {T.ACWR_LOW:g}-{T.ACWR_HIGH:g}, a spike above "
+                f"{T.ACWR_SPIKE:g}); {jumps}.")
+
+    def _status_line(self) -> str:
+        if self.status is None:
+            return f"Pain monitoring: {NOT_ENOUGH} (no knee pain logged)."
+        why = f": {self.status_reasons}" if self.status_reasons else ""
+        return f"Pain monitoring, week of {self.status_week:%d %b}: {self.status}{why}."
 
     def verdicts(self) -> dict[str, Any]:
         """The headline answers as a flat mapping (one row of :func:`summarise_all`)."""
-        return {
-            "athlete": self.athlete,
-            "lsi_item": self.lsi_item,
-            "lsi_start": self.lsi_start,
-            "lsi_now": self.lsi_now,
-            "pain_start": self.pain_start,
-            "pain_now": self.pain_now,
-            "pain_verdict": self.pain_verdict,
-            "hip_sessions_per_week": self.hip_sessions_per_week,
-            "acwr": self.acwr_ratio,
-            "acwr_zone": self.acwr_zone,
-            "status": self.status,
-            "status_reasons": self.status_reasons,
-        }
+        renamed = {"acwr": "acwr_ratio", "last_logged": "last_day"}
+        return {name: getattr(self, renamed.get(name, name)) for name in SUMMARY_COLUMNS}
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
 
-#: The columns of :func:`summarise_all` (and of :meth:`SeasonSummary.verdicts`).
-SUMMARY_COLUMNS = ["athlete", "lsi_item", "lsi_start", "lsi_now", "pain_start", "pain_now", "pain_verdict",
-                   "hip_sessions_per_week", "acwr", "acwr_zone", "status", "status_reasons"]
+#: The columns of :func:`summarise_all` (and of :meth:`SeasonSummary.verdicts`): LSI (%) in the
+#: first and the latest week with both sides; pain (0-10 NRS) as two-week means at the start and
+#: recently, and the latest entry (``pain_now``); the day anything was last logged.
+SUMMARY_COLUMNS = ["athlete", "last_logged", "lsi_item", "lsi_start", "lsi_now", "pain_start", "pain_recent",
+                   "pain_now", "pain_verdict", "hip_sessions_per_week", "acwr", "acwr_zone", "status",
+                   "status_reasons"]
 
 
 def season_summary(data: Store | LogFrames, athlete: str | None = None, *, start: Any = None, end: Any = None,
@@ -146,7 +164,8 @@ def summarise_all(data: Store | LogFrames, *, start: Any = None, end: Any = None
     frames = as_frames(data)
     frames = frames.only(None, start, end) if start is not None or end is not None else frames
     rows = SeasonAnalyses(frames).verdicts(frames.names())
-    return pd.DataFrame([{c: row[c] for c in SUMMARY_COLUMNS} for row in rows.values()], columns=SUMMARY_COLUMNS)
+    table = [{**{c: row.get(c) for c in SUMMARY_COLUMNS}, "last_logged": row["last_day"]} for row in rows.values()]
+    return pd.DataFrame(table, columns=SUMMARY_COLUMNS)
 
 
 def _associations(analyses: SeasonAnalyses, s: SeasonSummary) -> list[Association]:
@@ -171,6 +190,17 @@ def _associations(analyses: SeasonAnalyses, s: SeasonSummary) -> list[Associatio
 
 _CONTEXT_WORDS = {"during": "during activity", "after": "after activity", "rest": "at rest",
                   "next_morning": "next morning"}
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _pct(value: float) -> str:
+    """A percentage in whole numbers, with one decimal where rounding would cross the target."""
+    whole = f"{value:.0f}%"
+    crosses = (round(value) >= T.LSI_TARGET_PCT) != (value >= T.LSI_TARGET_PCT)
+    return f"{value:.1f}%" if crosses else whole
 
 
 def _weeks(n: int) -> str:

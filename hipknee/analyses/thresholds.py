@@ -30,6 +30,7 @@ __all__ = [
     "PAIN_WINDOW_DAYS",
     "PAIN_WINDOW_MIN_DAYS",
     "PAIN_ZONES",
+    "RECENT_DATA_DAYS",
     "ROLLING_DAYS",
 ]
 
@@ -86,6 +87,11 @@ DISTANCE_JUMP_PCT = 30.0
 #: Planned hip sessions per week.
 HIP_SESSIONS_MIN = 2
 HIP_SESSIONS_MAX = 4
+
+# -- the squad ----------------------------------------------------------------------------------
+#: A runner with nothing logged for more than this many days before the squad's latest entry has
+#: "no recent data": her verdicts are old, so she is not ranked among those needing attention now.
+RECENT_DATA_DAYS = 14
 
 # -- smoothing and statistics --------------------------------------------------------------------
 #: Rolling mean window (days) on pain charts.

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..frames import LogFrames
 from . import thresholds as T
-from .balance import headline_lsi_item, season_lsi
+from .balance import lsi_choice, season_lsi
 from .measures import categorical, week_start
 from .pain_monitoring import weekly_status
 from .pain_trend import pain_change, weekly_pain
@@ -36,12 +36,16 @@ VERDICT_DEFAULTS: dict[str, Any] = {
     "lsi_reference": None,
     "lsi_weeks": 0,
     "lsi_start": float("nan"),
+    "lsi_start_week": None,
     "lsi_now": float("nan"),
+    "lsi_now_week": None,
     "pain_knee": None,
     "pain_context": None,
     "pain_start": float("nan"),
-    "pain_now": float("nan"),
+    "pain_recent": float("nan"),
     "pain_verdict": "not enough data",
+    "pain_now": float("nan"),
+    "pain_now_date": None,
     "hip_sessions_per_week": float("nan"),
     "weeks_on_plan": 0,
     "acwr_date": None,
@@ -67,7 +71,7 @@ class SeasonAnalyses:
 
     @cached_property
     def items(self) -> pd.DataFrame:
-        return headline_lsi_item(self.lsi)
+        return lsi_choice(self.lsi)
 
     @cached_property
     def pain(self) -> pd.DataFrame:
@@ -127,31 +131,27 @@ class SeasonAnalyses:
                        "season_weeks": int(weeks[name])} for name in days.index}
 
     def _lsi(self, item: str | None) -> dict[str, dict[str, Any]]:
-        """The LSI item (headline, or ``item``) and the mean of its first and last two weeks."""
+        """The LSI item (headline, or ``item``), its first week with both sides (the start) and its
+        latest (now)."""
         lsi = self.lsi
         if lsi.empty:
             return {}
         lsi = lsi.assign(athlete=lsi["athlete"].astype(object))
-        if item is None:
-            pick = self.items.assign(athlete=self.items["athlete"].astype(object))
-        else:
-            # The metric of ``item`` with the most weeks, per athlete.
-            counts = (lsi[lsi["item"] == item].groupby(["athlete", "metric"], sort=True)["lsi_pct"].count()
-                      .rename("weeks").reset_index())
-            pick = counts.sort_values(["athlete", "weeks"], kind="stable").groupby("athlete", sort=False).tail(1)
-            pick = pick.assign(item=item)[["athlete", "item", "metric"]]
+        pick = self.items if item is None else lsi_choice(lsi, item)
+        pick = pick.assign(athlete=pick["athlete"].astype(object))
         rows = lsi.merge(pick, on=["athlete", "item", "metric"]).dropna(subset=["lsi_pct"])
         if rows.empty:
             return {}
         rows = rows.sort_values(["athlete", "week"], kind="stable")
         by = rows.groupby("athlete", sort=False)
-        start = by.head(2).groupby("athlete", sort=False)["lsi_pct"].mean()
-        now = by.tail(2).groupby("athlete", sort=False)["lsi_pct"].mean()
+        first = by.head(1).set_index("athlete")
         last = by.tail(1).set_index("athlete")
         weeks = by.size()
         return {name: {"lsi_item": last.at[name, "item"], "lsi_metric": last.at[name, "metric"],
                        "lsi_reference": last.at[name, "reference"], "lsi_weeks": int(weeks[name]),
-                       "lsi_start": float(start[name]), "lsi_now": float(now[name])} for name in last.index}
+                       "lsi_start": float(first.at[name, "lsi_pct"]), "lsi_start_week": first.at[name, "week"],
+                       "lsi_now": float(last.at[name, "lsi_pct"]), "lsi_now_week": last.at[name, "week"]}
+                for name in last.index}
 
     def _pain(self, names: list[str]) -> dict[str, dict[str, Any]]:
         """Pain at the start and now with its verdict: the painful knee (else the knee that started
@@ -171,9 +171,24 @@ class SeasonAnalyses:
         pool = pool.assign(_during=(pool["context"] == "during").astype(int))
         best = pool.sort_values(["athlete", "_during", "latest_days"], ascending=[True, False, False],
                                 kind="stable").groupby("athlete", sort=False).head(1)
+        latest = self._latest_pain(best[["athlete", "knee", "context"]])
         return {row.athlete: {"pain_knee": row.knee, "pain_context": row.context,
-                              "pain_start": float(row.start_mean), "pain_now": float(row.latest_mean),
-                              "pain_verdict": row.verdict} for row in best.itertuples(index=False)}
+                              "pain_start": float(row.start_mean), "pain_recent": float(row.latest_mean),
+                              "pain_verdict": row.verdict, **latest.get(row.athlete, {})}
+                for row in best.itertuples(index=False)}
+
+    def _latest_pain(self, picked: pd.DataFrame) -> dict[str, dict[str, Any]]:
+        """Per athlete, the latest entry (0-10 NRS, and its day) of the knee and context ``picked``."""
+        pain = self.frames.pain
+        entries = pd.DataFrame({"athlete": pain["athlete"].astype(object).to_numpy(),
+                                "knee": pain["knee"].astype(object).to_numpy(),
+                                "context": pain["context"].astype(object).to_numpy(),
+                                "when": pd.to_datetime(pain["when"]).to_numpy(),
+                                "nrs": pain["nrs"].astype(float).to_numpy()})
+        mine = entries.merge(picked.astype(object), on=["athlete", "knee", "context"])
+        last = mine.sort_values(["athlete", "when"], kind="stable").groupby("athlete", sort=False).tail(1)
+        return {row.athlete: {"pain_now": float(row.nrs), "pain_now_date": pd.Timestamp(row.when).normalize()}
+                for row in last.itertuples(index=False)}
 
     def _adherence(self) -> dict[str, dict[str, Any]]:
         """Hip sessions a week over the season's weeks (weeks without any count as 0), and the

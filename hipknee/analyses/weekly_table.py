@@ -13,15 +13,16 @@ from .running_load import acwr, weekly_load
 
 __all__ = ["weekly_table"]
 
-_PAIN_COLUMNS = (("during", "pain during (0-10)"), ("next_morning", "pain next morning (0-10)"))
+_PAIN_COLUMNS = (("during", "pain during"), ("next_morning", "pain next morning"))
 
 
 def weekly_table(frames: LogFrames, athlete: str, *, lsi_item: str | None = None,
                  lsi_metric: str | None = None) -> pd.DataFrame:
     """Week by week (weeks start on Monday) for one athlete: runs, distance (km), change on the
     week before (%), session load (AU), ACWR at the week's end, hip sessions, LSI (%) of
-    ``lsi_item``, mean pain during runs and next morning (0-10 NRS, the painful knee when known,
-    else both) and the pain-monitoring status."""
+    ``lsi_item``, mean pain during runs and next morning (0-10 NRS) of the painful knee when known,
+    else of each knee in a column of its own (knees are never averaged together), and the
+    pain-monitoring status."""
     mine = frames.only(athlete)
     parts: list[pd.Series] = []
     load = weekly_load(mine.runs).set_index("week")
@@ -53,12 +54,18 @@ def weekly_table(frames: LogFrames, athlete: str, *, lsi_item: str | None = None
 def _pain_columns(mine: LogFrames, athlete: str) -> list[pd.Series]:
     pain = mine.pain
     knee = mine.involved_side(athlete)
-    if knee is not None and (pain["knee"] == knee).any():
-        pain = pain[pain["knee"] == knee]
+    knees = [knee] if knee is not None and (pain["knee"] == knee).any() else ["left", "right"]
     frame = pd.DataFrame({"week": week_start(pain["when"]).to_numpy(),
+                          "knee": pain["knee"].astype(object).to_numpy(),
                           "context": pain["context"].astype(object).to_numpy(),
                           "nrs": pain["nrs"].astype(float).to_numpy()})
-    means = frame.groupby(["week", "context"])["nrs"].mean().unstack("context")
-    out = [means[context].rename(label) for context, label in _PAIN_COLUMNS if context in means]
+    means = frame.groupby(["week", "knee", "context"])["nrs"].mean()
+    out = []
+    for context, words in _PAIN_COLUMNS:
+        for side in knees:
+            key = (side, context)
+            column = means.xs(key, level=("knee", "context")) if key in means.droplevel("week").index else None
+            if column is not None and len(column):
+                out.append(column.rename(f"{words}, {side} knee (0-10)"))
     out.append(weekly_status(mine.pain).set_index("week")["status"].rename("pain monitoring"))
     return out

@@ -26,7 +26,7 @@ CHARTS = {"balance": balance_chart, "pain": pain_chart, "load": load_chart, "das
 
 
 def plot_file(kind: str, data: Store | LogFrames, out: str | os.PathLike[str], *, athlete: str | None = None,
-              exercise: str | None = None, dpi: int = 110) -> Path:
+              exercise: str | None = None, dpi: int = 140) -> Path:
     """Draw chart ``kind`` (a key of :data:`CHARTS`) of the log and write it to ``out`` (.png or
     .svg); returns the path. Unknown athletes or exercises raise :class:`hipknee.ValidationError`."""
     if kind not in CHARTS:

@@ -1,10 +1,12 @@
-"""Charts of the season: left/right balance, knee pain, running load, and a dashboard.
+"""Charts of the season: left/right balance, knee pain, running load, and the dashboard of them all.
 
-Every chart takes a :class:`hipknee.Store` (or the frames a notebook holds, or the analysis output)
-and an optional matplotlib ``Axes``, and returns the ``Figure``. Figures are built with the
-object API (no pyplot state), so they work in tests, the CLI and notebooks alike. One
-colour-blind-safe palette (Okabe-Ito) gives each side the same colour everywhere. Too little data
-draws a "Not enough data yet" panel instead of raising.
+Every chart takes a store or the frames of a log and returns a matplotlib ``Figure`` (object API,
+no pyplot state). Each quantity has a panel and axis of its own (the LSI's target band never
+shades newtons, the ACWR's band never shades kilometres), panels share one time axis spanning the
+season's weeks and no more, legends stand outside the data, and the points a sentence of the
+summary speaks of ("start", "now", "latest", two-week means) are marked on the chart, taken from
+the same :func:`~hipknee.analyses.season.season_summary`. Too little data draws a panel saying
+"Not enough data yet" and what is missing, never an error.
 """
 
 from __future__ import annotations
@@ -12,296 +14,342 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from ..analyses import thresholds as T
-from ..analyses.balance import headline_lsi_item, season_lsi
+from ..analyses.balance import lsi_choice, season_lsi
 from ..analyses.pain_monitoring import weekly_status
 from ..analyses.pain_trend import daily_pain
 from ..analyses.running_load import acwr, weekly_load
-from ..analyses.season import season_summary
+from ..analyses.season import SeasonSummary, season_summary
 from ..frames import LogFrames, as_frames
 from ..store import Store
+from .chart_parts import (
+    NO_DATA,
+    broken_line,
+    day_bars,
+    figure,
+    legend_outside,
+    no_data,
+    plain,
+    season_span,
+    styled,
+    time_axis,
+)
 from .palette import PALETTE, SIDE_COLOURS, STATUS_COLOURS
 
 __all__ = ["NO_DATA", "balance_chart", "dashboard", "load_chart", "pain_chart"]
 
-NO_DATA = "Not enough data yet"
+Span = tuple[pd.Timestamp, pd.Timestamp]
+_CONTEXT_WORDS = {"during": "during activity", "after": "after activity", "rest": "at rest",
+                  "next_morning": "next morning"}
+_DODGE = pd.Timedelta(hours=10)  # left and right drawn side by side, so equal values both show
+_STATUS_TOP = 10.1  # the weekly pain-monitoring strip sits above the 0-10 scale
 
 
-# -- plumbing ----------------------------------------------------------------------------------
-def _figure(ax: Axes | None, size: tuple[float, float] = (9, 4.5)) -> tuple[Figure, Axes]:
-    if ax is not None:
-        return ax.figure, ax  # type: ignore[return-value]
-    fig = Figure(figsize=size, layout="constrained")
-    return fig, fig.add_subplot()
-
-
-def _no_data(ax: Axes, title: str, why: str) -> None:
-    ax.set_title(title, loc="left", fontsize=11)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.text(0.5, 0.5, f"{NO_DATA}\n{textwrap.fill(why, 60)}", transform=ax.transAxes, ha="center",
-            va="center", fontsize=11, color="#444444", gid="no-data")
-
-
-def _dates(ax: Axes) -> None:
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-
-
-def _athlete(frames: LogFrames, athlete: str | None) -> str | None:
-    """The runner to draw: ``athlete`` (checked), else the first in the log; None for an empty log."""
-    return frames.athlete(athlete) if frames.names() or athlete is not None else None
-
-
-# -- balance -----------------------------------------------------------------------------------
+# -- the charts ------------------------------------------------------------------------------
+@styled
 def balance_chart(data: Store | LogFrames, *, athlete: str | None = None, exercise: str | None = None,
-                  ax: Axes | None = None) -> Figure:
+                  per_kg: bool = False, summary: SeasonSummary | None = None) -> Figure:
     """Left and right per week for one exercise or strength test (default: the headline one, a
-    strength test when there is one), the LSI (%) on a second axis with the 90 % target band, and
-    the weaker side ringed each week."""
-    fig, ax = _figure(ax)
-    frames = as_frames(data)
-    lsi = season_lsi(frames)
-    athlete = _athlete(frames, athlete)
-    title = f"{athlete or 'Balance'}: left vs right"
-    if athlete is None or lsi.empty:
-        _no_data(ax, title, "balance needs one week with both sides of the same exercise or test.")
-        return fig
-    mine = lsi[lsi["athlete"] == athlete]
-    if exercise is None:
-        pick = headline_lsi_item(mine)
-        exercise = pick["item"].iloc[0] if len(pick) else None
-    rows = mine[mine["item"] == exercise] if exercise is not None else mine.iloc[:0]
-    if rows.empty:
-        what = f"'{exercise}'" if exercise else "any exercise or test"
-        _no_data(ax, title, f"no week with both sides of {what} for {athlete}.")
-        return fig
-    metric = rows.groupby("metric")["lsi_pct"].count().idxmax()
-    rows = rows[rows["metric"] == metric].sort_values("week")
-    involved = frames.involved_side(athlete)
-    weeks = pd.to_datetime(rows["week"])
-    for side, marker in (("left", "o"), ("right", "s")):
-        label = f"{side} (painful side)" if side == involved else side
-        ax.plot(weeks, rows[side], marker=marker, color=SIDE_COLOURS[side], lw=2, label=label, gid=side)
-    weaker = rows[rows["weaker_side"].isin(["left", "right"])]
-    ax.scatter(pd.to_datetime(weaker["week"]), np.where(weaker["weaker_side"] == "left", weaker["left"],
-               weaker["right"]), s=160, facecolors="none", edgecolors="#000000", linewidths=1.2,
-               label="weaker side that week", gid="weaker", zorder=4)
-    ax.set_ylabel(f"{exercise}\n({metric})")
-    ax.set_ylim(bottom=0, top=float(rows[["left", "right"]].max().max()) * 1.25 or 1.0)
-    twin = ax.twinx()
-    lsi_max, lsi_min = rows["lsi_pct"].max(), rows["lsi_pct"].min()  # NaN when both sides were 0
-    top = max(110.0, float(lsi_max) + 5) if pd.notna(lsi_max) else 110.0
-    twin.axhspan(T.LSI_TARGET_PCT, top, color=PALETTE["target"], alpha=0.12, lw=0,
-                 label=f"LSI target {T.LSI_TARGET_PCT:.0f}% or more")
-    twin.plot(weeks, rows["lsi_pct"], color=PALETTE["lsi"], lw=1.8, ls="--", marker="D", ms=4,
-              label="LSI (%)", gid="lsi")
-    twin.set_ylim(min(40.0, float(lsi_min) - 5) if pd.notna(lsi_min) else 40.0, top)
-    ref = "painful / other side" if rows["reference"].iloc[-1] == "involved/uninvolved" else "weaker / stronger"
-    twin.set_ylabel(f"LSI (%), {ref}")
-    handles = ax.get_legend_handles_labels()
-    more = twin.get_legend_handles_labels()
-    ax.legend(handles[0] + more[0], handles[1] + more[1], loc="lower right", fontsize=8, framealpha=0.9)
-    ax.set_title(f"{athlete}: {exercise}, left vs right and LSI", loc="left", fontsize=11)
-    _dates(ax)
+    strength test when there is one), and below it the LSI (%) with the 90 % target band, its start
+    and now marked. ``per_kg``: a test in newtons per kg of body mass (N/kg), when it is known.
+    ``summary``: the runner's :func:`~hipknee.season_summary`, when the caller has it already."""
+    frames, name = _runner(data, athlete)
+    fig, (sides, lsi) = figure([3.0, 2.2])
+    _balance(sides, lsi, frames, name, summary or _summary(frames, name, exercise), exercise, per_kg)
     return fig
 
 
-# -- pain --------------------------------------------------------------------------------------
+@styled
 def pain_chart(data: Store | LogFrames, *, athlete: str | None = None, context: str | None = None,
-               ax: Axes | None = None) -> Figure:
-    """Knee pain (0-10 NRS) per knee over the season: daily values as dots, the 7-day rolling mean
-    as a line, the pain-monitoring zones shaded (0-2 / 3-5 / above 5), each week's status
-    (green / amber / red) as a band on top, and runs (km) on a second axis. ``context`` picks one
-    pain context; default: every context of a day pooled."""
-    fig, ax = _figure(ax)
+               summary: SeasonSummary | None = None) -> Figure:
+    """Knee pain (0-10 NRS) per knee, never averaged across knees, in one context (default: the one
+    the summary judges, pain during activity when logged): daily values, the 7-day mean (broken
+    over gaps), the pain-monitoring zones, each week's status in a strip with its key, and the
+    summary's two-week means and latest entry marked (``summary``: as for :func:`balance_chart`)."""
+    frames, name = _runner(data, athlete)
+    fig, (ax,) = figure([3.4])
+    _pain(ax, frames, name, summary or _summary(frames, name, None), context)
+    return fig
+
+
+@styled
+def load_chart(data: Store | LogFrames, *, athlete: str | None = None) -> Figure:
+    """Weekly distance (km) as bars, week-on-week jumps over 30 % hatched, and below it the daily
+    ACWR of session-RPE load with the 0.8-1.3 band and spikes above 1.5 marked."""
+    frames, name = _runner(data, athlete)
+    fig, (km, ratio) = figure([2.6, 2.2])
+    _load(km, ratio, frames, name)
+    return fig
+
+
+@styled
+def dashboard(data: Store | LogFrames, *, athlete: str | None = None, exercise: str | None = None,
+              start: Any = None, end: Any = None, per_kg: bool = False, words: bool = True,
+              summary: SeasonSummary | None = None) -> Figure:
+    """Balance, LSI, knee pain, distance and ACWR of one runner on one time axis, and (``words``)
+    the season summary in words below; ``start``/``end`` narrow the season (dates); ``summary``:
+    that season's :func:`~hipknee.season_summary`, when the caller has it already."""
     frames = as_frames(data)
-    pain = frames.pain if context is None else frames.pain[frames.pain["context"] == context]
-    daily = daily_pain(pain, by_context=context is not None)
-    athlete = _athlete(frames, athlete)
-    title = f"{athlete or 'Pain'}: knee pain"
-    mine = daily[daily["athlete"] == athlete] if len(daily) else daily
-    if athlete is None or mine.empty:
-        _no_data(ax, title, "no knee pain logged yet.")
-        return fig
-    if "context" in mine and mine["context"].nunique() > 1:
-        mine = mine[mine["context"] == mine["context"].mode().iloc[0]]
-    for (low, high, label), key in zip(T.PAIN_ZONES, ("fine", "acceptable", "too much")):
-        ax.axhspan(low, high, color=PALETTE[key], alpha=0.13, lw=0, zorder=0)
-        ax.text(0.005, (low + high) / 2, label, transform=ax.get_yaxis_transform(), va="center",
-                ha="left", fontsize=8, color="#333333", zorder=1)
+    name = frames.athlete(athlete) if frames.names() or athlete is not None else None
+    mine = frames.only(name, start, end) if name is not None else frames
+    heights = [2.6, 1.9, 3.0, 2.0, 1.9] + ([2.9] if words else [])
+    fig, axes = figure(heights, width=12.0)
+    demo = " (demo season)" if frames.is_demo else ""
+    summary = summary or _summary(mine, name, exercise)
+    _balance(axes[0], axes[1], mine, name, summary, exercise, per_kg)
+    _pain(axes[2], mine, name, summary, None)
+    _load(axes[3], axes[4], mine, name)
+    if words:
+        _words(axes[5], summary.lines() if summary is not None else ["Nothing logged yet."])
+    title = f"{plain(name)}: is the hip work helping the knee?" if name else "hipknee season dashboard"
+    fig.suptitle(title + demo, fontsize=14, x=0.01, ha="left")
+    return fig
+
+
+# -- the panels ------------------------------------------------------------------------------
+def _runner(data: Store | LogFrames, athlete: str | None) -> tuple[LogFrames, str | None]:
+    """The log of the runner to draw (the first when none is named; None for an empty log)."""
+    frames = as_frames(data)
+    if not frames.names() and athlete is None:
+        return frames, None
+    name = frames.athlete(athlete)
+    return frames.only(name), name
+
+
+def _summary(frames: LogFrames, name: str | None, item: str | None) -> SeasonSummary | None:
+    return season_summary(frames, name, item=item) if name is not None else None
+
+
+def _span(frames: LogFrames, name: str | None) -> Span | None:
+    return season_span(frames.only(name)) if name is not None else None
+
+
+def _balance(sides: Axes, lsi_ax: Axes, frames: LogFrames, name: str | None, summary: SeasonSummary | None,
+             exercise: str | None, per_kg: bool) -> None:
+    title = f"{name}: left vs right" if name else "Balance"
+    span = _span(frames, name)
+    lsi = season_lsi(frames.only(name)) if name is not None else pd.DataFrame()
+    pick = lsi_choice(lsi, exercise) if len(lsi) else pd.DataFrame()
+    if name is None or pick.empty:
+        what = f"'{exercise}'" if exercise else "one exercise or strength test"
+        no_data(sides, title, f"no week with both sides of {what} yet (balance compares the two sides "
+                              "within one week).")
+        no_data(lsi_ax, "LSI (%)", "no week with both sides yet.")
+        _dates(lsi_ax, span)
+        return
+    item, metric = pick.iloc[0]["item"], pick.iloc[0]["metric"]
+    rows = lsi[(lsi["item"] == item) & (lsi["metric"] == metric)].sort_values("week")
+    _sides_panel(sides, rows, frames, name, item, metric, per_kg)
+    _lsi_panel(lsi_ax, rows, summary)
+    _dates(lsi_ax, span)
+
+
+def _sides_panel(ax: Axes, rows: pd.DataFrame, frames: LogFrames, name: str, item: str, metric: str,
+                 per_kg: bool) -> None:
+    mass = _body_mass(frames, name)
+    scale = 1.0 / mass if per_kg and metric == "N" and mass else 1.0
+    unit = "N/kg" if scale != 1.0 else metric
+    involved = frames.involved_side(name)
+    centre = pd.to_datetime(rows["week"]) + pd.Timedelta(days=3.5)
+    styles = {"left": dict(marker="o", ls="-", shift=-_DODGE), "right": dict(marker="s", ls="--", shift=_DODGE)}
+    for side, style in styles.items():
+        label = f"{side} (painful side)" if side == involved else side
+        ax.plot(centre + style["shift"], rows[side] * scale, marker=style["marker"], ls=style["ls"],
+                color=SIDE_COLOURS[side], lw=2, ms=7, mfc="white" if side == "right" else SIDE_COLOURS[side],
+                mew=2, label=label, gid=side)
+    weaker = rows[rows["weaker_side"].isin(["left", "right"])]
+    shift = pd.to_timedelta(np.where(weaker["weaker_side"] == "left", -1, 1) * _DODGE.value)
+    ax.scatter(pd.to_datetime(weaker["week"]) + pd.Timedelta(days=3.5) + shift.to_numpy(),
+               np.where(weaker["weaker_side"] == "left", weaker["left"], weaker["right"]) * scale, s=220,
+               facecolors="none", edgecolors="#000000", linewidths=1.2, label="weaker side that week",
+               gid="weaker", zorder=4)
+    top = float(rows[["left", "right"]].max().max()) * scale
+    ax.set_ylim(0, top * 1.25 if top > 0 else 1.0)
+    ax.set_ylabel(f"{plain(item)}\n({unit})")
+    ax.set_title(f"{plain(name)}: {plain(item)}, left and right per week", loc="left")
+    legend_outside(ax)
+
+
+def _lsi_panel(ax: Axes, rows: pd.DataFrame, summary: SeasonSummary | None) -> None:
+    centre = pd.to_datetime(rows["week"]) + pd.Timedelta(days=3.5)
+    values = rows["lsi_pct"].to_numpy(dtype=float)
+    top = max(110.0, float(np.nanmax(values)) + 5) if np.isfinite(values).any() else 110.0
+    low = min(40.0, float(np.nanmin(values)) - 5) if np.isfinite(values).any() else 40.0
+    ax.axhspan(T.LSI_TARGET_PCT, top, color=PALETTE["target"], alpha=0.15, lw=0,
+               label=f"target: {T.LSI_TARGET_PCT:.0f}% or more")
+    ax.plot(centre, values, color=PALETTE["lsi"], lw=1.8, marker="D", ms=5, label="LSI (%)", gid="lsi")
+    known = rows.dropna(subset=["lsi_pct"])
+    if len(known):
+        for gid, row, word in (("lsi-start", known.iloc[0], "start"), ("lsi-now", known.iloc[-1], "now")):
+            x = pd.Timestamp(row["week"]) + pd.Timedelta(days=3.5)
+            ax.scatter([x], [row["lsi_pct"]], s=140, facecolors="none", edgecolors=PALETTE["lsi"], linewidths=2,
+                       gid=gid, zorder=5, label=f"{word}: {row['lsi_pct']:.0f}%")
+            if gid == "lsi-start" and len(known) == 1:
+                break
+    else:
+        ax.text(0.01, 0.9, "LSI: the stronger side is 0 in every week", transform=ax.transAxes, va="top")
+    ax.set_ylim(low, top)
+    reference = summary.lsi_reference if summary is not None else None
+    ref = "painful / other side" if reference == "involved/uninvolved" else "weaker / stronger"
+    ax.set_ylabel(f"LSI (%)\n{ref}")
+    ax.set_title("Limb symmetry index (LSI)", loc="left")
+    legend_outside(ax)
+
+
+def _pain(ax: Axes, frames: LogFrames, name: str | None, summary: SeasonSummary | None,
+          context: str | None) -> None:
+    title = f"{name}: knee pain" if name else "Knee pain"
+    span = _span(frames, name)
+    pain = frames.pain
+    if name is None or pain.empty:
+        no_data(ax, title, "no knee pain logged yet.")
+        _dates(ax, span)
+        return
+    context = context or (summary.pain_context if summary is not None else None) or _most_logged(pain)
+    daily = daily_pain(pain[pain["context"] == context])
+    _zones(ax)
     for knee in ("left", "right"):
-        rows = mine[mine["knee"] == knee].sort_values("date")
+        rows = daily[daily["knee"] == knee]
         if rows.empty:
             continue
-        ax.scatter(rows["date"], rows["nrs"], s=14, color=SIDE_COLOURS[knee], alpha=0.45,
+        ax.scatter(rows["date"] + pd.Timedelta(hours=12), rows["nrs"], s=16, color=SIDE_COLOURS[knee], alpha=0.5,
                    gid=f"daily-{knee}", zorder=3)
-        ax.plot(rows["date"], rows["rolling_7d"], color=SIDE_COLOURS[knee], lw=2.2,
-                label=f"{knee} knee, {T.ROLLING_DAYS}-day mean", gid=f"rolling-{knee}", zorder=4)
+        x, y = broken_line(rows["date"] + pd.Timedelta(hours=12), rows["rolling_7d"], T.ROLLING_DAYS)
+        ax.plot(x, y, color=SIDE_COLOURS[knee], lw=2.2, label=f"{knee} knee, {T.ROLLING_DAYS}-day mean",
+                gid=f"rolling-{knee}", zorder=4)
+    if summary is not None and summary.pain_context == context:
+        _pain_marks(ax, summary)
+    handles = ax.get_legend_handles_labels()[0] + _status_strip(ax, weekly_status(pain))
     ax.set_ylim(0, 10.6)
     ax.set_yticks(range(0, 11, 2))
-    _status_strip(ax, weekly_status(frames.pain[frames.pain["athlete"].astype(object) == athlete]))
-    what = "all contexts" if context is None else context.replace("_", " ")
-    ax.set_ylabel(f"knee pain (0-10 NRS)\n({what})")
-    runs = frames.runs[frames.runs["athlete"].astype(object) == athlete]
-    if not runs.empty:
-        km = (runs.assign(date=pd.to_datetime(runs["when"]).dt.normalize())
-              .groupby("date")["distance_km"].sum())
-        twin = ax.twinx()
-        _day_bars(twin, km, facecolor=PALETTE["runs"], alpha=0.6, label="run (km)", gid="runs")
-        twin.set_ylabel("run distance (km)")
-        twin.set_ylim(0, float(km.max()) * 3)  # keep the bars in the lower third
-        ax.set_zorder(twin.get_zorder() + 1)
-        ax.patch.set_visible(False)
-        h1, l1 = ax.get_legend_handles_labels()
-        h2, l2 = twin.get_legend_handles_labels()
-        ax.legend(h1 + h2, l1 + l2, loc="upper right", bbox_to_anchor=(1, 0.94), fontsize=8, framealpha=0.9)
-    else:
-        ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(f"{athlete}: knee pain over the season", loc="left", fontsize=11)
-    _dates(ax)
-    return fig
+    ax.set_ylabel(f"knee pain (0-10 NRS)\n{_CONTEXT_WORDS.get(context, context)}")
+    ax.set_title(f"{plain(name)}: knee pain {_CONTEXT_WORDS.get(context, context)}, each knee", loc="left")
+    legend_outside(ax, handles)
+    _dates(ax, span)
 
 
-def _day_bars(ax: Axes, values: pd.Series, width: float = 0.8, **style: Any) -> Any:
-    """Bars from 0 to each value, centred on its date (the index), ``width`` days wide, drawn as
-    one path: several seasons of daily runs are thousands of bars, and one artist draws and writes
-    (as SVG) them many times faster than a patch each."""
-    from matplotlib.patches import PathPatch
-    from matplotlib.path import Path as MplPath
-
-    x = mdates.date2num(pd.DatetimeIndex(values.index))
-    top = values.to_numpy(dtype=float)
-    left, right, low = x - width / 2, x + width / 2, np.zeros_like(x)
-    corners = np.stack([np.column_stack(c) for c in
-                        ((left, low), (left, top), (right, top), (right, low), (left, low))], axis=1)
-    codes = np.tile([MplPath.MOVETO, MplPath.LINETO, MplPath.LINETO, MplPath.LINETO, MplPath.CLOSEPOLY], len(x))
-    patch = PathPatch(MplPath(corners.reshape(-1, 2), codes), edgecolor="none", linewidth=0, **style)
-    ax.add_patch(patch)
-    ax.autoscale_view()
-    return patch
-
-
-def _bars(ax: Axes, centre: Any, height: Any, width: float, bottom: float = 0, **style: Any) -> Any:
-    """Bars centred on dates, ``width`` days wide, as one collection (one artist, not a patch per
-    bar, which is what makes a season of weekly bars slow to draw); ``style``: PolyCollection's."""
-    from matplotlib.collections import PolyCollection
-
-    x = mdates.date2num(pd.DatetimeIndex(centre))
-    top = bottom + np.asarray(height, dtype=float)
-    left, right, low = x - width / 2, x + width / 2, np.full_like(x, bottom)
-    verts = np.stack([np.column_stack(c) for c in ((left, low), (left, top), (right, top), (right, low))], axis=1)
-    bars = PolyCollection(verts, **style)
-    ax.add_collection(bars, autolim=True)
-    ax.autoscale_view()
-    return bars
+def _pain_marks(ax: Axes, summary: SeasonSummary) -> None:
+    """The summary's numbers on the chart: its knee's two-week means and its latest entry."""
+    colour = SIDE_COLOURS[summary.pain_knee or "left"]
+    if summary.pain_verdict != "not enough data":
+        row = summary.pain_verdicts
+        row = row[(row["knee"] == summary.pain_knee) & (row["context"] == summary.pain_context)].iloc[0]
+        window = pd.Timedelta(days=T.PAIN_WINDOW_DAYS)
+        first, last = pd.Timestamp(row["start"]), pd.Timestamp(row["end"]) + pd.Timedelta(days=1)
+        for gid, lo, hi, value, word in (("pain-start-mean", first, first + window, summary.pain_start, "first"),
+                                         ("pain-recent-mean", last - window, last, summary.pain_recent, "last")):
+            ax.plot([lo, hi], [value, value], color=colour, lw=4, alpha=0.6, solid_capstyle="butt", gid=gid,
+                    label=f"{summary.pain_knee} knee, mean of the {word} two weeks: {value:.1f}")
+    if summary.pain_now_date is not None:
+        ax.scatter([summary.pain_now_date + pd.Timedelta(hours=12)], [summary.pain_now], s=150, facecolors="none",
+                   edgecolors="#000000", linewidths=1.6, zorder=6, gid="pain-now",
+                   label=f"latest: {summary.pain_now:g}/10 on {summary.pain_now_date:%d %b}")
 
 
-def _status_strip(ax: Axes, status: pd.DataFrame) -> None:
-    """Each week's pain-monitoring status as a band above the 0-10 scale, in the zones' colours."""
+def _zones(ax: Axes) -> None:
+    for (low, high, label), key in zip(T.PAIN_ZONES, ("fine", "acceptable", "too much"), strict=True):
+        ax.axhspan(low, high, color=PALETTE[key], alpha=0.13, lw=0, zorder=0)
+        ax.text(0.005, (low + high) / 2, label, transform=ax.get_yaxis_transform(), va="center", ha="left",
+                fontsize=8, color="#333333", zorder=1)
+
+
+def _status_strip(ax: Axes, status: pd.DataFrame) -> list[Any]:
+    """Each week's pain-monitoring status as a band above the 0-10 scale; returns its key."""
     if status.empty:
-        return
+        return []
     centre = pd.to_datetime(status["week"]) + pd.Timedelta(days=3.5)
-    _bars(ax, centre, np.full(len(centre), 0.45), 7, bottom=10.1,
-          facecolors=status["status"].map(STATUS_COLOURS).tolist(), edgecolors="white", linewidths=0.8,
-          label="_weekly status", gid="weekly-status", zorder=5)
-    ticks = [0, 2, 4, 6, 8, 10]
-    ax.set_yticks(ticks + [10.325], [str(t) for t in ticks] + ["status"])
+    day_bars(ax, centre, np.full(len(centre), 0.45), 7, bottom=_STATUS_TOP,
+             facecolors=status["status"].map(STATUS_COLOURS).tolist(), edgecolors="white", linewidths=0.8,
+             label="_weekly status", gid="weekly-status", zorder=5)
+    ax.set_yticks([0, 2, 4, 6, 8, 10, _STATUS_TOP + 0.225], ["0", "2", "4", "6", "8", "10", "week"])
+    return [Patch(facecolor=colour, label=f"pain monitoring: {name} week") for name, colour in STATUS_COLOURS.items()]
 
 
-# -- running load ------------------------------------------------------------------------------
-def load_chart(data: Store | LogFrames, *, athlete: str | None = None, ax: Axes | None = None) -> Figure:
-    """Weekly distance (km) as bars, week-on-week jumps over 30 % marked, and the daily ACWR
-    (session-RPE load) on a second axis with the 0.8-1.3 band and spikes above 1.5 marked."""
-    fig, ax = _figure(ax)
-    frames = as_frames(data)
-    weekly, ratio = weekly_load(frames.runs), acwr(frames.runs)
-    athlete = _athlete(frames, athlete)
-    title = f"{athlete or 'Running'}: running load"
-    wk = weekly[weekly["athlete"] == athlete] if weekly is not None else None
-    ra = ratio[ratio["athlete"] == athlete] if ratio is not None else None
-    if athlete is None or ((wk is None or wk.empty) and (ra is None or ra.empty)):
-        _no_data(ax, title, "no runs logged yet.")
-        return fig
-    handles: list[Any] = []
-    if wk is not None and not wk.empty:
-        centre = pd.to_datetime(wk["week"]) + pd.Timedelta(days=3)
-        jump = wk["jump"].to_numpy(dtype=bool)
-        km = wk["km"].to_numpy(dtype=float)
-        bars = _bars(ax, centre[~jump], km[~jump], 6, facecolors=PALETTE["km"], label="km per week", gid="km")
-        _bars(ax, centre[jump], km[jump], 6, facecolors=PALETTE["jump"], hatch="//", edgecolors="#000000",
-              label="_km up on the week before", gid="km-jumps")
-        handles.append(bars)
-        if wk["jump"].any():
-            from matplotlib.patches import Patch
-
-            handles.append(Patch(facecolor=PALETTE["jump"], hatch="//", edgecolor="#000000",
-                                 label=f"distance up >{T.DISTANCE_JUMP_PCT:.0f}% on the week before"))
-        ax.set_ylim(0, float(wk["km"].max()) * 1.3 or 1)
-    ax.set_ylabel("distance (km per week)")
-    if ra is not None and ra["ratio"].notna().any():
-        twin = ax.twinx()
-        twin.axhspan(T.ACWR_LOW, T.ACWR_HIGH, color=PALETTE["fine"], alpha=0.12, lw=0,
-                     label=f"comfortable ACWR {T.ACWR_LOW:g}-{T.ACWR_HIGH:g}")
-        twin.axhline(T.ACWR_SPIKE, color=PALETTE["spike"], lw=1, ls=":", label=f"spike above {T.ACWR_SPIKE:g}")
-        twin.plot(ra["date"], ra["ratio"], color=PALETTE["acwr"], lw=2, label="ACWR (7-day / 28-day)",
-                          gid="acwr")
-        spikes = ra[ra["ratio"] > T.ACWR_SPIKE]
-        twin.scatter(spikes["date"], spikes["ratio"], marker="X", s=60, color=PALETTE["spike"], zorder=5,
-                     label="ACWR spike", gid="spikes")
-        twin.set_ylim(0, max(2.0, float(ra["ratio"].max()) * 1.1))
-        twin.set_ylabel("ACWR (session-RPE load)")
-        h2, _ = twin.get_legend_handles_labels()
-        handles += h2
-    elif ra is not None:
-        ax.text(0.01, 0.97, "ACWR: needs 4 weeks of runs", transform=ax.transAxes, va="top", fontsize=8)
-    ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
-    ax.set_title(f"{athlete}: running load", loc="left", fontsize=11)
-    _dates(ax)
-    return fig
+def _load(km_ax: Axes, ratio_ax: Axes, frames: LogFrames, name: str | None) -> None:
+    span = _span(frames, name)
+    runs = frames.runs
+    if name is None or runs.empty:
+        no_data(km_ax, f"{name}: running" if name else "Running", "no runs logged yet.")
+        no_data(ratio_ax, "Acute:chronic workload ratio (ACWR)", "no runs logged yet.")
+        _dates(ratio_ax, span)
+        return
+    weekly = weekly_load(runs)
+    centre = pd.to_datetime(weekly["week"]) + pd.Timedelta(days=3.5)
+    jump = weekly["jump"].to_numpy(dtype=bool)
+    km = weekly["km"].to_numpy(dtype=float)
+    bars = day_bars(km_ax, centre[~jump], km[~jump], 6, facecolors=PALETTE["km"], label="km per week", gid="km")
+    day_bars(km_ax, centre[jump], km[jump], 6, facecolors=PALETTE["jump"], hatch="//", edgecolors="#000000",
+             label="_km up on the week before", gid="km-jumps")
+    handles: list[Any] = [bars]
+    if jump.any():
+        handles.append(Patch(facecolor=PALETTE["jump"], hatch="//", edgecolor="#000000",
+                             label=f"distance up >{T.DISTANCE_JUMP_PCT:.0f}% on the week before"))
+    top = float(np.nanmax(km)) if np.isfinite(km).any() else 0.0
+    km_ax.set_ylim(0, top * 1.3 if top > 0 else 1)
+    km_ax.set_ylabel("distance\n(km per week)")
+    km_ax.set_title(f"{plain(name)}: running distance per week", loc="left")
+    legend_outside(km_ax, handles)
+    _acwr_panel(ratio_ax, acwr(runs, until=_last_day(frames)))
+    _dates(ratio_ax, span)
 
 
-# -- dashboard ---------------------------------------------------------------------------------
-def dashboard(data: Store | LogFrames, *, athlete: str | None = None, exercise: str | None = None,
-              start: Any = None, end: Any = None) -> Figure:
-    """Balance, pain and load for one athlete with the season summary in words, in one Figure
-    (A4-landscape-like, 16 x 11 in). ``start``/``end`` narrow the season (dates)."""
-    frames = as_frames(data)
-    athlete = _athlete(frames, athlete)
-    fig = Figure(figsize=(16, 11), layout="constrained")
-    grid = fig.add_gridspec(2, 2, height_ratios=[1, 1])
-    axes = [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 0]),
-            fig.add_subplot(grid[1, 1])]
-    demo = " (demo season)" if frames.is_demo else ""
-    if athlete is None:
-        for a, t in zip(axes, ("Balance", "Knee pain", "Running load", "Summary")):
-            _no_data(a, t, "add a runner and log a few weeks.")
-        fig.suptitle(f"hipknee season dashboard{demo}", fontsize=15)
-        return fig
-    mine = frames.only(athlete, start, end)
-    balance_chart(mine, athlete=athlete, exercise=exercise, ax=axes[0])
-    pain_chart(mine, athlete=athlete, ax=axes[1])
-    load_chart(mine, athlete=athlete, ax=axes[2])
-    summary = season_summary(mine, athlete, item=exercise)
-    _summary_panel(axes[3], summary.lines())
-    fig.suptitle(f"{athlete}: is the hip work helping the knee?{demo}", fontsize=15, x=0.01, ha="left")
-    return fig
+def _acwr_panel(ax: Axes, ratio: pd.DataFrame) -> None:
+    ax.set_title("Acute:chronic workload ratio (ACWR, session-RPE load)", loc="left")
+    if not ratio["ratio"].notna().any():
+        no_data(ax, "Acute:chronic workload ratio (ACWR)",
+                f"the ACWR needs 4 weeks of runs ({T.CHRONIC_DAYS} days from the first run).")
+        ax.text(0.5, 0.2, "ACWR: needs 4 weeks of runs", transform=ax.transAxes, ha="center", color="#444444")
+        return
+    ax.axhspan(T.ACWR_LOW, T.ACWR_HIGH, color=PALETTE["fine"], alpha=0.15, lw=0,
+               label=f"comfortable {T.ACWR_LOW:g}-{T.ACWR_HIGH:g}")
+    ax.axhline(T.ACWR_SPIKE, color=PALETTE["spike"], lw=1, ls=":", label=f"spike above {T.ACWR_SPIKE:g}")
+    ax.plot(ratio["date"] + pd.Timedelta(hours=12), ratio["ratio"], color=PALETTE["acwr"], lw=2,
+            label="ACWR (7-day / 28-day)", gid="acwr")
+    spikes = ratio[ratio["ratio"] > T.ACWR_SPIKE]
+    ax.scatter(spikes["date"] + pd.Timedelta(hours=12), spikes["ratio"], marker="X", s=60, color=PALETTE["spike"],
+               zorder=5, label="ACWR spike", gid="spikes")
+    ax.set_ylim(0, max(2.0, float(ratio["ratio"].max()) * 1.1))
+    ax.set_ylabel("ACWR")
+    legend_outside(ax)
 
 
-def _summary_panel(ax: Axes, lines: list[str]) -> None:
+def _words(ax: Axes, lines: list[str]) -> None:
     ax.set_axis_off()
-    ax.set_title("The season in words", loc="left", fontsize=11)
-    text = "\n".join(textwrap.fill(line, 74, subsequent_indent="   ") for line in lines)
-    ax.text(0.0, 1.0, text, transform=ax.transAxes, va="top", ha="left", fontsize=11, linespacing=1.45,
-            gid="summary", wrap=False)
+    ax.set_title("The season in words", loc="left")
+    text = "\n".join(textwrap.fill(plain(line), 130, subsequent_indent="   ") for line in lines)
+    ax.text(0.0, 1.0, text, transform=ax.transAxes, va="top", ha="left", fontsize=9.5, linespacing=1.4,
+            gid="summary")
     ax.text(0.0, 0.0, "hipknee informs, it does not diagnose: if pain persists, see a clinician.",
             transform=ax.transAxes, va="bottom", fontsize=8, color="#555555", style="italic")
+
+
+# -- small helpers ---------------------------------------------------------------------------
+def _dates(ax: Axes, span: Span | None) -> None:
+    if span is not None:
+        time_axis(ax, span)
+    else:
+        ax.set_xticks([])
+
+
+def _body_mass(frames: LogFrames, name: str) -> float | None:
+    athletes = frames.athletes
+    if "body_mass_kg" not in athletes:
+        return None
+    mass = athletes.loc[athletes["name"].astype(object) == name, "body_mass_kg"]
+    return float(mass.iloc[0]) if len(mass) and pd.notna(mass.iloc[0]) and mass.iloc[0] > 0 else None
+
+
+def _last_day(frames: LogFrames) -> pd.Timestamp | None:
+    span = [pd.to_datetime(f["when"]).max() for f in (frames.sets, frames.tests, frames.runs, frames.pain) if len(f)]
+    return max(span).normalize() if span else None
+
+
+def _most_logged(pain: pd.DataFrame) -> str:
+    return str(pain["context"].astype(object).mode().iloc[0])
+

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..analyses.attention import ORDER_RULE
+from ..analyses.attention import NO_RECENT_DATA, ORDER_RULE
 from ..analyses.levels import ACWR_LEVELS, PAIN_LEVELS, STATUS_LEVELS, lsi_level
 from .palette import LEVEL_BADGES, MESSAGE_COLOURS
 from .templates import render
@@ -19,30 +19,42 @@ from .templates import render
 __all__ = ["OVERVIEW_HEADERS", "overview_row", "squad_rows", "squad_table", "squad_table_html"]
 
 #: The table's columns after the runner's name (see :func:`overview_row`).
-OVERVIEW_HEADERS = ("Needs", "LSI now", "Knee pain", "Running load (ACWR)", "Pain monitoring")
-_NEEDS = {"act": "attention now", "watch": "keep an eye", "good": "on track"}
-_NOT_ENOUGH = "not enough data"
+OVERVIEW_HEADERS = ("Needs", "Last logged", "LSI now", "Knee pain", "Running load (ACWR)", "Pain monitoring")
+_NEEDS = {"act": "attention now", "watch": "keep an eye", "good": "on track", NO_RECENT_DATA: "no recent data"}
+_NOT_ENOUGH = "not enough data yet"
 
 
 def overview_row(row: dict[str, Any], anchor: str) -> dict[str, Any]:
-    """One row of :func:`hipknee.analyses.attention.attention_order` as table cells: text and a
-    level ('good', 'watch', 'act' or '') for Needs, LSI now, Knee pain, Running load and Pain
-    monitoring; ``anchor`` is where the runner's name links to."""
+    """One row of :func:`hipknee.analyses.attention.attention_order` as table cells, each a text
+    (formatted: never NaN or None) and a level ('good', 'watch', 'act' or ''); ``anchor`` is where
+    the runner's name links to."""
+    attention = row["attention"]
+    points = int(row["attention_points"])
+    needs = _NEEDS[attention] if attention == NO_RECENT_DATA else f"{_NEEDS[attention]} ({_count(points, 'point')})"
+    need_cell = {"text": needs, "level": "" if attention == NO_RECENT_DATA else attention}
+    last = row.get("last_logged")
+    last_cell = {"text": f"{pd.Timestamp(last):%d %b %Y}" if pd.notna(last) else "nothing yet", "level": ""}
     lsi = row["lsi_now"]
     lsi_cell = {"text": f"{lsi:.0f}%", "level": lsi_level(lsi)} if _finite(lsi) else {"text": _NOT_ENOUGH, "level": ""}
-    verdict = row["pain_verdict"] or _NOT_ENOUGH
-    pain_text = (f"{verdict} ({row['pain_start']:.1f} to {row['pain_now']:.1f}/10)"
-                 if verdict != _NOT_ENOUGH and _finite(row["pain_now"]) else verdict)
-    pain_cell = {"text": pain_text, "level": PAIN_LEVELS.get(verdict, "")}
     zone = row["acwr_zone"]
     acwr_cell = ({"text": f"{zone} ({row['acwr']:.2f})", "level": ACWR_LEVELS.get(zone, "")} if zone
                  else {"text": _NOT_ENOUGH, "level": ""})
     status = row["status"]
     status_cell = ({"text": status, "level": STATUS_LEVELS[status]} if status in STATUS_LEVELS
                    else {"text": "no pain logged", "level": ""})
-    need_cell = {"text": f"{_NEEDS[row['attention']]} ({row['attention_points']} pts)", "level": row["attention"]}
-    return {"name": row["athlete"], "anchor": anchor, "level": row["attention"],
-            "cells": [need_cell, lsi_cell, pain_cell, acwr_cell, status_cell]}
+    return {"name": row["athlete"], "anchor": anchor, "level": need_cell["level"] or "quiet",
+            "cells": [need_cell, last_cell, lsi_cell, _pain_cell(row), acwr_cell, status_cell]}
+
+
+def _pain_cell(row: dict[str, Any]) -> dict[str, str]:
+    """The pain verdict with the two-week means it compares, and the latest entry (0-10 NRS)."""
+    verdict = row["pain_verdict"] or "not enough data"
+    now = f"now {row['pain_now']:g}/10" if _finite(row["pain_now"]) else ""
+    if verdict == "not enough data":
+        text = f"{now}; {_NOT_ENOUGH} for a trend" if now else "no pain logged"
+        return {"text": text, "level": ""}
+    means = f"{row['pain_start']:.1f} to {row['pain_recent']:.1f}/10, two-week means"
+    return {"text": f"{verdict} ({means}); {now}", "level": PAIN_LEVELS.get(verdict, "")}
 
 
 def squad_rows(ordered: pd.DataFrame, anchors: dict[str, str]) -> list[dict[str, Any]]:
@@ -52,7 +64,7 @@ def squad_rows(ordered: pd.DataFrame, anchors: dict[str, str]) -> list[dict[str,
 
 def squad_table(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """What the squad table template draws: headers, which columns hold text, the rows."""
-    return {"headers": ["Runner", *OVERVIEW_HEADERS], "text_cols": {0, 1, 2, 3, 4, 5}, "rows": rows}
+    return {"headers": ["Runner", *OVERVIEW_HEADERS], "text_cols": set(range(len(OVERVIEW_HEADERS) + 1)), "rows": rows}
 
 
 def squad_table_html(ordered: pd.DataFrame) -> str:
@@ -63,6 +75,10 @@ def squad_table_html(ordered: pd.DataFrame) -> str:
     anchors = {name: f"runner-{i + 1}" for i, name in enumerate(ordered["athlete"])}
     return render("squad_fragment.html.j2", overview=squad_table(squad_rows(ordered, anchors)),
                   badge=LEVEL_BADGES, quiet=MESSAGE_COLOURS["quiet"], order_rule=ORDER_RULE)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _finite(value: Any) -> bool:

@@ -1,8 +1,8 @@
 """The coach dashboard: a read-only page served by Voila (``make dashboard``).
 
-Who needs attention first (the squad table of :mod:`hipknee.attention`), then one runner's season:
-the runner picker, the balance, knee-pain and running-load charts and the summary in words
-(:class:`hipknee.ProgressView`). Nothing on the page writes to the store.
+Who needs attention first (the squad table; a runner's name shows her season), then one runner's
+season: the runner picker, the charts and the summary in words (:class:`hipknee.ProgressView`).
+Nothing on the page writes to the store.
 """
 
 from __future__ import annotations
@@ -15,36 +15,36 @@ from ..analyses.season import summarise_all
 from ..frames import read_frames
 from ..store import Store
 from ..views.palette import MESSAGE_COLOURS
-from ..views.squad_table import squad_table_html
 from .progress import ProgressView
+from .squad import SquadTable
 
 __all__ = ["DashboardApp"]
 
 
 class DashboardApp(widgets.VBox):
     """The squad table (runners needing attention first) over the season view of one runner,
-    who is picked with the ``athlete`` dropdown (default: the runner needing most attention)."""
+    who is picked with the ``athlete`` dropdown or by clicking her name in the table (default: the
+    runner needing most attention)."""
 
-    def __init__(self, store: Store, *, athlete: str | None = None, dpi: int = 80) -> None:
+    def __init__(self, store: Store, *, athlete: str | None = None) -> None:
         self.store = store
         frames = read_frames(store)
         names = frames.names()
         self.overview: pd.DataFrame = attention_order(summarise_all(frames)) if names else pd.DataFrame()
         if athlete is None and len(self.overview):
             athlete = str(self.overview["athlete"].iloc[0])
-        demo = (
-            " <b>Demo data</b>: a made-up squad, not real runners."
-            if frames.is_demo
-            else ""
-        )
+        demo = " <b>Demo data</b>: a made-up squad, not real runners." if frames.is_demo else ""
         self.header = widgets.HTML(
             f"<p style='color:{MESSAGE_COLOURS['quiet']}'>{len(names)} runner{'s' if len(names) != 1 else ''}; "
             f"read-only.{demo} hipknee informs, it does not diagnose: if pain persists, see a clinician.</p>"
         )
-        self.squad = widgets.HTML(squad_table_html(self.overview))
-        self.squad.add_class("hipknee-squad")
-        self.progress = ProgressView(store, athlete=athlete, dpi=dpi, frames=frames)
+        self.progress = ProgressView(store, athlete=athlete, frames=frames)
         #: The runner picker.
         self.athlete = self.progress.athlete
+        self.squad = SquadTable(self.overview, self.pick)
         super().__init__([self.header, self.squad, self.progress])
         self.add_class("hipknee-coach-dashboard")
+
+    def pick(self, name: str) -> None:
+        """Show runner ``name``'s season (what clicking her row does)."""
+        self.athlete.value = name

@@ -1,9 +1,10 @@
 """The progress page of a notebook: pick the runner, the exercise and the weeks; see the season
-dashboard (balance, knee pain, running load) and the summary in words.
+dashboard (balance, LSI, knee pain, distance, ACWR) and the summary in words beside it.
 
-The log is read from the store once (``reload()`` reads it again after new entries); charts are
-drawn with :func:`hipknee.charts.dashboard` and shown as a PNG, so the view works the same in
-JupyterLab, Voila and tests. Every interactive widget carries a ``hipknee-...`` CSS class.
+The log is read from the store once (*Reload*, or :meth:`ProgressView.reload`, reads it again);
+the charts are SVG, so their text stays sharp and readable at any notebook width. The words and
+the charts come from one :func:`~hipknee.season_summary`, so they cannot disagree. Every
+interactive widget carries a ``hipknee-...`` CSS class.
 """
 
 from __future__ import annotations
@@ -13,47 +14,53 @@ import io
 from typing import Any
 
 import ipywidgets as widgets
+import matplotlib as mpl
 import pandas as pd
 
 from ..analyses.balance import season_lsi
 from ..analyses.measures import week_start
-from ..analyses.season import season_summary
+from ..analyses.season import SeasonSummary, season_summary
 from ..errors import HipkneeError
 from ..frames import LogFrames, read_frames
 from ..store import Store
 from ..views.charts import dashboard
 from ..views.palette import MESSAGE_COLOURS
 
-__all__ = ["ProgressView"]
+__all__ = ["AUTOMATIC", "ProgressView"]
 
 AUTOMATIC = "automatic (a strength test if there is one)"
+_LABEL = {"description_width": "initial"}
 
 
 class ProgressView(widgets.VBox):
     """Runner, exercise and week-range pickers over the season dashboard and its summary."""
 
-    def __init__(self, store: Store, *, athlete: str | None = None, dpi: int = 80,
-                 frames: LogFrames | None = None) -> None:
+    def __init__(self, store: Store, *, athlete: str | None = None, frames: LogFrames | None = None) -> None:
         self.store = store
-        self.dpi = dpi
         #: The log shown (read from ``store`` unless the caller already holds it).
         self.frames: LogFrames = frames if frames is not None else read_frames(store)
         self.figure = None
-        self.summary = None
+        self.summary: SeasonSummary | None = None
         self._quiet = False
-        self.athlete = _css(widgets.Dropdown(description="Runner", style={"description_width": "initial"}), "athlete")
-        self.exercise = _css(widgets.Dropdown(description="Exercise or test", style={"description_width": "initial"},
+        self.athlete = _css(widgets.Dropdown(description="Runner", style=_LABEL), "athlete")
+        self.exercise = _css(widgets.Dropdown(description="Exercise or test", style=_LABEL,
                                               layout=widgets.Layout(width="420px")), "exercise")
+        self.per_kg = _css(widgets.Checkbox(description="tests in N per kg of body mass", indent=False,
+                                            layout=widgets.Layout(width="auto")), "per-kg")
         self.weeks = _css(widgets.SelectionRangeSlider(options=[("-", None)], description="Weeks",
-                                                       continuous_update=False,
-                                                       layout=widgets.Layout(width="640px")), "weeks")
+                                                       continuous_update=False, layout=widgets.Layout(width="640px")),
+                          "weeks")
+        self.reload_button = _css(widgets.Button(description="Reload", icon="refresh",
+                                                 tooltip="read the log again (after new entries)"), "reload")
         self.message = _css(widgets.HTML(), "message")
         self.text = _css(widgets.HTML(), "summary")
-        self.image = _css(widgets.Image(format="png", layout=widgets.Layout(width="100%")), "dashboard")
-        super().__init__([widgets.HBox([self.athlete, self.exercise]), self.weeks, self.message, self.image, self.text])
+        self.image = _css(widgets.Image(format="svg+xml", layout=widgets.Layout(width="100%")), "dashboard")
+        super().__init__([widgets.HBox([self.athlete, self.exercise, self.per_kg]),
+                          widgets.HBox([self.weeks, self.reload_button]), self.message, self.text, self.image])
         self.add_class("hipknee-progress")
+        self.reload_button.on_click(lambda _button: self.reload())
         self._fill_athletes(athlete)
-        for w in (self.athlete, self.exercise, self.weeks):
+        for w in (self.athlete, self.exercise, self.weeks, self.per_kg):
             w.observe(self._changed, names="value")
         self.refresh()
 
@@ -71,18 +78,18 @@ class ProgressView(widgets.VBox):
             self.message.value = "<b>No runner in the store yet.</b> Log a session first (notebook 01)."
             self.image.value = b""
             self.text.value = ""
+            self.summary = None
             return
         start, end = self.period()
+        item = self.exercise.value or None  # "" is the automatic choice
         try:
-            item = self.exercise.value or None  # "" is the automatic choice
-            self.figure = dashboard(self.frames, athlete=name, exercise=item, start=start, end=end)
             self.summary = season_summary(self.frames, name, start=start, end=end, item=item)
+            self.figure = dashboard(self.frames, athlete=name, exercise=item, start=start, end=end,
+                                    per_kg=self.per_kg.value, words=False, summary=self.summary)
         except HipkneeError as exc:
             self.message.value = f"<span style='color:{MESSAGE_COLOURS['error']}'>{html.escape(str(exc))}</span>"
             return
-        buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=self.dpi)
-        self.image.value = buf.getvalue()
+        self.image.value = _svg(self.figure)
         demo = " This is the demo season: your own log shows here once it holds a runner." \
             if self.frames.is_demo else ""
         self.message.value = (f"{html.escape(name)}, {start:%d %b %Y} to {end:%d %b %Y}.{demo}"
@@ -131,6 +138,7 @@ class ProgressView(widgets.VBox):
             keep = self.exercise.value
             self.exercise.options = [(AUTOMATIC, "")] + [(i, i) for i in items]
             self.exercise.value = keep if keep in items else ""
+            self.per_kg.layout.display = None if (mine.tests["unit"] == "N").any() else "none"
             if len(weeks):
                 # Short labels fit the slider's readout; the year only when the season spans two.
                 fmt = "%d %b" if weeks[0].year == weeks[-1].year else "%d %b %y"
@@ -141,6 +149,14 @@ class ProgressView(widgets.VBox):
                 self.weeks.index = (0, 0)
         finally:
             self._quiet = False
+
+
+def _svg(figure: Any) -> bytes:
+    """The figure as SVG with its text as text: sharp at any width, small to send."""
+    buf = io.BytesIO()
+    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "hipknee"}):
+        figure.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
 
 
 def _css(widget: widgets.DOMWidget, name: str) -> Any:

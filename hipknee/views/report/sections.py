@@ -28,10 +28,12 @@ from ..charts import balance_chart, load_chart, pain_chart
 __all__ = ["Section", "period_words", "runner_section"]
 
 CAPTIONS = {
-    "balance": f"Left and right side week by week, and the LSI (%) against the {T.LSI_TARGET_PCT:.0f}% target.",
-    "pain": ("Knee pain (0-10 NRS) per knee: daily values, the 7-day mean and the pain-monitoring zones; "
-             "runs (km) as grey bars."),
-    "load": (f"Running distance per week (km; jumps over {T.DISTANCE_JUMP_PCT:.0f}% marked) and the ACWR "
+    "balance": (f"Left and right side week by week, and below it the LSI (%) against the {T.LSI_TARGET_PCT:.0f}% "
+                "target, with the start and now of the summary marked."),
+    "pain": ("Knee pain (0-10 NRS) of each knee in the context the summary judges: daily values, the 7-day mean, "
+             "the two-week means and the latest entry the summary speaks of, the pain-monitoring zones and each "
+             "week's status."),
+    "load": (f"Running distance per week (km; jumps over {T.DISTANCE_JUMP_PCT:.0f}% marked) and below it the ACWR "
              f"(comfortable {T.ACWR_LOW:g}-{T.ACWR_HIGH:g})."),
 }
 _CHARTS = (("balance", balance_chart), ("pain", pain_chart), ("load", load_chart))
@@ -41,9 +43,8 @@ _TABLE_FORMATS = {
     "load (AU)": "{:.0f}",
     "ACWR": "{:.2f}",
     "LSI (%)": "{:.0f}",
-    "pain during (0-10)": "{:.1f}",
-    "pain next morning (0-10)": "{:.1f}",
 }
+_PAIN_FORMAT = "{:.1f}"  # every "pain ..., <knee> knee (0-10)" column
 
 
 @dataclass
@@ -70,7 +71,7 @@ def runner_section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, 
         else "nothing logged yet")
     section = Section(name=athlete, anchor=anchor, period=period, verdicts=verdict_lines(summary))
     for key, chart in _CHARTS:
-        fig = chart(mine, athlete=athlete)
+        fig = chart(mine, athlete=athlete, summary=summary) if key != "load" else chart(mine, athlete=athlete)
         section.charts.append({"svg": figure_svg(fig, f"{anchor}-{key}"), "caption": CAPTIONS[key], "kind": key})
     table = weekly_table(mine, athlete, lsi_item=summary.lsi_item, lsi_metric=summary.lsi_metric)
     if len(table) > 1 or (len(table) == 1 and table.shape[1] > 1):
@@ -121,8 +122,9 @@ def _notes_for(notes: pd.DataFrame, athlete: str, start: pd.Timestamp | None,
 def _table_html(table: pd.DataFrame) -> Markup:
     shown = table.copy()
     shown["week"] = shown["week"].dt.strftime("%d %b %Y")
-    for col, fmt in _TABLE_FORMATS.items():
-        if col in shown:
+    for col in shown.columns:
+        fmt = _TABLE_FORMATS.get(col) or (_PAIN_FORMAT if col.startswith("pain ") and col.endswith("(0-10)") else None)
+        if fmt is not None:
             shown[col] = [fmt.format(v) if _finite(v) else "" for v in shown[col]]
     # to_html escapes every cell; the table holds numbers, dates and fixed words only anyway.
     return Markup(shown.to_html(index=False, na_rep="", border=0, classes="weekly", escape=True))
