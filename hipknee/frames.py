@@ -10,9 +10,10 @@ side hurts (:meth:`LogFrames.involved_sides`), and which runner a view shows
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Any, Literal
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 
@@ -34,12 +35,18 @@ LOG_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 _NOTE_KINDS = {"set": "strength set", "test": "strength test", "run": "run", "pain": "pain",
                "outcome": "Kujala score"}
 _SIDES = ("left", "right")
+#: How many results computed from one log are kept with it (see :meth:`LogFrames.memo`).
+MEMO_SIZE = 32
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LogFrames:
     """One DataFrame per record kind, as :meth:`hipknee.Store.read` returns them; ``is_demo`` is
-    True for the demo season rather than a runner's own log."""
+    True for the demo season rather than a runner's own log.
+
+    Frames are read-only: what is computed from them (a narrower log, the season's analyses, a
+    chart's SVG) is kept with them (:meth:`memo`), so views drawn from one log compute it once."""
 
     athletes: pd.DataFrame
     sets: pd.DataFrame
@@ -47,6 +54,18 @@ class LogFrames:
     runs: pd.DataFrame
     pain: pd.DataFrame
     is_demo: bool = False
+    _memo: OrderedDict[Any, Any] = field(init=False, repr=False, default_factory=OrderedDict)
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()``, computed once for these frames and ``key`` (the latest
+        :data:`MEMO_SIZE` results are kept, so a long session does not pile them up)."""
+        if key in self._memo:
+            self._memo.move_to_end(key)
+            return self._memo[key]
+        value = self._memo[key] = compute()
+        if len(self._memo) > MEMO_SIZE:
+            self._memo.popitem(last=False)
+        return value
 
     @classmethod
     def from_tables(cls, tables: Mapping[str, pd.DataFrame], *, is_demo: bool = False) -> LogFrames:
@@ -60,17 +79,20 @@ class LogFrames:
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Frame name -> DataFrame."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "is_demo"}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("is_demo", "_memo")}
 
     # -- who is in the log ---------------------------------------------------------------------
     def names(self) -> list[str]:
         """Athletes with a record, in store order (then any name only seen in the log)."""
+        return list(self.memo("names", self._names))
+
+    def _names(self) -> tuple[str, ...]:
         names = list(self.athletes["name"]) if "name" in self.athletes else []
         for kind in ("sets", "tests", "runs", "pain"):
             frame = getattr(self, kind)
             if "athlete" in frame:
                 names += [n for n in pd.unique(frame["athlete"].astype(object)) if n not in names]
-        return names
+        return tuple(names)
 
     def athlete(self, name: str | None = None, *, when_several: Literal["first", "ask"] = "first") -> str:
         """The runner a view shows: ``name`` checked to be in the log; when ``None``, the only
@@ -99,6 +121,11 @@ class LogFrames:
     def only(self, athlete: str | None = None, start: Any = None, end: Any = None) -> LogFrames:
         """The same log for one athlete (None: all) and ``start``..``end`` (dates, end inclusive)."""
         lo, hi = period(start, end)
+        if lo is None and hi is None and (athlete is None or self.names() == [athlete]):
+            return self
+        return self.memo(("only", athlete, lo, hi), lambda: self._narrowed(athlete, lo, hi))
+
+    def _narrowed(self, athlete: str | None, lo: pd.Timestamp | None, hi: pd.Timestamp | None) -> LogFrames:
         out = {}
         for name, frame in self.frames().items():
             keep = pd.Series(True, index=frame.index)
@@ -116,6 +143,12 @@ class LogFrames:
 
     def by_athlete(self) -> dict[str, LogFrames]:
         """The log split per runner in one pass (what :meth:`only` gives for every name)."""
+        names = self.names()
+        if len(names) == 1:
+            return {names[0]: self}
+        return self.memo("by athlete", self._split)
+
+    def _split(self) -> dict[str, LogFrames]:
         parts: dict[str, dict[str, pd.DataFrame]] = {name: {} for name in self.names()}
         for kind in ("sets", "tests", "runs", "pain"):
             frame = getattr(self, kind)

@@ -20,7 +20,7 @@ from ..store import Store
 from . import thresholds as T
 from .associations import Association, spearman
 from .measures import week_start
-from .verdicts import SeasonAnalyses
+from .verdicts import SeasonAnalyses, season_analyses
 
 __all__ = ["NOT_ENOUGH", "SUMMARY_COLUMNS", "SeasonSummary", "season_summary", "summarise_all"]
 
@@ -150,7 +150,11 @@ def season_summary(data: Store | LogFrames, athlete: str | None = None, *, start
     (default: a strength test when there is one)."""
     frames = as_frames(data)
     athlete = frames.athlete(athlete)
-    analyses = SeasonAnalyses(frames.only(athlete, start, end))
+    mine = frames.only(athlete, start, end)
+    return mine.memo(("season summary", athlete, item), lambda: _summary(season_analyses(mine), athlete, item))
+
+
+def _summary(analyses: SeasonAnalyses, athlete: str, item: str | None) -> SeasonSummary:
     row = analyses.verdicts([athlete], item)[athlete]
     summary = SeasonSummary(acwr_ratio=row["acwr"], **{k: v for k, v in row.items() if k != "acwr"})
     summary.pain_verdicts = analyses.pain.reset_index(drop=True)
@@ -163,7 +167,11 @@ def summarise_all(data: Store | LogFrames, *, start: Any = None, end: Any = None
     (:data:`SUMMARY_COLUMNS`). The analyses run once over the whole squad."""
     frames = as_frames(data)
     frames = frames.only(None, start, end) if start is not None or end is not None else frames
-    rows = SeasonAnalyses(frames).verdicts(frames.names())
+    return frames.memo("squad summary", lambda: _squad(frames)).copy()
+
+
+def _squad(frames: LogFrames) -> pd.DataFrame:
+    rows = season_analyses(frames).verdicts(frames.names())
     table = [{**{c: row.get(c) for c in SUMMARY_COLUMNS}, "last_logged": row["last_day"]} for row in rows.values()]
     return pd.DataFrame(table, columns=SUMMARY_COLUMNS)
 

@@ -24,7 +24,10 @@ from .pain_trend import pain_change, weekly_pain
 from .programme import hip_sessions
 from .running_load import acwr, weekly_load
 
-__all__ = ["VERDICT_DEFAULTS", "SeasonAnalyses"]
+__all__ = ["VERDICT_DEFAULTS", "SeasonAnalyses", "season_analyses"]
+
+# Up to this many pain entries, the whole season's weekly status costs no more than the latest week's.
+_WHOLE_STATUS_ROWS = 20_000
 
 #: Every verdict column with its value when there is not enough data for it.
 VERDICT_DEFAULTS: dict[str, Any] = {
@@ -56,6 +59,11 @@ VERDICT_DEFAULTS: dict[str, Any] = {
     "status": None,
     "status_reasons": "",
 }
+
+
+def season_analyses(frames: LogFrames) -> SeasonAnalyses:
+    """The analyses of ``frames``, run once however many views ask for them."""
+    return frames.memo("season analyses", lambda: SeasonAnalyses(frames))
 
 
 class SeasonAnalyses:
@@ -245,9 +253,9 @@ class SeasonAnalyses:
         it, as far as the rows below reach). A week's status depends only on that week's pain and what
         its flags compare with: the morning before (within ``MORNING_GAP_DAYS``) and the week before,
         so the last week's status comes out the same from those rows as from the whole season."""
-        if "status" in self.__dict__:  # already run over the whole season
-            return self.status
         pain = self.frames.pain
+        if "status" in self.__dict__ or len(pain) < _WHOLE_STATUS_ROWS:  # the charts need it all anyway
+            return self.status
         if pain.empty:
             return weekly_status(pain)
         week = week_start(pain["when"])

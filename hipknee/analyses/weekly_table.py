@@ -5,11 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..frames import LogFrames
-from .balance import season_lsi
 from .measures import week_start
-from .pain_monitoring import weekly_status
-from .programme import hip_sessions
-from .running_load import acwr, weekly_load
+from .running_load import acwr
+from .verdicts import season_analyses
 
 __all__ = ["weekly_table"]
 
@@ -24,22 +22,23 @@ def weekly_table(frames: LogFrames, athlete: str, *, lsi_item: str | None = None
     else of each knee in a column of its own (knees are never averaged together), and the
     pain-monitoring status."""
     mine = frames.only(athlete)
+    analyses = season_analyses(mine)
     parts: list[pd.Series] = []
-    load = weekly_load(mine.runs).set_index("week")
+    load = analyses.load.set_index("week")
     parts += [load["runs"].rename("runs"), load["km"].rename("distance (km)"),
               load["km_change_pct"].rename("change (%)"), load["srpe_load"].rename("load (AU)")]
     ratio = acwr(mine.runs)
     if len(ratio):
         parts.append(ratio.assign(week=week_start(ratio["date"])).groupby("week")["ratio"].last().rename("ACWR"))
-    sessions = hip_sessions(mine.sets)
+    sessions = analyses.hip
     if len(sessions):
         parts.append(sessions.set_index("week")["sessions"].rename("hip sessions"))
     if lsi_item is not None:
-        lsi = season_lsi(mine)
+        lsi = analyses.lsi
         lsi = lsi[(lsi["item"] == lsi_item) & (lsi["metric"] == lsi_metric)].set_index("week")["lsi_pct"]
         parts.append(lsi.rename("LSI (%)"))
     if len(mine.pain):
-        parts += _pain_columns(mine, athlete)
+        parts += _pain_columns(mine, athlete, analyses.status)
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=["week"])
@@ -51,7 +50,7 @@ def weekly_table(frames: LogFrames, athlete: str, *, lsi_item: str | None = None
     return table.reset_index()
 
 
-def _pain_columns(mine: LogFrames, athlete: str) -> list[pd.Series]:
+def _pain_columns(mine: LogFrames, athlete: str, status: pd.DataFrame) -> list[pd.Series]:
     pain = mine.pain
     knee = mine.involved_side(athlete)
     knees = [knee] if knee is not None and (pain["knee"] == knee).any() else ["left", "right"]
@@ -67,5 +66,5 @@ def _pain_columns(mine: LogFrames, athlete: str) -> list[pd.Series]:
             column = means.xs(key, level=("knee", "context")) if key in means.droplevel("week").index else None
             if column is not None and len(column):
                 out.append(column.rename(f"{words}, {side} knee (0-10)"))
-    out.append(weekly_status(mine.pain).set_index("week")["status"].rename("pain monitoring"))
+    out.append(status.set_index("week")["status"].rename("pain monitoring"))
     return out

@@ -21,11 +21,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ..analyses import thresholds as T
-from ..analyses.balance import lsi_choice, season_lsi
-from ..analyses.pain_monitoring import weekly_status
+from ..analyses.balance import lsi_choice
 from ..analyses.pain_trend import daily_pain
-from ..analyses.running_load import acwr, weekly_load
 from ..analyses.season import SeasonSummary, season_summary
+from ..analyses.verdicts import season_analyses
 from ..frames import LogFrames, as_frames
 from ..store import Store
 from .chart_parts import (
@@ -49,6 +48,7 @@ _CONTEXT_WORDS = {"during": "during activity", "after": "after activity", "rest"
                   "next_morning": "next morning"}
 _DODGE = pd.Timedelta(hours=10)  # left and right drawn side by side, so equal values both show
 _STATUS_TOP = 10.1  # the weekly pain-monitoring strip sits above the 0-10 scale
+_DISCLAIMER = "hipknee informs, it does not diagnose: if pain persists, see a clinician."
 
 
 # -- the charts ------------------------------------------------------------------------------
@@ -98,17 +98,18 @@ def dashboard(data: Store | LogFrames, *, athlete: str | None = None, exercise: 
     frames = as_frames(data)
     name = frames.athlete(athlete) if frames.names() or athlete is not None else None
     mine = frames.only(name, start, end) if name is not None else frames
-    heights = [2.6, 1.9, 3.0, 2.0, 1.9] + ([2.9] if words else [])
-    fig, axes = figure(heights, width=12.0)
-    demo = " (demo season)" if frames.is_demo else ""
     summary = summary or _summary(mine, name, exercise)
+    lines = _wrapped(summary.lines() if summary is not None else ["Nothing logged yet."]) if words else []
+    fig, axes = figure([2.6, 1.9, 3.0, 2.0, 1.9], width=12.0, title_space=0.5,
+                       words=1.3 + 0.19 * (len(lines) + 2) if words else 0.0)
+    demo = " (demo season)" if frames.is_demo else ""
     _balance(axes[0], axes[1], mine, name, summary, exercise, per_kg)
     _pain(axes[2], mine, name, summary, None)
     _load(axes[3], axes[4], mine, name)
     if words:
-        _words(axes[5], summary.lines() if summary is not None else ["Nothing logged yet."])
+        _words(axes[5], lines)
     title = f"{plain(name)}: is the hip work helping the knee?" if name else "hipknee season dashboard"
-    fig.suptitle(title + demo, fontsize=14, x=0.01, ha="left")
+    fig.suptitle(title + demo, fontsize=14, x=0.01, y=1 - 0.12 / fig.get_figheight(), ha="left", va="top")
     return fig
 
 
@@ -134,8 +135,9 @@ def _balance(sides: Axes, lsi_ax: Axes, frames: LogFrames, name: str | None, sum
              exercise: str | None, per_kg: bool) -> None:
     title = f"{name}: left vs right" if name else "Balance"
     span = _span(frames, name)
-    lsi = season_lsi(frames.only(name)) if name is not None else pd.DataFrame()
-    pick = lsi_choice(lsi, exercise) if len(lsi) else pd.DataFrame()
+    analyses = season_analyses(frames.only(name)) if name is not None else None
+    lsi = analyses.lsi if analyses is not None else pd.DataFrame()
+    pick = (analyses.items if exercise is None else lsi_choice(lsi, exercise)) if analyses is not None else lsi
     if name is None or pick.empty:
         what = f"'{exercise}'" if exercise else "one exercise or strength test"
         no_data(sides, title, f"no week with both sides of {what} yet (balance compares the two sides "
@@ -225,7 +227,7 @@ def _pain(ax: Axes, frames: LogFrames, name: str | None, summary: SeasonSummary 
                 gid=f"rolling-{knee}", zorder=4)
     if summary is not None and summary.pain_context == context:
         _pain_marks(ax, summary)
-    handles = ax.get_legend_handles_labels()[0] + _status_strip(ax, weekly_status(pain))
+    handles = ax.get_legend_handles_labels()[0] + _status_strip(ax, season_analyses(frames.only(name)).status)
     ax.set_ylim(0, 10.6)
     ax.set_yticks(range(0, 11, 2))
     ax.set_ylabel(f"knee pain (0-10 NRS)\n{_CONTEXT_WORDS.get(context, context)}")
@@ -245,7 +247,7 @@ def _pain_marks(ax: Axes, summary: SeasonSummary) -> None:
         for gid, lo, hi, value, word in (("pain-start-mean", first, first + window, summary.pain_start, "first"),
                                          ("pain-recent-mean", last - window, last, summary.pain_recent, "last")):
             ax.plot([lo, hi], [value, value], color=colour, lw=4, alpha=0.6, solid_capstyle="butt", gid=gid,
-                    label=f"{summary.pain_knee} knee, mean of the {word} two weeks: {value:.1f}")
+                    label=f"{summary.pain_knee} knee, {word} two weeks' mean: {value:.1f}")
     if summary.pain_now_date is not None:
         ax.scatter([summary.pain_now_date + pd.Timedelta(hours=12)], [summary.pain_now], s=150, facecolors="none",
                    edgecolors="#000000", linewidths=1.6, zorder=6, gid="pain-now",
@@ -279,7 +281,8 @@ def _load(km_ax: Axes, ratio_ax: Axes, frames: LogFrames, name: str | None) -> N
         no_data(ratio_ax, "Acute:chronic workload ratio (ACWR)", "no runs logged yet.")
         _dates(ratio_ax, span)
         return
-    weekly = weekly_load(runs)
+    analyses = season_analyses(frames.only(name))
+    weekly = analyses.load
     centre = pd.to_datetime(weekly["week"]) + pd.Timedelta(days=3.5)
     jump = weekly["jump"].to_numpy(dtype=bool)
     km = weekly["km"].to_numpy(dtype=float)
@@ -295,7 +298,7 @@ def _load(km_ax: Axes, ratio_ax: Axes, frames: LogFrames, name: str | None) -> N
     km_ax.set_ylabel("distance\n(km per week)")
     km_ax.set_title(f"{plain(name)}: running distance per week", loc="left")
     legend_outside(km_ax, handles)
-    _acwr_panel(ratio_ax, acwr(runs, until=_last_day(frames)))
+    _acwr_panel(ratio_ax, analyses.acwr)
     _dates(ratio_ax, span)
 
 
@@ -319,14 +322,18 @@ def _acwr_panel(ax: Axes, ratio: pd.DataFrame) -> None:
     legend_outside(ax)
 
 
+def _wrapped(lines: list[str]) -> list[str]:
+    """The summary's sentences wrapped to the width of the words panel."""
+    return [part for line in lines for part in textwrap.wrap(plain(line), 125, subsequent_indent="   ")]
+
+
 def _words(ax: Axes, lines: list[str]) -> None:
     ax.set_axis_off()
-    ax.set_title("The season in words", loc="left")
-    text = "\n".join(textwrap.fill(plain(line), 130, subsequent_indent="   ") for line in lines)
-    ax.text(0.0, 1.0, text, transform=ax.transAxes, va="top", ha="left", fontsize=9.5, linespacing=1.4,
-            gid="summary")
-    ax.text(0.0, 0.0, "hipknee informs, it does not diagnose: if pain persists, see a clinician.",
-            transform=ax.transAxes, va="bottom", fontsize=8, color="#555555", style="italic")
+    inch = 1 / ax.get_position().height / ax.figure.get_figheight()  # one inch in axes fraction
+    ax.text(0.0, 1.0 - 0.25 * inch, "The season in words", transform=ax.transAxes, va="top", ha="left",
+            fontsize=11)
+    ax.text(0.0, 1.0 - 0.55 * inch, "\n".join([*lines, "", _DISCLAIMER]), transform=ax.transAxes, va="top",
+            ha="left", fontsize=9.5, linespacing=1.35, gid="summary")
 
 
 # -- small helpers ---------------------------------------------------------------------------
@@ -343,11 +350,6 @@ def _body_mass(frames: LogFrames, name: str) -> float | None:
         return None
     mass = athletes.loc[athletes["name"].astype(object) == name, "body_mass_kg"]
     return float(mass.iloc[0]) if len(mass) and pd.notna(mass.iloc[0]) and mass.iloc[0] > 0 else None
-
-
-def _last_day(frames: LogFrames) -> pd.Timestamp | None:
-    span = [pd.to_datetime(f["when"]).max() for f in (frames.sets, frames.tests, frames.runs, frames.pain) if len(f)]
-    return max(span).normalize() if span else None
 
 
 def _most_logged(pain: pd.DataFrame) -> str:

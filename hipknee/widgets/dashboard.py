@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..analyses.attention import attention_order
 from ..analyses.season import summarise_all
-from ..frames import read_frames
+from ..frames import LogFrames, read_frames
 from ..store import Store
 from ..views.palette import MESSAGE_COLOURS
 from .progress import ProgressView
@@ -24,11 +24,11 @@ __all__ = ["DashboardApp"]
 class DashboardApp(widgets.VBox):
     """The squad table (runners needing attention first) over the season view of one runner,
     who is picked with the ``athlete`` dropdown or by clicking her name in the table (default: the
-    runner needing most attention)."""
+    runner needing most attention). ``frames``: the store's log, when the caller has read it."""
 
-    def __init__(self, store: Store, *, athlete: str | None = None) -> None:
+    def __init__(self, store: Store, *, athlete: str | None = None, frames: LogFrames | None = None) -> None:
         self.store = store
-        frames = read_frames(store)
+        frames = frames if frames is not None else read_frames(store)
         names = frames.names()
         self.overview: pd.DataFrame = attention_order(summarise_all(frames)) if names else pd.DataFrame()
         if athlete is None and len(self.overview):

@@ -17,9 +17,9 @@ import ipywidgets as widgets
 import matplotlib as mpl
 import pandas as pd
 
-from ..analyses.balance import season_lsi
 from ..analyses.measures import week_start
 from ..analyses.season import SeasonSummary, season_summary
+from ..analyses.verdicts import season_analyses
 from ..errors import HipkneeError
 from ..frames import LogFrames, read_frames
 from ..store import Store
@@ -82,9 +82,12 @@ class ProgressView(widgets.VBox):
             return
         start, end = self.period()
         item = self.exercise.value or None  # "" is the automatic choice
+        # The whole season needs no bounds (and shares what is computed with the other views).
+        whole = self.weeks.index == (0, len(self.weeks.options) - 1)
+        lo, hi = (None, None) if whole else (start, end)
         try:
-            self.summary = season_summary(self.frames, name, start=start, end=end, item=item)
-            self.figure = dashboard(self.frames, athlete=name, exercise=item, start=start, end=end,
+            self.summary = season_summary(self.frames, name, start=lo, end=hi, item=item)
+            self.figure = dashboard(self.frames, athlete=name, exercise=item, start=lo, end=hi,
                                     per_kg=self.per_kg.value, words=False, summary=self.summary)
         except HipkneeError as exc:
             self.message.value = f"<span style='color:{MESSAGE_COLOURS['error']}'>{html.escape(str(exc))}</span>"
@@ -128,7 +131,7 @@ class ProgressView(widgets.VBox):
     def _fill_choices(self) -> None:
         name = self.athlete.value
         mine = self.frames.only(name) if name is not None else self.frames
-        lsi = season_lsi(mine)
+        lsi = season_analyses(mine).lsi
         items = sorted(pd.unique(lsi["item"].astype(object))) if len(lsi) else []
         stamps = [f["when"] for f in (mine.sets, mine.tests, mine.runs, mine.pain) if len(f)]
         weeks = (pd.date_range(week_start(pd.concat(stamps)).min(), week_start(pd.concat(stamps)).max(), freq="7D")

@@ -71,9 +71,12 @@ def runner_section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, 
         else "nothing logged yet")
     section = Section(name=athlete, anchor=anchor, period=period, verdicts=verdict_lines(summary))
     for key, chart in _CHARTS:
-        fig = chart(mine, athlete=athlete, summary=summary) if key != "load" else chart(mine, athlete=athlete)
-        section.charts.append({"svg": figure_svg(fig, f"{anchor}-{key}"), "caption": CAPTIONS[key], "kind": key})
-    table = weekly_table(mine, athlete, lsi_item=summary.lsi_item, lsi_metric=summary.lsi_metric)
+        svg = mine.memo(("chart svg", key, athlete, anchor), lambda chart=chart, key=key: figure_svg(
+            chart(mine, athlete=athlete, summary=summary) if key != "load" else chart(mine, athlete=athlete),
+            f"{anchor}-{key}"))
+        section.charts.append({"svg": svg, "caption": CAPTIONS[key], "kind": key})
+    table = mine.memo(("weekly table", athlete, summary.lsi_item, summary.lsi_metric), lambda: weekly_table(
+        mine, athlete, lsi_item=summary.lsi_item, lsi_metric=summary.lsi_metric))
     if len(table) > 1 or (len(table) == 1 and table.shape[1] > 1):
         section.weekly = _table_html(table)
     section.notes = _notes_for(notes, athlete, start, end)
