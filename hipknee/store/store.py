@@ -369,6 +369,54 @@ class Store:
         """Outcome scores (Kujala 0-100)."""
         return self.read("outcome", **kw)
 
+    def latest_sets(self, athlete: str, exercises: Iterable[str]) -> pd.DataFrame:
+        """One runner's latest sets of each of ``exercises`` and each of its sides: the sets logged
+        at the latest moment that has that exercise and side (the sets of one session share their
+        moment), oldest id first; columns as :meth:`sets` without the notes. The log is read
+        backwards from its newest entry only as far as needed, so this stays quick on a long log."""
+        if not isinstance(athlete, str):
+            raise ValidationError("athlete", athlete, "an athlete's name")
+        names = [name for name in _items(exercises, "exercises") if isinstance(name, str)]
+        sets, athletes, catalogue = TABLES["set"], TABLES["athlete"], TABLES["exercise"]
+        columns = [sets.c.id, sets.c.at.label("when"), catalogue.c.name.label("exercise"), catalogue.c.measure,
+                   sets.c.side, sets.c.reps, sets.c.duration_s, sets.c.hold_s, sets.c.load_kg, sets.c.band,
+                   sets.c.rpe, sets.c.session]
+        found: list[Any] = []
+        with read_connection(self.engine, self._where) as conn:
+            athlete_id = conn.execute(
+                select(athletes.c.id).where(athletes.c.name == athlete, athletes.c.deleted_at.is_(None))
+            ).scalar()
+            known = conn.execute(
+                select(catalogue.c.id, catalogue.c.per_side).where(catalogue.c.name.in_(names), catalogue.c.deleted_at.is_(None))
+            ).all()
+            wanted = {(ex, side) for ex, per_side in known for side in (("left", "right") if per_side else ("both",))}
+            stmt = (
+                select(sets.c.exercise_id, *columns)
+                .select_from(sets.join(catalogue, sets.c.exercise_id == catalogue.c.id))
+                .where(sets.c.athlete_id == athlete_id, sets.c.deleted_at.is_(None),
+                       sets.c.exercise_id.in_([ex for ex, _ in known]))
+                .order_by(sets.c.at.desc(), sets.c.id.desc())
+            )
+            latest: dict[tuple[int, str], Any] = {}
+            seen: set[int] = set()
+            boundary, limit = None, 64
+            while athlete_id is not None and wanted:
+                page = conn.execute(stmt.limit(limit) if boundary is None else stmt.where(sets.c.at <= boundary).limit(limit)).all()
+                for row in page:
+                    if row.id in seen:
+                        continue
+                    seen.add(row.id)
+                    if latest.setdefault((row.exercise_id, row.side), row.when) == row.when:
+                        found.append(row[1:])
+                if len(page) < limit:
+                    break  # the start of the log
+                boundary = page[-1].when
+                if len(latest) == len(wanted) and all(moment > boundary for moment in latest.values()):
+                    break  # past the latest moment of every exercise and side
+                limit *= 4  # rows at the boundary come again; a larger page always gets past them
+        frame = pd.DataFrame.from_records(found, columns=[c.name for c in columns]).sort_values("id", ignore_index=True)
+        return _typed(frame)
+
     def athlete_names(self) -> list[str]:
         """Names of the athletes in the store, in the order they were added."""
         return self.athletes()["name"].tolist()
