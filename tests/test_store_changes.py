@@ -1,4 +1,4 @@
-"""Change notification (``Store.on_change``) and deleting a whole hip session at once, on a real store."""
+"""Change notification (``Store.on_change``) on a real store: who is told, when, and for how long."""
 
 from __future__ import annotations
 
@@ -123,49 +123,3 @@ def test_a_failing_callback_warns_and_the_others_still_run(store: hipknee.Store)
 def test_on_change_needs_a_callable(store: hipknee.Store) -> None:
     with pytest.raises(TypeError):
         store.on_change("redraw")  # type: ignore[arg-type]
-
-
-# -- whole sessions ---------------------------------------------------------------------------------
-def test_delete_and_undelete_a_whole_session(store: hipknee.Store) -> None:
-    day = date.today() - timedelta(days=2)
-    keep = _session(store, day - timedelta(days=1))
-    session = _session(store, day)
-    assert store.delete_session(session) == 2
-    assert set(store.sets()["session"]) == {keep}
-    assert store.undelete_session(session) == 2
-    assert set(store.sets()["session"]) == {keep, session}
-
-
-def test_undo_brings_back_only_what_the_session_delete_took(store: hipknee.Store) -> None:
-    session = _session(store, date.today())
-    first, second = store.sets()["id"]
-    store.delete("set", int(first))  # taken out on its own before the whole session
-    store.delete_session(session)
-    assert store.count("set") == 0
-    assert store.undelete_session(session) == 1
-    assert store.sets()["id"].tolist() == [second]
-    with pytest.raises(hipknee.ValidationError, match="deleted sets"):
-        store.undelete_session("another session")
-
-
-def test_session_ids_that_name_nothing_are_refused(store: hipknee.Store) -> None:
-    session = _session(store, date.today())
-    for bad in ("", None, 7, "nope"):
-        with pytest.raises(hipknee.ValidationError, match="session"):
-            store.delete_session(bad)  # type: ignore[arg-type]
-    with pytest.raises(hipknee.ValidationError, match="deleted sets"):
-        store.undelete_session(session)  # nothing of it is deleted
-    assert store.count("set") == 2
-
-
-def test_update_many_is_all_or_nothing(store: hipknee.Store) -> None:
-    _session(store, date.today())
-    first, second = (int(i) for i in store.sets()["id"])
-    with pytest.raises(hipknee.ValidationError, match="reps"):
-        store.update_many("set", {first: {"reps": 12}, second: {"reps": -1}})
-    assert store.sets()["reps"].tolist() == [10, 10]
-    with pytest.raises(hipknee.ValidationError, match="measured by reps"):
-        store.update_many("set", {first: {"reps": 12}, second: {"reps": None}})  # refused inside the transaction
-    assert store.sets()["reps"].tolist() == [10, 10]
-    store.update_many("set", {first: {"reps": 12}, second: {"load_kg": 8}})
-    assert store.sets()["reps"].tolist() == [12, 10] and store.sets()["load_kg"].tolist() == [6.0, 8.0]

@@ -16,7 +16,7 @@ from ...records.model import KNEES, Athlete, validate_record
 from ...records.words import in_words
 from ...store import Store
 from ...store.changes import Change
-from .fields import ERROR_COLOUR, LABEL_STYLE, FieldForm, choice, chosen, coloured, css, error_text, number, parse_number, shown
+from .fields import ERROR_COLOUR, FieldForm, choice, chosen, coloured, css, error_text, number, parse_number, shown
 
 __all__ = ["RunnerForm"]
 
@@ -39,7 +39,7 @@ class RunnerForm(FieldForm):
 
     def __init__(self, store: Store) -> None:
         super().__init__(store)
-        self.runner = css(widgets.Dropdown(description="Runner", style=LABEL_STYLE, layout=widgets.Layout(width="28em")), "runner-picker")
+        self.runner = css(widgets.Dropdown(description="Runner", style={"description_width": "8em"}, layout=widgets.Layout(width="28em")), "runner-picker")
         self.name = css(
             widgets.Text(description="Name", placeholder="first name or nickname", style={"description_width": "8em"}, layout=widgets.Layout(width="28em")),
             "runner-name",

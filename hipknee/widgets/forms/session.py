@@ -283,7 +283,11 @@ class SessionForm(RecordForm):
         for row in self.rows:
             key = (row.exercise, row.side.value)
             seen[key] += 1
-            row.label.value = f"<b>{html.escape(row.exercise)}</b><br>{set_number(seen[key], totals[key])}"
+            # Two short lines no taller than the row's boxes, so the label column stays narrow.
+            row.label.value = (
+                f'<div style="line-height:1.15"><b>{html.escape(row.exercise)}</b><br>'
+                f'<span style="font-size:0.9em">{set_number(seen[key], totals[key])}</span></div>'
+            )
         self.rows_box.children = tuple(self.rows)
 
     # -- load and band carried over ----------------------------------------------------------
