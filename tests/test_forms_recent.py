@@ -190,3 +190,20 @@ def test_cancel_closes_the_editor_and_saves_nothing(store: hipknee.Store) -> Non
     cancel.click()
     assert table.editor.children == () and table.editing_form is None
     assert store.sets()["reps"].tolist() == [10, 10, 10, 10]
+
+
+def test_closed_editors_and_redrawn_lines_let_go_of_the_store(store: hipknee.Store) -> None:
+    import gc
+
+    session = _session(store, datetime.now() - timedelta(hours=1))
+    table = RecentEntries(store)
+    following = len(store._listeners)
+    for _ in range(3):
+        table.edit(session)
+        assert len(store._listeners) == following + 1
+        table.close_editor()
+    editor = table.edit(session)
+    editor.save_button.click()  # saved: the editor closes
+    gc.collect()
+    assert len(store._listeners) == following
+    assert all(line.comm is not None for line in table.rows.values())

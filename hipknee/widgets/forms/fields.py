@@ -31,6 +31,7 @@ __all__ = [
     "choice",
     "chosen",
     "clock",
+    "close_tree",
     "css",
     "error_text",
     "moment",
@@ -129,6 +130,14 @@ def error_text(exc: ValidationError) -> str:
     """One short sentence for a field's rejected value, e.g. "Use a whole number from 0 to 10 (got 11)."."""
     got = "nothing" if exc.value in (None, "") else html.escape(repr(exc.value), quote=False)
     return f"Use {html.escape(str(exc.allowed), quote=False)} (got {got})."
+
+
+def close_tree(widget: widgets.Widget) -> None:
+    """Close ``widget`` and everything in it: ipywidgets keeps every widget alive until it is
+    closed, so a form taken off the screen would otherwise live (and follow the store) for ever."""
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    widget.close()
 
 
 def coloured(text: str, colour: str) -> str:
@@ -250,6 +259,15 @@ class FieldForm(widgets.VBox):
 
     def save(self) -> Any:
         raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop following the store and close the form's widgets."""
+        subscription = getattr(self, "_subscription", None)
+        if subscription is not None:
+            subscription.cancel()
+        for child in self.children:
+            close_tree(child)
+        super().close()
 
 
 class RecordForm(FieldForm):

@@ -21,7 +21,7 @@ from ...records.words import in_words
 from ...store import Store
 from ...store.changes import Change
 from .entries import PainForm, RunForm, TestForm
-from .fields import ERROR_COLOUR, LABEL_STYLE, OK_COLOUR, RecordForm, clock, coloured, css, pace, plural, shown
+from .fields import ERROR_COLOUR, LABEL_STYLE, OK_COLOUR, RecordForm, clock, close_tree, coloured, css, pace, plural, shown
 from .session import SessionForm, set_number
 
 __all__ = ["Entry", "EntryLine", "RecentEntries", "set_summary"]
@@ -208,6 +208,7 @@ class RecentEntries(widgets.VBox):
         self.undo_button.layout.display = "none"
 
     def _draw(self, entries: list[Entry]) -> None:
+        old = self.table.children
         self.rows = {}
         for entry in entries:
             line = EntryLine(entry)
@@ -216,6 +217,8 @@ class RecentEntries(widgets.VBox):
             self.rows[entry.key] = line
         empty = [widgets.HTML(f"<i>No {KIND_LABELS[self.kind.value]} yet.</i>")]
         self.table.children = tuple(self.rows.values()) or tuple(empty)
+        for widget in old:
+            close_tree(widget)
         self._drawn = _signature(entries)
         if self.editing_entry is not None and self.editing_entry.key not in self.rows:
             self.close_editor()
@@ -282,7 +285,10 @@ class RecentEntries(widgets.VBox):
 
     def close_editor(self) -> None:
         """Close the editor without saving."""
+        shown = self.editor.children
         self.editor.children = ()
+        for widget in shown:
+            close_tree(widget)
         self.editing_form = self.editing_entry = None
 
     def _edited(self, entry: Entry) -> None:

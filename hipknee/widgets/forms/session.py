@@ -30,6 +30,7 @@ from .fields import (
     RecordForm,
     choice,
     chosen,
+    close_tree,
     coloured,
     css,
     error_text,
@@ -276,6 +277,7 @@ class SessionForm(RecordForm):
         """Take a row out (nothing is saved for it)."""
         self.rows.remove(row)
         self._show_rows()
+        close_tree(row)
 
     def _show_rows(self) -> None:
         totals = Counter((row.exercise, row.side.value) for row in self.rows)
@@ -331,6 +333,8 @@ class SessionForm(RecordForm):
     # -- editing a saved session ---------------------------------------------------------------
     def fill(self, entries: Sequence[tuple[int, Record]]) -> None:
         catalogue = self.store.exercises(include_deleted=True).set_index("name", drop=False)
+        for row in self.rows:
+            close_tree(row)
         self.rows = []
         for id_, saved in entries:
             row = self._row(catalogue.loc[saved.exercise], saved.side)  # type: ignore[attr-defined]
@@ -405,7 +409,10 @@ class SessionForm(RecordForm):
             for row, (exercise, side) in zip(self.rows, wanted):
                 row.reset(exercise, side)
         else:
-            self.rows = [self._row(exercise, side) for exercise, side in wanted]
+            old, self.rows = self.rows, [self._row(exercise, side) for exercise, side in wanted]
+            self._show_rows()
+            for row in old:
+                close_tree(row)
         self._show_rows()
         self._carry_over()
 
