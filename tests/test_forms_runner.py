@@ -108,3 +108,15 @@ def test_with_a_painful_side_the_balance_compares_painful_with_other_side(store:
     assert after.lsi_reference == "involved/uninvolved"
     assert "painful side / other side" in " ".join(after.lines())
     assert "painful side / other side" in hipknee.build_report(store, athlete="Bo")
+
+
+def test_what_is_typed_stays_when_the_tabs_reload(store: hipknee.Store) -> None:
+    book = hipknee.LogBook(store)
+    book.selected_index = 5
+    book.runner.involved_side.value = "right"
+    book.runner.body_mass.value = "61"
+    book.selected_index = 0  # switching tab reloads every form
+    book.selected_index = 5
+    assert (book.runner.involved_side.value, book.runner.body_mass.value) == ("right", "61")
+    store.update("athlete", 1, body_mass_kg=59)  # changed elsewhere in the kernel: shown at once
+    assert (book.runner.involved_side.value, book.runner.body_mass.value) == ("left", "59")

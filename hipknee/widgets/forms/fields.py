@@ -306,7 +306,8 @@ class RecordForm(FieldForm):
         frame = self.store.athletes()
         ids = {str(name): int(id_) for name, id_ in zip(frame["name"], frame["id"])}
         current = (self.athlete.value or "").strip()
-        self.athlete.options = tuple(ids)
+        if tuple(self.athlete.options) != tuple(ids):
+            self.athlete.options = tuple(ids)
         if current not in ids and current in self._athlete_ids:
             renamed = {id_: name for name, id_ in ids.items()}.get(self._athlete_ids[current])
             if renamed is not None:

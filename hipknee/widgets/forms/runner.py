@@ -61,25 +61,32 @@ class RunnerForm(FieldForm):
             self.actions,
         ]
         self._quiet = False
+        self._shown: tuple[str, str, str] | None = None
         self.runner.observe(lambda _change: None if self._quiet else self._show(), names="value")
         self._subscription = store.on_change(self._store_changed)
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the runners (keeps the one picked, under her new name when renamed)."""
+        """Reload the runners (keeps the one picked, under her new name when renamed). The fields are
+        redrawn only when the runner picked, or her stored settings, changed: what is being typed stays."""
         frame = self.store.athletes()
         current = self.runner.value
         options = [(str(name), int(id_)) for name, id_ in zip(frame["name"], frame["id"])] + [("a new runner", NEW)]
         ids = [id_ for _name, id_ in options]
-        self._quiet = True  # new options pick the first runner for a moment: no flicker of fields
-        try:
-            self.runner.options = options
-            self.runner.value = current if current in ids else ids[0]
-        finally:
-            self._quiet = False
-        # What is typed for a new runner stays; a runner's stored settings may have changed.
-        if self.runner.value != current or self.runner.value != NEW:
+        if options != [tuple(option) for option in self.runner.options]:
+            self._quiet = True  # new options pick the first runner for a moment: no flicker of fields
+            try:
+                self.runner.options = options
+                self.runner.value = current if current in ids else ids[0]
+            finally:
+                self._quiet = False
+        if self.runner.value != current or self._stored() != self._shown:
             self._show()
+
+    def _stored(self) -> tuple[str, str, str]:
+        """The picked runner's settings as the fields show them (empty for a new runner)."""
+        runner = self.store.get("athlete", self.runner.value) if self.runner.value else Athlete.model_construct(name="")
+        return runner.name, runner.involved_side or "", shown(runner.body_mass_kg)  # type: ignore[attr-defined]
 
     def _store_changed(self, change: Change) -> None:
         if "athlete" in change.kinds:
@@ -87,10 +94,8 @@ class RunnerForm(FieldForm):
 
     def _show(self) -> None:
         """The picked runner's settings in the fields (empty for a new runner)."""
-        runner = self.store.get("athlete", self.runner.value) if self.runner.value else Athlete.model_construct(name="")
-        self.name.value = runner.name  # type: ignore[attr-defined]
-        self.involved_side.value = runner.involved_side or ""  # type: ignore[attr-defined]
-        self.body_mass.value = shown(runner.body_mass_kg)  # type: ignore[attr-defined]
+        self._shown = self._stored()
+        self.name.value, self.involved_side.value, self.body_mass.value = self._shown
         self.clear_errors()
 
     def save(self) -> int | None:

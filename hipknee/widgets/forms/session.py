@@ -238,10 +238,12 @@ class SessionForm(RecordForm):
             self._carry_over()
 
     def _fill_picker(self) -> None:
-        current = self.exercise.value
-        self.exercise.options = [(f"{name}: {dose_words(ex)}", name) for name, ex in self.catalogue.iterrows()]
-        if current in self.catalogue.index:
-            self.exercise.value = current
+        options = [(f"{name}: {dose_words(ex)}", name) for name, ex in self.catalogue.iterrows()]
+        if options != [tuple(option) for option in self.exercise.options]:
+            current = self.exercise.value
+            self.exercise.options = options
+            if current in self.catalogue.index:
+                self.exercise.value = current
         self._picked()
 
     def _picked(self) -> None:
