@@ -65,12 +65,12 @@ def test_update_many_is_all_or_nothing(store: hipknee.Store) -> None:
 def test_latest_sets_are_those_of_the_latest_session_of_each_exercise_and_side(store: hipknee.Store) -> None:
     store.add(hipknee.Athlete(name="Lea"))
     start = datetime.now().replace(microsecond=0) - timedelta(days=200)
-    for day in range(0, 200, 2):  # a long log: the lookup must not stop at the first page
-        when = start + timedelta(days=day)
-        store.add_session([
-            dict(when=when, athlete="Ana", exercise="clamshell", side=side, reps=15, load_kg=day)
-            for side in ("left", "right") for _ in range(3)
-        ] + [dict(when=when, athlete="Lea", exercise="clamshell", side="left", reps=15, load_kg=400 - day)])
+    # A long log, written in one transaction: the lookup must not stop at its first page.
+    store.add_many([
+        dict(when=start + timedelta(days=day), athlete=name, exercise="clamshell", side=side, reps=15, session=f"{name}{day}",
+             load_kg=day if name == "Ana" else 400 - day)
+        for day in range(0, 200, 2) for name, sides in (("Ana", ("left", "right") * 3), ("Lea", ("left",))) for side in sides
+    ], kind="set")
     last = start + timedelta(days=198)
     store.add_session([dict(when=last - timedelta(days=1), athlete="Ana", exercise="hip thrust", side="both", reps=10, load_kg=40)])
     store.add_session([dict(when=start - timedelta(days=1), athlete="Ana", exercise="step-down", side="left", reps=10, load_kg=2)])
