@@ -277,6 +277,7 @@ def bench_save(folder: Path, mode: Mode, profile: bool) -> list[Figure]:
     try:
         with hipknee.Store.open(folder) as store:
             athlete = store.athlete_names()[0]
+            figures += bench_carry_over(store, athlete, mode)
             sets = programme_sets(store, athlete, "2025-12-28T18:00")
             # Taken in turns, so that both see the same disk (other processes' I/O comes and goes).
             fsync, times = interleaved([_bare_commit(db), lambda: store.add_session(sets)], mode.save_repeats)
@@ -314,6 +315,31 @@ def bench_save(folder: Path, mode: Mode, profile: bool) -> list[Figure]:
     finally:
         _take_out_benchmark_saves(db)
     return figures
+
+
+def bench_carry_over(store: hipknee.Store, athlete: str, mode: Mode) -> list[Figure]:
+    """What the session form carries over (load and band): one runner's latest session of each
+    programme exercise and side, looked up backwards from the newest set, against reading all her
+    sets and grouping them in pandas. Both must find the same sets."""
+
+    def whole_log() -> pd.DataFrame:
+        sets = store.read("set", athlete=athlete, columns=["id", "when", "exercise", "side", "load_kg", "band"])
+        sets = sets[sets["exercise"].isin(PROGRAMME)]
+        return sets[sets["when"] == sets.groupby(["exercise", "side"], observed=True)["when"].transform("max")]
+
+    def latest() -> pd.DataFrame:
+        return store.latest_sets(athlete, PROGRAMME)
+
+    if sorted(whole_log()["id"]) != sorted(latest()["id"]):
+        raise RuntimeError("store.latest_sets and the whole-log lookup found different sets")
+    repeats = max(mode.save_repeats // 4, 5)
+    read_all, lookup = interleaved([whole_log, latest], repeats)
+    logged = store.count("set") // max(len(store.athlete_names()), 1)
+    return [Figure(
+        "carry-over lookup: store.latest_sets (programme), median", lookup.median, cpu=lookup.cpu_median,
+        target=0.020, baseline=read_all.median, baseline_name="read the runner's sets, group",
+        note=f"one runner of about {logged:,} sets; what SessionForm reads when a runner is picked",
+    )]
 
 
 def _bare_commit(db: Path) -> Callable[[], None]:

@@ -63,6 +63,7 @@ _LAZY: dict[str, str] = {
     "PainForm": "widgets.forms",
     "RecentEntries": "widgets.forms",
     "RunForm": "widgets.forms",
+    "RunnerForm": "widgets.forms",
     "SessionForm": "widgets.forms",
     "TestForm": "widgets.forms",
 }

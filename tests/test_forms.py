@@ -3,6 +3,7 @@ and at the messages on screen."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +14,11 @@ from hipknee.widgets.forms.session import SetRow
 
 def rows_of(form: hipknee.SessionForm, exercise: str) -> list[SetRow]:
     return [row for row in form.rows if row.exercise == exercise]
+
+
+def label(row: SetRow) -> str:
+    """A row's label as it reads, e.g. "clamshell set 2 of 3"."""
+    return " ".join(re.sub(r"<[^>]+>", " ", row.label.value).split())
 
 
 # -- hip session --------------------------------------------------------------------------------
@@ -60,9 +66,13 @@ def test_save_writes_the_session_and_clears(store: hipknee.Store) -> None:
     assert roller["hold_s"].tolist() == [5.0, 5.0] and roller["reps"].tolist() == [3, 3]
     assert (sets["when"].dt.date == date.today()).all()
 
-    # Cleared for the next entry: the programme again, nothing typed left over.
+    # Cleared for the next entry: the programme again, nothing typed left over but the load and
+    # band of this session, carried over to the next.
     assert len(form.rows) == 6
-    assert all(r.fields["load_kg"].value == "" and r.band.value == "" for r in form.rows)
+    assert [(r.fields["load_kg"].value, r.band.value) for r in form.rows] == [
+        ("", "medium"), ("", ""), ("6", ""), ("6.5", ""), ("", ""), ("", "")]
+    assert [r.fields["rpe"].value for r in form.rows] == [""] * 6
+    assert rows_of(form, "single-leg deadlift")[1].fields["reps"].value == "10"
     assert form.note.value == ""
     assert form.athlete.value == "Ana"
 
@@ -106,23 +116,27 @@ def test_rows_can_be_added_and_removed(store: hipknee.Store) -> None:
     form.add_exercise_button.click()  # 3 sets x 2 sides at 15 reps
     clam = rows_of(form, "clamshell")
     assert [(r.side.value, r.fields["reps"].value) for r in clam] == [("left", "15"), ("right", "15")] * 3
-    assert "set 3" in clam[-1].label.value
+    assert label(clam[-1]) == "clamshell set 3 of 3"
     form.exercise.value = "hip thrust"
     form.add_set_button.click()  # a two-sided exercise: one row on 'both'
     assert [r.side.value for r in rows_of(form, "hip thrust")] == ["both"]
     for row in rows_of(form, "lateral band walk") + clam[4:]:
         row.remove.click()
     assert len(form.rows) == 6 + 6 + 1 - 4
-    assert "set 2" in rows_of(form, "clamshell")[-1].label.value
+    assert label(rows_of(form, "clamshell")[-1]) == "clamshell set 2 of 2"
     form.save_button.click()
     counts = store.sets().groupby("exercise", observed=True).size().to_dict()
     assert counts == {"single-leg deadlift": 2, "foam-roller hip release": 2, "clamshell": 4, "hip thrust": 1}
 
 
+def _doses(form: hipknee.SessionForm) -> list[tuple[str, str, dict[str, str]]]:
+    return [(r.exercise, r.side.value, {k: b.value for k, b in r.fields.items() if k != "load_kg"}) for r in form.rows]
+
+
 def test_after_save_the_programme_is_back_in_the_same_rows(store: hipknee.Store) -> None:
     form = hipknee.SessionForm(store)
     before = list(form.rows)
-    fresh = [(r.exercise, r.side.value, {k: b.value for k, b in r.fields.items()}, r.band.value) for r in before]
+    fresh = _doses(form)
     walk, deadlift, roller = form.rows[0], form.rows[2], form.rows[4]
     walk.fields["duration_s"].value = "20"
     walk.band.value = "heavy"
@@ -133,17 +147,19 @@ def test_after_save_the_programme_is_back_in_the_same_rows(store: hipknee.Store)
     assert "Saved 6 sets" in form.message.value
     assert store.sets()["duration_s"].max() == 20.0
 
-    # The same widgets, holding the programme at its doses again (what was typed is gone).
+    # The same widgets, holding the programme at its doses again (what was typed is gone; the band
+    # carries over to the next session).
     assert all(a is b for a, b in zip(form.rows, before)) and len(form.rows) == len(before)
-    assert [(r.exercise, r.side.value, {k: b.value for k, b in r.fields.items()}, r.band.value) for r in form.rows] == fresh
-    assert [r.label.value.endswith("set 1") for r in form.rows] == [True] * 6
+    assert _doses(form) == fresh
+    assert [r.band.value for r in form.rows] == ["heavy", "", "", "", "", ""]
+    assert [label(r).endswith("set 1 of 1") for r in form.rows] == [True] * 6
     assert tuple(form.rows_box.children) == tuple(form.rows)
 
     # Rows taken out or added before saving: the next session gets the programme's rows anew.
     form.rows[1].remove.click()
     form.add_set("hip thrust")
     form.save_button.click()
-    assert [(r.exercise, r.side.value, {k: b.value for k, b in r.fields.items()}, r.band.value) for r in form.rows] == fresh
+    assert _doses(form) == fresh
     assert form.rows[1] is not before[1]
 
 def test_exercises_added_to_the_catalogue_show_after_a_refresh(store: hipknee.Store) -> None:
@@ -218,7 +234,7 @@ def test_run_form(store: hipknee.Store) -> None:
     form.note.value = "hilly"
     form.private.value = True
     form.save_button.click()
-    assert "8.5 km run in 47 min for Ana" in form.message.value
+    assert "Saved an 8.5 km run in 47:00 (5:32 min/km) for Ana" in form.message.value
     run = store.runs().iloc[0]
     assert (run.distance_km, run.duration_min, run.rpe, run.surface, run.note, run.note_private) == (8.5, 47.0, 5.0, "trail", "hilly", True)
     assert (form.distance.value, form.duration.value, form.surface.value, form.private.value) == ("", "", "", False)
@@ -272,52 +288,240 @@ def test_test_form(store: hipknee.Store) -> None:
     assert store.tests()["test"].tolist()[-1] == "step-down quality"
 
 
-# -- recent entries -----------------------------------------------------------------------------
-def test_recent_entries_edit_delete_undo(store: hipknee.Store) -> None:
-    for km in (5, 8, 12):
-        store.add(hipknee.Run(when=date.today() - timedelta(days=12 - km), athlete="Ana", distance_km=km, duration_min=km * 6))
-    table = hipknee.RecentEntries(store)
-    table.kind.value = "run"
-    newest = list(table.rows)
-    assert len(newest) == 3 and "12 km in 72 min" in table.rows[newest[0]].children[0].value
-
-    run_id = newest[1]
-    table.edit(run_id)
-    table.editing["distance_km"].value = "-3"
-    save = table.save_edit_button
-    save.click()
-    assert "above 0" in table.edit_errors["distance_km"].value
-    assert store.runs().set_index("id").loc[run_id, "distance_km"] == 8
-    table.editing["distance_km"].value = "8.4"
-    save.click()
-    assert store.runs().set_index("id").loc[run_id, "distance_km"] == 8.4
-    assert "Changed entry" in table.message.value and table.editor.children == ()
-
-    delete = table.rows[run_id].children[2]
-    delete.click()
-    assert store.count("run") == 2 and run_id not in table.rows
-    assert "Deleted" in table.message.value and table.undo_button.layout.display is None
-    table.undo_button.click()
-    assert store.count("run") == 3 and run_id in table.rows
-    assert table.undo_button.layout.display == "none"
+# -- how many sets: the programme's pre-fill and Add exercise agree, and say so ------------------------
+def test_add_exercise_gives_the_sets_of_the_prefill_and_says_how_many(store: hipknee.Store) -> None:
+    catalogue = store.exercises().set_index("name")
+    blank = hipknee.SessionForm(store, programme=())
+    assert blank.rows == []
+    for name, exercise in catalogue.iterrows():
+        prefilled = hipknee.SessionForm(store, programme=(name,))
+        blank.exercise.value = name
+        sets = int(exercise["dose_sets"])
+        assert blank.add_exercise_button.description == f"Add exercise ({sets} set{'s' if sets != 1 else ''})"
+        assert f"{sets} set{'s' if sets != 1 else ''} of" in blank.exercise.label
+        blank.add_exercise_button.click()
+        added = rows_of(blank, name)
+        assert [(r.side.value, {k: b.value for k, b in r.fields.items()}) for r in added] == [
+            (r.side.value, {k: b.value for k, b in r.fields.items()}) for r in prefilled.rows]
+        assert len(added) == sets * (2 if exercise["per_side"] else 1)
+        # Every row says which set of how many it is.
+        assert label(added[-1]) == f"{name} set {sets} of {sets}"
 
 
-def test_recent_entries_of_each_kind(store: hipknee.Store) -> None:
+def test_the_picker_names_each_exercise_with_its_dose(store: hipknee.Store) -> None:
     form = hipknee.SessionForm(store)
+    labels = dict((value, label) for label, value in form.exercise.options)
+    assert labels["clamshell"] == "clamshell: 3 sets of 15 reps per side"
+    assert labels["foam-roller hip release"] == "foam-roller hip release: 1 set of 3 holds of 5 s per side"
+    assert labels["hip thrust"] == "hip thrust: 3 sets of 10 reps"
+    assert labels["lateral band walk"] == "lateral band walk: 1 set of 15 s per side"
+
+
+# -- load and band carry over --------------------------------------------------------------------------
+def _log(store: hipknee.Store, athlete: str, day: date, loads: dict[tuple[str, str], list[tuple[float | None, str | None]]]) -> None:
+    sets = []
+    for (exercise, side), done in loads.items():
+        for load, band in done:
+            measure = {"single-leg deadlift": dict(reps=10), "clamshell": dict(reps=15), "lateral band walk": dict(duration_s=15)}[exercise]
+            sets.append(dict(when=day, athlete=athlete, exercise=exercise, side=side, load_kg=load, band=band, **measure))
+    store.add_session(sets)
+
+
+def _carried(form: hipknee.SessionForm, exercise: str) -> list[tuple[str, str, str]]:
+    return [(r.side.value, r.fields["load_kg"].value, r.band.value) for r in rows_of(form, exercise)]
+
+
+def test_load_and_band_carry_over_when_the_runner_is_picked(store: hipknee.Store) -> None:
+    store.add(hipknee.Athlete(name="Lea"))
+    day = date.today() - timedelta(days=3)
+    _log(store, "Ana", day - timedelta(days=4), {("single-leg deadlift", "left"): [(4, None)]})
+    _log(store, "Ana", day, {("single-leg deadlift", "left"): [(6, None)], ("single-leg deadlift", "right"): [(5.5, None)],
+                             ("lateral band walk", "left"): [(None, "heavy")]})
+    _log(store, "Lea", day, {("single-leg deadlift", "right"): [(2, None)]})
+    form = hipknee.SessionForm(store)
+    assert form.athlete.value == "Ana"
+    assert _carried(form, "single-leg deadlift") == [("left", "6", ""), ("right", "5.5", "")]
+    assert _carried(form, "lateral band walk") == [("left", "", "heavy"), ("right", "", "")]
+    rows_of(form, "single-leg deadlift")[0].fields["load_kg"].value = "7"  # typed: stays
+    form.athlete.value = "Lea"
+    assert _carried(form, "single-leg deadlift") == [("left", "7", ""), ("right", "2", "")]
+    assert _carried(form, "lateral band walk") == [("left", "", ""), ("right", "", "")]
+    form.athlete.value = "Someone new"
+    assert _carried(form, "single-leg deadlift") == [("left", "7", ""), ("right", "", "")]
+    form.athlete.value = "Ana"
+    assert _carried(form, "single-leg deadlift") == [("left", "7", ""), ("right", "5.5", "")]
+
+
+def test_each_set_carries_the_same_set_of_the_latest_session(store: hipknee.Store) -> None:
+    _log(store, "Ana", date.today() - timedelta(days=2), {("clamshell", "left"): [(1, "light"), (2, "medium"), (3, "heavy")],
+                                                          ("clamshell", "right"): [(1, "light")]})
+    form = hipknee.SessionForm(store)
+    form.add_exercise("clamshell")
+    assert _carried(form, "clamshell") == [
+        ("left", "1", "light"), ("right", "1", "light"), ("left", "2", "medium"), ("right", "1", "light"),
+        ("left", "3", "heavy"), ("right", "1", "light")]
+
+
+def test_a_session_dated_earlier_does_not_replace_the_latest(store: hipknee.Store) -> None:
+    form = hipknee.SessionForm(store)
+    left = rows_of(form, "single-leg deadlift")[0]
+    left.fields["load_kg"].value = "8"
     form.save_button.click()
-    table = hipknee.RecentEntries(store)
-    assert table.kind.value == "set" and len(table.rows) == 6
-    assert any("single-leg deadlift (left), 10 reps" in row.children[0].value for row in table.rows.values())
-    table.kind.value = "pain"
-    assert "No knee pain yet" in table.table.children[0].value
+    assert left.fields["load_kg"].value == "8"
+    left.fields["load_kg"].value = "4"
+    form.day.value = date.today() - timedelta(days=10)
+    form.save_button.click()
+    assert "Saved 6 sets" in form.message.value
+    assert left.fields["load_kg"].value == "8"
+    assert rows_of(hipknee.SessionForm(store), "single-leg deadlift")[0].fields["load_kg"].value == "8"
 
 
-def test_logbook_shares_a_new_runner_across_tabs(store: hipknee.Store) -> None:
+# -- run time and pace ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("typed", "minutes"), [("47:30", 47.5), ("1:05:00", 65.0), ("47", 47.0), ("47,5", 47.5), (" 52:05 ", 52 + 5 / 60)])
+def test_run_time_is_taken_as_minutes_or_a_clock_time(store: hipknee.Store, typed: str, minutes: float) -> None:
+    form = hipknee.RunForm(store)
+    form.distance.value = "10"
+    form.duration.value = typed
+    form.save_button.click()
+    assert "Saved a 10 km run" in form.message.value
+    assert store.runs()["duration_min"].tolist() == [pytest.approx(minutes)]
+
+
+def test_pace_shows_as_the_runner_types(store: hipknee.Store) -> None:
+    form = hipknee.RunForm(store)
+    assert form.pace.value == ""
+    form.distance.value = "8,2"
+    assert form.pace.value == ""
+    for typed, shown in (("4", "0:29 min/km"), ("47", "5:44 min/km"), ("47:", ""), ("47:3", ""), ("47:30", "5:48 min/km"),
+                         ("1:05:00", "7:56 min/km"), ("abc", "")):
+        form.duration.value = typed
+        assert (shown in form.pace.value) if shown else form.pace.value == "", typed
+    form.duration.value = "47:30"
+    form.distance.value = "0"
+    assert form.pace.value == ""
+
+
+@pytest.mark.parametrize("typed", ["47:75", "1:65:00", "abc", "0:00", "47 min"])
+def test_a_time_that_is_no_time_is_named_beside_the_field(store: hipknee.Store, typed: str) -> None:
+    form = hipknee.RunForm(store)
+    form.distance.value = "8"
+    form.duration.value = typed
+    form.save_button.click()
+    error = form.field_errors["duration_min"].value
+    assert "mm:ss" in error and "47:30" in error and "1:05:00" in error and repr(typed) in error
+    assert "Nothing saved" in form.message.value and store.count("run") == 0
+    form.duration.value = "47:30"
+    assert form.field_errors["duration_min"].value == ""
+
+
+@pytest.mark.parametrize(("km", "said"), [("8.2", "an 8.2 km run"), ("5", "a 5 km run"), ("11", "an 11 km run"),
+                                          ("18", "an 18 km run"), ("10", "a 10 km run"), ("80", "an 80 km run"),
+                                          ("0.8", "a 0.8 km run")])
+def test_run_messages_are_grammatical(store: hipknee.Store, km: str, said: str) -> None:
+    form = hipknee.RunForm(store)
+    form.distance.value = km
+    form.duration.value = "50"
+    form.save_button.click()
+    assert f"Saved {said} in 50:00 (" in form.message.value
+
+
+def test_session_messages_count_in_words(store: hipknee.Store) -> None:
+    form = hipknee.SessionForm(store, programme=("hip thrust",))
+    for row in form.rows[1:]:
+        row.remove.click()
+    form.save_button.click()
+    assert "Saved 1 set of 1 exercise (hip thrust)" in form.message.value
+    form.add_set("clamshell")
+    form.save_button.click()
+    assert "Saved 5 sets of 2 exercises (hip thrust, clamshell)" in form.message.value
+
+
+# -- menus in words ------------------------------------------------------------------------------------
+def _dropdowns(widget: object) -> list[object]:
+    import ipywidgets as widgets
+
+    found = [widget] if isinstance(widget, widgets.Dropdown) else []
+    for child in getattr(widget, "children", ()):
+        found += _dropdowns(child)
+    return found
+
+
+def test_menus_show_words_never_stored_values(store: hipknee.Store) -> None:
+    from hipknee.records.model import PAIN_CONTEXTS
+
+    store.add(hipknee.PainEntry(when=date.today(), athlete="Ana", knee="left", nrs=2, context="next_morning"))
     book = hipknee.LogBook(store)
-    assert book.titles == ("Hip session", "Run", "Knee pain", "Strength test", "Recent entries")
+    book.recent.kind.value = "pain"
+    book.recent.edit(next(iter(book.recent.rows)))  # the editor's menus too
+    drops = _dropdowns(book)
+    assert len(drops) >= 15
+    for drop in drops:
+        for label, value in drop.options:
+            assert "_" not in str(label), (drop.description, label)
+    contexts = [dict((v, k) for k, v in book.pain.context.options)[c] for c in PAIN_CONTEXTS]
+    assert contexts == ["at rest", "during a run or exercise", "after a run or exercise", "next morning"]
+    editor = book.recent.editing_form
+    assert editor.context.value == "next_morning" and editor.context.label == "next morning"
+    assert dict((v, k) for k, v in book.runner.involved_side.options)["left"] == "left knee"
+
+
+def test_pain_message_says_when_in_words(store: hipknee.Store) -> None:
+    form = hipknee.PainForm(store)
+    form.knees["right"].value = "3"
+    form.context.value = "during"
+    form.save_button.click()
+    assert "knee pain (right 3/10, during a run or exercise)" in form.message.value
+
+
+# -- an error goes as soon as its field is changed --------------------------------------------------------
+def test_errors_clear_as_the_fields_are_fixed(store: hipknee.Store) -> None:
+    run = hipknee.RunForm(store)
+    run.distance.value = "-1"
+    run.duration.value = "40"
+    run.save_button.click()
+    assert "above 0" in run.field_errors["distance_km"].value and "Nothing saved" in run.message.value
+    run.distance.value = "-"  # changed, not yet right: the old error goes all the same
+    assert run.field_errors["distance_km"].value == "" and run.message.value == ""
+    run.save_button.click()
+    assert "'-'" in run.field_errors["distance_km"].value
+    run.distance.value = "8"
+    assert run.field_errors["distance_km"].value == ""
+
+    session = hipknee.SessionForm(store)
+    first, second = rows_of(session, "single-leg deadlift")
+    first.fields["reps"].value = "-3"
+    second.band.value = "heavy"
+    second.fields["rpe"].value = "11"
+    session.save_button.click()
+    assert "from 0 to 1000" in first.error.value and "RPE" in second.error.value
+    assert "fix the 2 fields" in session.message.value
+    first.fields["reps"].value = "8"
+    assert first.error.value == "" and second.error.value
+    assert "Nothing saved" in session.message.value  # one field still to fix
+    second.fields["rpe"].value = "7"
+    assert second.error.value == "" and session.message.value == ""
+
+    pain = hipknee.PainForm(store)
+    pain.knees["left"].value = "11"
+    pain.save_button.click()
+    assert pain.field_errors["nrs_left"].value
+    pain.knees["left"].value = "1"
+    assert pain.field_errors["nrs_left"].value == ""
+
+    session.athlete.value = ""
+    session.save_button.click()
+    assert session.field_errors["athlete"].value
+    session.athlete.value = "Ana"
+    assert session.field_errors["athlete"].value == ""
+
+
+def test_the_logbook_has_a_runner_tab(store: hipknee.Store) -> None:
+    book = hipknee.LogBook(store)
+    assert book.titles == ("Hip session", "Run", "Knee pain", "Strength test", "Recent entries", "Runner")
     book.session.athlete.value = "Lea"
     book.session.save_button.click()
-    book.selected_index = 1
-    assert "Lea" in book.run.athlete.options
+    # Without switching tab: every form already knows the new runner.
+    assert "Lea" in book.run.athlete.options and "Lea" in [label for label, _ in book.runner.runner.options]
+    assert len(book.recent.rows) == 1
     book.selected_index = 4
-    assert len(book.recent.rows) == 6
+    assert len(book.recent.rows) == 1

@@ -8,6 +8,7 @@ bilateral work). Any failure is raised as :class:`hipknee.ValidationError` namin
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
@@ -34,6 +35,7 @@ __all__ = [
     "SOURCES",
     "TEST_UNITS",
     "RECORD_KINDS",
+    "clock_minutes",
     "validate_record",
 ]
 
@@ -187,19 +189,46 @@ class StrengthTest(_Noted):
     unit: TestUnit = Field(description="one of " + ", ".join(map(repr, get_args(TestUnit))))
 
 
+# "47:30" (mm:ss) or "1:05:00" (h:mm:ss), as a watch shows a run's time.
+_CLOCK = re.compile(r"(?:(\d{1,3}):)?(\d{1,4}):(\d{2})")
+
+
+def clock_minutes(value: Any) -> Any:
+    """A clock time as text -> minutes: ``"47:30"`` (mm:ss) -> 47.5, ``"1:05:00"`` (h:mm:ss) -> 65.0.
+    Anything else is passed on unchanged for the field's own validation."""
+    if not isinstance(value, str):
+        return value
+    match = _CLOCK.fullmatch(value.strip())
+    if match is None:
+        return value
+    hours, minutes, seconds = match.groups()
+    if int(seconds) > 59 or (hours is not None and int(minutes) > 59):
+        raise ValueError("minutes and seconds after a colon run from 00 to 59")
+    return int(hours or 0) * 60 + int(minutes) + int(seconds) / 60
+
+
 class Run(_Noted):
     """A run: distance in km, elapsed duration in min (moving time too when known), session RPE 0-10."""
 
     kind: ClassVar[str] = "run"
     distance_km: float = Field(gt=0, le=400, description="km, above 0 and up to 400")
-    duration_min: float = Field(gt=0, le=3000, description="elapsed minutes, above 0 and up to 3000")
-    moving_min: float | None = Field(None, gt=0, le=3000, description="moving minutes, above 0 and up to 3000, or empty")
+    duration_min: float = Field(
+        gt=0, le=3000, description="elapsed time in minutes (47.5) or as mm:ss or h:mm:ss (47:30, 1:05:00), above 0 and up to 3000 min"
+    )
+    moving_min: float | None = Field(
+        None, gt=0, le=3000, description="moving time in minutes or as mm:ss or h:mm:ss, above 0 and up to 3000 min, or empty"
+    )
     rpe: float | None = Field(None, ge=0, le=10, description="session RPE from 0 to 10, or empty")
     surface: Surface | None = Field(None, description="one of " + ", ".join(map(repr, get_args(Surface))) + ", or empty")
     avg_hr: float | None = Field(None, ge=20, le=250, description="average heart rate in bpm, 20 to 250, or empty")
     sport: str = Field("running", max_length=40, description="the sport, 'running' for runs")
     source: Source = Field("manual", description="one of " + ", ".join(map(repr, get_args(Source))))
     source_hash: str | None = Field(None, max_length=128, description="the source file's hash, or empty")
+
+    @field_validator("duration_min", "moving_min", mode="before")
+    @classmethod
+    def _clock_time(cls, value: Any) -> Any:
+        return clock_minutes(value)
 
 
 class PainEntry(_Noted):

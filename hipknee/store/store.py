@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, inspect, select, text
+from sqlalchemy import Engine, and_, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError, ValidationError
@@ -38,6 +38,7 @@ from ..records.model import (
 from ..records.periods import period
 from . import locations as paths
 from .backup import before_open
+from .changes import Change, ChangeListeners, Listener, Subscription
 from .engine import make_engine, read_connection, write_connection
 from .migrations import upgrade
 from .schema import SCHEMA_VERSION, TABLES, meta, metadata
@@ -81,6 +82,19 @@ class Store:
         self._where: Path | str = path if path is not None else engine.url.render_as_string(hide_password=True)
         #: True when this is the demo season rather than a runner's own log.
         self.is_demo = False
+        self._listeners = ChangeListeners()
+
+    # -- change notification --------------------------------------------------------------
+    def on_change(self, callback: Listener) -> Subscription:
+        """Call ``callback(change)`` after every committed write through this store object (add,
+        add_many, add_session, update, update_many, delete, undelete, delete_session,
+        undelete_session); ``change`` is a :class:`hipknee.store.changes.Change` (action, kinds,
+        ids). Returns a handle whose ``cancel()`` unsubscribes.
+
+        The store refers to ``callback`` weakly, so a widget that subscribes its own method can
+        still be garbage-collected; a lambda or plain function lives as long as the returned handle.
+        An exception in a callback becomes a warning (the write is already saved)."""
+        return self._listeners.add(callback)
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -160,6 +174,9 @@ class Store:
                 result = conn.execute(table.insert().values(**self._row(rec, now, row)))
                 ids.append(int(result.inserted_primary_key[0]))
                 lookup.added(rec, ids[-1])
+        if ids:
+            kinds = tuple(dict.fromkeys(rec.kind for rec in checked))
+            self._listeners.notify(Change("add", kinds, tuple(ids)))
         return ids
 
     def add_session(self, sets: Iterable[Record | Mapping[str, Any]]) -> str:
@@ -179,15 +196,29 @@ class Store:
 
     def update(self, kind: str, id: int, **changes: Any) -> None:
         """Change fields of one record; the whole changed record is validated again."""
-        current = self.get(kind, _record_id(kind, id))
-        data = current.model_dump()
-        data.update(changes)
-        rec = self._validate(data, kind)
+        self.update_many(kind, {id: changes})
+
+    def update_many(self, kind: str, changes: Mapping[int, Mapping[str, Any]]) -> None:
+        """Change fields of several records of one kind (id -> field changes) in one transaction:
+        every changed record is validated again, and either all are saved or none."""
+        if not isinstance(changes, Mapping):
+            raise ValidationError("changes", changes, f"a mapping of {kind} id -> field changes", record=kind)
+        checked: list[tuple[int, Record]] = []
+        for id, fields in changes.items():
+            current = self.get(kind, _record_id(kind, id))
+            if not isinstance(fields, Mapping):
+                raise ValidationError("changes", fields, "a mapping of field -> new value", record=kind)
+            data = current.model_dump()
+            data.update(fields)
+            checked.append((int(id), self._validate(data, kind)))
+        if not checked:
+            return
+        table = TABLES[kind]
         with write_connection(self.engine, self._where) as conn:
-            row = self._resolve(rec, _Lookup(conn), conn, updating=id)
-            values = self._row(rec, None, row)
-            table = TABLES[kind]
-            conn.execute(table.update().where(table.c.id == id).values(**values))
+            for id, rec in checked:
+                row = self._resolve(rec, _Lookup(conn), conn, updating=id)
+                conn.execute(table.update().where(table.c.id == id).values(**self._row(rec, None, row)))
+        self._listeners.notify(Change("update", (kind,), tuple(id for id, _rec in checked)))
 
     def delete(self, kind: str, id: int) -> None:
         """Soft-delete one record (hidden from reads; :meth:`undelete` brings it back)."""
@@ -205,6 +236,37 @@ class Store:
             if found is None:
                 raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
             conn.execute(table.update().where(table.c.id == id).values(deleted_at=when))
+        self._listeners.notify(Change("delete" if when is not None else "undelete", (kind,), (id,)))
+
+    def delete_session(self, session: str) -> int:
+        """Soft-delete every set of one hip session (its ``session`` id) in one transaction; returns
+        how many sets. :meth:`undelete_session` brings them back."""
+        return self._set_session_deleted(session, datetime.now())
+
+    def undelete_session(self, session: str) -> int:
+        """Undo :meth:`delete_session`: bring back the sets its last delete took out, in one
+        transaction (a set deleted on its own before that stays deleted); returns how many."""
+        return self._set_session_deleted(session, None)
+
+    def _set_session_deleted(self, session: str, when: datetime | None) -> int:
+        table = TABLES["set"]
+        if not isinstance(session, str) or not session.strip():
+            raise ValidationError("session", session, "the session id of a saved hip session", record="set")
+        with write_connection(self.engine, self._where) as conn:
+            if when is not None:
+                which = table.c.deleted_at.is_(None)
+            else:
+                # One delete stamps all its sets with the same moment: that moment marks them.
+                last = conn.execute(select(func.max(table.c.deleted_at)).where(table.c.session == session)).scalar()
+                which = table.c.deleted_at == last if last is not None else None
+            found = [] if which is None else conn.execute(select(table.c.id).where(table.c.session == session, which))
+            ids = [int(row[0]) for row in found]
+            if not ids:
+                state = "saved sets" if when is not None else "deleted sets"
+                raise ValidationError("session", session, f"the session id of a hip session with {state}", record="set")
+            conn.execute(table.update().where(table.c.id.in_(ids)).values(deleted_at=when))
+        self._listeners.notify(Change("delete" if when is not None else "undelete", ("set",), tuple(ids)))
+        return len(ids)
 
     # -- reading -------------------------------------------------------------------------
     def get(self, kind: str, id: int) -> Record:
@@ -306,6 +368,54 @@ class Store:
     def outcomes(self, **kw: Any) -> pd.DataFrame:
         """Outcome scores (Kujala 0-100)."""
         return self.read("outcome", **kw)
+
+    def latest_sets(self, athlete: str, exercises: Iterable[str]) -> pd.DataFrame:
+        """One runner's latest sets of each of ``exercises`` and each of its sides: the sets logged
+        at the latest moment that has that exercise and side (the sets of one session share their
+        moment), oldest id first; columns as :meth:`sets` without the notes. The log is read
+        backwards from its newest entry only as far as needed, so this stays quick on a long log."""
+        if not isinstance(athlete, str):
+            raise ValidationError("athlete", athlete, "an athlete's name")
+        names = [name for name in _items(exercises, "exercises") if isinstance(name, str)]
+        sets, athletes, catalogue = TABLES["set"], TABLES["athlete"], TABLES["exercise"]
+        columns = [sets.c.id, sets.c.at.label("when"), catalogue.c.name.label("exercise"), catalogue.c.measure,
+                   sets.c.side, sets.c.reps, sets.c.duration_s, sets.c.hold_s, sets.c.load_kg, sets.c.band,
+                   sets.c.rpe, sets.c.session]
+        found: list[Any] = []
+        with read_connection(self.engine, self._where) as conn:
+            athlete_id = conn.execute(
+                select(athletes.c.id).where(athletes.c.name == athlete, athletes.c.deleted_at.is_(None))
+            ).scalar()
+            known = conn.execute(
+                select(catalogue.c.id, catalogue.c.per_side).where(catalogue.c.name.in_(names), catalogue.c.deleted_at.is_(None))
+            ).all()
+            wanted = {(ex, side) for ex, per_side in known for side in (("left", "right") if per_side else ("both",))}
+            stmt = (
+                select(sets.c.exercise_id, *columns)
+                .select_from(sets.join(catalogue, sets.c.exercise_id == catalogue.c.id))
+                .where(sets.c.athlete_id == athlete_id, sets.c.deleted_at.is_(None),
+                       sets.c.exercise_id.in_([ex for ex, _ in known]))
+                .order_by(sets.c.at.desc(), sets.c.id.desc())
+            )
+            latest: dict[tuple[int, str], Any] = {}
+            seen: set[int] = set()
+            boundary, limit = None, 64
+            while athlete_id is not None and wanted:
+                page = conn.execute(stmt.limit(limit) if boundary is None else stmt.where(sets.c.at <= boundary).limit(limit)).all()
+                for row in page:
+                    if row.id in seen:
+                        continue
+                    seen.add(row.id)
+                    if latest.setdefault((row.exercise_id, row.side), row.when) == row.when:
+                        found.append(row[1:])
+                if len(page) < limit:
+                    break  # the start of the log
+                boundary = page[-1].when
+                if len(latest) == len(wanted) and all(moment > boundary for moment in latest.values()):
+                    break  # past the latest moment of every exercise and side
+                limit *= 4  # rows at the boundary come again; a larger page always gets past them
+        frame = pd.DataFrame.from_records(found, columns=[c.name for c in columns]).sort_values("id", ignore_index=True)
+        return _typed(frame)
 
     def athlete_names(self) -> list[str]:
         """Names of the athletes in the store, in the order they were added."""

@@ -1,6 +1,6 @@
 """Forms for the other things a runner logs: a run, knee pain (both knees at once) and a strength test
 (both sides at once). Numbers are typed as text so that nothing is silently clamped: the record's
-own validation says what is allowed, beside the field."""
+own validation says what is allowed, beside the field. Each form also edits a saved entry."""
 
 from __future__ import annotations
 
@@ -23,10 +23,27 @@ from ...records.model import (
     Run,
     StrengthTest,
 )
+from ...records.words import in_words
 from ...store import Store
+from .fields import (
+    LABEL_STYLE,
+    QUIET_COLOUR,
+    Draft,
+    RecordForm,
+    a_or_an,
+    choice,
+    chosen,
+    clock,
+    coloured,
+    css,
+    number,
+    pace,
+    parse_number,
+    shown,
+    typed_minutes,
+)
 
 W = TypeVar("W", bound=widgets.DOMWidget)
-from .fields import LABEL_STYLE, Draft, RecordForm, choice, chosen, css, number, parse_number
 
 __all__ = ["PainForm", "RunForm", "TestForm"]
 
@@ -49,33 +66,51 @@ def _when(saved: Sequence[Record]) -> str:
     return f"{saved[0].when:%Y-%m-%d}"  # type: ignore[attr-defined]
 
 
+def _one_side(boxes: dict[str, widgets.Text], side: str) -> None:
+    """Editing one side's entry: hide the other side's box."""
+    for other, box in boxes.items():
+        box.layout.display = None if other == side else "none"
+
+
 class RunForm(RecordForm):
-    """Log a run: distance (km), elapsed time (min), session RPE (0-10), surface, note, private flag."""
+    """Log a run: distance (km), elapsed time (minutes, ``47:30`` or ``1:05:00``; the pace in min/km
+    shows as it is typed), session RPE (0-10), surface, note, private flag."""
 
     css_name = "run-form"
 
     def __init__(self, store: Store) -> None:
         super().__init__(store)
         self.distance = _stacked(number("Distance km", "distance", "e.g. 8.5"))
-        self.duration = _stacked(number("Time min", "duration", "elapsed, e.g. 47"))
+        self.duration = _stacked(number("Time", "duration", "47:30, 1:05:00 or minutes"))
+        self.pace = css(widgets.HTML(), "pace")
         self.rpe = _stacked(number("RPE", "rpe", "0-10 (optional)"))
-        self.surface = _stacked(choice("Surface", SURFACES, "surface", empty="—"))
+        self.surface = _stacked(choice("Surface", SURFACES, "surface", empty="—", field="surface"))
         self.note = _note()
         self.private = css(
             widgets.Checkbox(description="keep the note private (not shared with the coach)", indent=False, layout=widgets.Layout(width="auto")),
             "private",
         )
+        self._shown_duration: tuple[str, float] | None = None  # (text shown, minutes) of an edited run
+        for box in (self.distance, self.duration):
+            box.observe(lambda _change: self._show_pace(), names="value")
         self.children = [
             widgets.HTML("<b>Run</b>"),
             widgets.HBox([self.slot("athlete", self.athlete), self.slot("when", self.day)]),
             self.slot("distance_km", self.distance),
-            self.slot("duration_min", self.duration),
+            self.slot("duration_min", self.duration, self.pace),
             self.slot("rpe", self.rpe),
             self.slot("surface", self.surface),
             self.slot("note", self.note),
             self.private,
-            widgets.HBox([self.save_button, self.message]),
+            self.actions,
         ]
+
+    def _show_pace(self) -> None:
+        """The pace in min/km as soon as distance and time are both readable; nothing before."""
+        distance = parse_number(self.distance.value)
+        minutes = typed_minutes(self.duration.value)
+        readable = isinstance(distance, (int, float)) and 0 < distance <= 400 and minutes is not None
+        self.pace.value = coloured(f"pace {pace(distance, minutes)}", QUIET_COLOUR) if readable else ""  # type: ignore[arg-type]
 
     def drafts(self, athlete: str, when: datetime | date | None) -> list[Draft]:
         return [
@@ -85,7 +120,7 @@ class RunForm(RecordForm):
                     "when": when,
                     "athlete": athlete,
                     "distance_km": parse_number(self.distance.value),
-                    "duration_min": parse_number(self.duration.value),
+                    "duration_min": self._typed_duration(),
                     "rpe": parse_number(self.rpe.value),
                     "surface": chosen(self.surface),
                     "note": self.note.value,
@@ -94,9 +129,29 @@ class RunForm(RecordForm):
             )
         ]
 
+    def _typed_duration(self) -> object:
+        # An edited run whose time was left as shown keeps its exact minutes (m:ss rounds to the second).
+        if self._shown_duration is not None and self.duration.value == self._shown_duration[0]:
+            return self._shown_duration[1]
+        return parse_number(self.duration.value)
+
+    def fill(self, entries: Sequence[tuple[int, Record]]) -> None:
+        run: Run = entries[0][1]  # type: ignore[assignment]
+        self.distance.value = shown(run.distance_km)
+        self.duration.value = clock(run.duration_min)
+        self._shown_duration = (self.duration.value, run.duration_min)
+        self.rpe.value = shown(run.rpe)
+        self.surface.value = run.surface or ""
+        self.note.value = run.note
+        self.private.value = bool(run.note_private)
+
     def describe(self, saved: Sequence[Record]) -> str:
         run: Run = saved[0]  # type: ignore[assignment]
-        return f"a {run.distance_km:g} km run in {run.duration_min:g} min for {html.escape(run.athlete)} on {_when(saved)}."
+        km = f"{run.distance_km:g}"
+        return (
+            f"{a_or_an(km)} {km} km run in {clock(run.duration_min)} ({pace(run.distance_km, run.duration_min)}) "
+            f"for {html.escape(run.athlete)} on {_when(saved)}."
+        )
 
     def clear(self) -> None:
         super().clear()
@@ -115,7 +170,7 @@ class PainForm(RecordForm):
     def __init__(self, store: Store) -> None:
         super().__init__(store)
         self.knees = {knee: _stacked(number(f"{knee.capitalize()} knee", f"pain-{knee}", "0-10, empty if not rated")) for knee in KNEES}
-        self.context = _stacked(choice("When", PAIN_CONTEXTS, "context", value="after"))
+        self.context = _stacked(choice("When", PAIN_CONTEXTS, "context", value="after", field="context"))
         self.note = _note()
         self.children = [
             widgets.HTML("<b>Knee pain</b> (0 = none, 10 = worst imaginable)"),
@@ -123,7 +178,7 @@ class PainForm(RecordForm):
             *(self.slot(f"nrs_{knee}", box) for knee, box in self.knees.items()),
             self.slot("context", self.context),
             self.slot("note", self.note),
-            widgets.HBox([self.save_button, self.message]),
+            self.actions,
         ]
 
     def drafts(self, athlete: str, when: datetime | date | None) -> list[Draft]:
@@ -143,6 +198,13 @@ class PainForm(RecordForm):
             if box.value.strip()
         ]
 
+    def fill(self, entries: Sequence[tuple[int, Record]]) -> None:
+        entry: PainEntry = entries[0][1]  # type: ignore[assignment]
+        _one_side(self.knees, entry.knee)
+        self.knees[entry.knee].value = shown(entry.nrs)
+        self.context.value = entry.context
+        self.note.value = entry.note
+
     def place(self, exc: ValidationError, index: int | None) -> widgets.HTML | None:
         if exc.field == "nrs" and index is not None:
             knee = [k for k, box in self.knees.items() if box.value.strip()][index]
@@ -151,7 +213,8 @@ class PainForm(RecordForm):
 
     def describe(self, saved: Sequence[Record]) -> str:
         rated = ", ".join(f"{rec.knee} {rec.nrs}/10" for rec in saved)  # type: ignore[attr-defined]
-        return f"knee pain ({rated}, {saved[0].context.replace('_', ' ')}) for {html.escape(saved[0].athlete)} on {_when(saved)}."  # type: ignore[attr-defined]
+        when = in_words("context", saved[0].context)  # type: ignore[attr-defined]
+        return f"knee pain ({rated}, {when}) for {html.escape(saved[0].athlete)} on {_when(saved)}."  # type: ignore[attr-defined]
 
     def clear(self) -> None:
         super().clear()
@@ -176,7 +239,7 @@ class TestForm(RecordForm):
             "test",
         )
         _stacked(self.test).layout.width = "36em"
-        self.unit = _stacked(choice("Unit", TEST_UNITS, "unit", value=STRENGTH_TESTS[self.test.value]))
+        self.unit = _stacked(choice("Unit", TEST_UNITS, "unit", value=STRENGTH_TESTS[self.test.value], field="unit"))
         self.test.observe(self._usual_unit, names="value")
         self.sides = {side: _stacked(number(f"{side.capitalize()}", f"test-{side}", "empty if not tested")) for side in KNEES}
         self.note = _note()
@@ -187,7 +250,7 @@ class TestForm(RecordForm):
             self.slot("unit", self.unit),
             *(self.slot(f"value_{side}", box) for side, box in self.sides.items()),
             self.slot("note", self.note),
-            widgets.HBox([self.save_button, self.message]),
+            self.actions,
         ]
 
     def _usual_unit(self, change: dict) -> None:
@@ -212,6 +275,14 @@ class TestForm(RecordForm):
             for side, box in self.sides.items()
             if box.value.strip()
         ]
+
+    def fill(self, entries: Sequence[tuple[int, Record]]) -> None:
+        test: StrengthTest = entries[0][1]  # type: ignore[assignment]
+        _one_side(self.sides, test.side)
+        self.test.value = test.test
+        self.unit.value = test.unit
+        self.sides[test.side].value = shown(test.value)
+        self.note.value = test.note
 
     def place(self, exc: ValidationError, index: int | None) -> widgets.HTML | None:
         if exc.field == "value" and index is not None:

@@ -8,14 +8,17 @@ from ...store import Store
 from .entries import PainForm, RunForm, TestForm
 from .fields import css
 from .recent import RecentEntries
+from .runner import RunnerForm
 from .session import SessionForm
 
 __all__ = ["LogBook"]
 
 
 class LogBook(widgets.Tab):
-    """Tabs: hip session, run, knee pain, strength test, recent entries. Switching tab reloads the
-    runner list and the recent entries, so a runner added in one form shows up in the others."""
+    """Tabs: hip session, run, knee pain, strength test, recent entries, runner (name, painful side,
+    body mass). Every tab follows the store: a runner added or renamed in one shows in the others,
+    and a save shows in the recent entries. Switching tab also reloads what another notebook or
+    the command line may have written meanwhile."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -24,18 +27,20 @@ class LogBook(widgets.Tab):
         self.pain = PainForm(store)
         self.test = TestForm(store)
         self.recent = RecentEntries(store)
+        self.runner = RunnerForm(store)
         pages = {
             "Hip session": self.session,
             "Run": self.run,
             "Knee pain": self.pain,
             "Strength test": self.test,
             "Recent entries": self.recent,
+            "Runner": self.runner,
         }
         super().__init__(children=list(pages.values()), titles=tuple(pages))
         css(self, "logbook")
         self.observe(self._switched, names="selected_index")
 
     def _switched(self, _change: dict) -> None:
-        for form in (self.session, self.run, self.pain, self.test):
+        for form in (self.session, self.run, self.pain, self.test, self.runner):
             form.refresh()
         self.recent.refresh()

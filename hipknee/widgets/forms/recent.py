@@ -1,62 +1,152 @@
-"""The recent-entries table: the newest sets, runs, pain ratings and tests, each with Edit and
-Delete; a delete can be undone (deletes in the store are soft)."""
+"""The recent entries: the newest hip sessions (one line each: date, exercises, number of sets), runs,
+pain ratings and tests, each with Edit and Delete; a delete can be undone (deletes in the store are
+soft, and a whole session goes and comes back in one transaction).
+
+Edit opens the entry in the same form that logs it (same fields, labels and words). The list
+follows the store: a save, edit or delete anywhere in the kernel redraws it, and a redrawn list
+clears the messages about the list before.
+"""
 
 from __future__ import annotations
 
 import html
-from typing import Any
+from collections import Counter
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import pandas as pd
 
-from ...errors import HipkneeError, ValidationError
-from ...records.model import BANDS, PAIN_CONTEXTS, SURFACES, TEST_UNITS
+from ...errors import HipkneeError
+from ...records.words import in_words
 from ...store import Store
-from .fields import (
-    ERROR_COLOUR,
-    LABEL_STYLE,
-    OK_COLOUR,
-    choice,
-    chosen,
-    css,
-    error_text,
-    number,
-    parse_number,
-)
+from ...store.changes import Change
+from .entries import PainForm, RunForm, TestForm
+from .fields import ERROR_COLOUR, LABEL_STYLE, OK_COLOUR, RecordForm, clock, close_tree, coloured, css, pace, plural, shown
+from .session import SessionForm, set_number
 
-__all__ = ["RecentEntries"]
+__all__ = ["Entry", "EntryLine", "RecentEntries", "set_summary"]
 
-KIND_LABELS = {"set": "strength sets", "run": "runs", "pain": "knee pain", "test": "strength tests"}
-
-# Fields offered for editing per kind; choices get a dropdown, the rest a text box.
-_EDITABLE: dict[str, tuple[str, ...]] = {
-    "set": ("when", "reps", "duration_s", "hold_s", "load_kg", "band", "rpe", "note"),
-    "run": ("when", "distance_km", "duration_min", "rpe", "surface", "note"),
-    "pain": ("when", "nrs", "context", "note"),
-    "test": ("when", "test", "value", "unit", "note"),
-}
-_CHOICES: dict[str, tuple[str, ...]] = {"band": BANDS, "surface": SURFACES, "context": PAIN_CONTEXTS, "unit": TEST_UNITS}
-_TEXT = {"when", "note", "test"}
+KIND_LABELS = {"set": "hip sessions", "run": "runs", "pain": "knee pain", "test": "strength tests"}
+FORMS: dict[str, type[RecordForm]] = {"set": SessionForm, "run": RunForm, "pain": PainForm, "test": TestForm}
+#: How far back the list looks first (it looks further when that holds fewer entries than it shows).
+RECENT_DAYS = 60
 
 
-def _g(value: Any, suffix: str = "") -> str:
-    return "" if value is None or pd.isna(value) else f"{float(value):g}{suffix}"
+@dataclass(frozen=True)
+class Entry:
+    """One line of the list: a hip session (all its sets) or one run, pain rating or test."""
+
+    kind: str
+    key: str  # the session id, or "<kind>-<id>"
+    ids: tuple[int, ...]
+    session: str | None
+    when: pd.Timestamp
+    athlete: str
+    text: str  # what it holds, in words
+    what: str  # how a message names it, e.g. "the run of 2026-03-02 07:30 (Ana, 8.5 km)"
+    sets: tuple[str, ...] = ()  # a session's sets, numbered
+
+    @property
+    def line(self) -> str:
+        return f"{self.when:%Y-%m-%d %H:%M} · {self.athlete} · {self.text}"
 
 
-def summary(kind: str, row: pd.Series) -> str:
-    """One line saying what an entry holds, e.g. ``8.5 km in 47 min, RPE 5, road``."""
-    if kind == "set":
-        parts = [f"{row.exercise} ({row.side})", _g(row.reps, " reps"), _g(row.duration_s, " s"),
-                 _g(row.hold_s, " s hold"), _g(row.load_kg, " kg"), "" if pd.isna(row.band) else f"{row.band} band",
-                 _g(row.rpe, "").join(("RPE ", "")) if not pd.isna(row.rpe) else ""]
-    elif kind == "run":
-        parts = [f"{row.distance_km:g} km in {row.duration_min:g} min", f"RPE {row.rpe:g}" if not pd.isna(row.rpe) else "",
-                 "" if pd.isna(row.surface) else str(row.surface)]
-    elif kind == "pain":
-        parts = [f"{row.knee} knee {row.nrs}/10", str(row.context).replace("_", " ")]
+def _g(value: object, suffix: str) -> str:
+    text = shown(value)
+    return f"{text}{suffix}" if text else ""
+
+
+def set_summary(row: pd.Series) -> str:
+    """What one set holds, e.g. ``10 reps, 6 kg, medium band, RPE 7`` or ``3 holds of 5 s``."""
+    # What the set is measured by, as its row in the form shows it.
+    if row.measure == "hold":
+        done = " of ".join(p for p in (_g(row.reps, " holds"), _g(row.hold_s, " s")) if p)
+    elif row.measure == "time":
+        done = _g(row.duration_s, " s")
     else:
-        parts = [f"{row.test}", f"{row.side} {row.value:g} {row.unit}"]
-    return ", ".join(p for p in parts if p)
+        done = _g(row.reps, " reps")
+    band = "" if pd.isna(row.band) else f"{row.band} band"
+    return ", ".join(p for p in (done, _g(row.load_kg, " kg"), band, _g(row.rpe, "").join(("RPE ", "")) if shown(row.rpe) else "") if p)
+
+
+def _stamp(when: pd.Timestamp) -> str:
+    return f"{when:%Y-%m-%d %H:%M}"
+
+
+def _session(key: str, sets: pd.DataFrame) -> Entry:
+    first = sets.iloc[0]
+    exercises = list(dict.fromkeys(str(name) for name in sets["exercise"]))
+    totals = Counter(zip(sets["exercise"], sets["side"]))
+    seen: Counter[tuple[str, str]] = Counter()
+    numbered = []
+    for row in sets.itertuples():
+        seen[row.exercise, row.side] += 1
+        numbered.append(f"{row.exercise} · {row.side} · {set_number(seen[row.exercise, row.side], totals[row.exercise, row.side])}: {set_summary(row)}")
+    count = plural(len(sets), "set")
+    return Entry(
+        "set", key, tuple(int(i) for i in sets["id"]), None if pd.isna(first.session) else str(first.session),
+        first.when, str(first.athlete), f"hip session: {', '.join(exercises)} · {count}",
+        f"the hip session of {_stamp(first.when)} ({first.athlete}, {count})", tuple(numbered),
+    )
+
+
+def _single(kind: str, row: pd.Series) -> Entry:
+    if kind == "run":
+        text = ", ".join(p for p in (
+            f"{row.distance_km:g} km in {clock(row.duration_min)} ({pace(row.distance_km, row.duration_min)})",
+            _g(row.rpe, "").join(("RPE ", "")) if shown(row.rpe) else "",
+            "" if pd.isna(row.surface) else str(row.surface),
+        ) if p)
+        what = f"the run of {_stamp(row.when)} ({row.athlete}, {row.distance_km:g} km)"
+    elif kind == "pain":
+        text = f"{row.knee} knee {row.nrs}/10, {in_words('context', row.context)}"
+        what = f"the knee pain of {_stamp(row.when)} ({row.athlete}, {row.knee} knee {row.nrs}/10)"
+    else:
+        text = f"{row.test}: {row.side} {row.value:g} {row.unit}"
+        what = f"the strength test of {_stamp(row.when)} ({row.athlete}, {row.test}, {row.side})"
+    return Entry(kind, f"{kind}-{row.id}", (int(row.id),), None, row.when, str(row.athlete), text, what)
+
+
+def newest(kind: str, frame: pd.DataFrame, limit: int) -> list[Entry]:
+    """The ``limit`` newest entries of ``kind`` in ``frame`` (rows as :meth:`Store.read` gives them),
+    newest first; the sets of one session make one entry."""
+    if frame.empty:
+        return []
+    frame = frame.sort_values(["when", "id"], kind="stable")
+    if kind != "set":
+        return [_single(kind, row) for row in frame.tail(limit).iloc[::-1].itertuples()]
+    keys = frame["session"].astype(object).where(frame["session"].notna(), "set-" + frame["id"].astype(str))
+    wanted = list(keys.iloc[::-1].drop_duplicates().head(limit))
+    chosen = frame[keys.isin(wanted)].sort_values("id")
+    groups = dict(tuple(chosen.groupby(keys[chosen.index], sort=False)))
+    return [_session(key, groups[key]) for key in wanted]
+
+
+class EntryLine(widgets.VBox):
+    """One entry of the list: its line, Edit and Delete (and, for a session, its numbered sets)."""
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+        self.text = widgets.HTML(html.escape(entry.line), layout=widgets.Layout(width="46em"))
+        self.edit = css(widgets.Button(description="Edit", icon="pencil", layout=widgets.Layout(width="6em")), "edit")
+        self.delete = css(widgets.Button(description="Delete", icon="trash", button_style="danger", layout=widgets.Layout(width="6.5em")), "delete")
+        buttons: list[widgets.Widget] = [self.edit, self.delete]
+        self.details = css(widgets.HTML(layout=widgets.Layout(display="none", margin="0 0 4px 2em")), "entry-sets")
+        self.toggle: widgets.Button | None = None
+        if entry.sets:
+            self.details.value = "<ol>" + "".join(f"<li>{html.escape(s)}</li>" for s in entry.sets) + "</ol>"
+            self.toggle = css(widgets.Button(description="Show sets", icon="caret-down", layout=widgets.Layout(width="8em")), "show-sets")
+            self.toggle.on_click(lambda _b: self.expand(self.details.layout.display == "none"))
+            buttons.insert(0, self.toggle)
+        super().__init__([widgets.HBox([self.text, *buttons]), self.details])
+        css(self, "entry")
+
+    def expand(self, show: bool = True) -> None:
+        """Show (or hide) a session's numbered sets."""
+        self.details.layout.display = None if show else "none"
+        if self.toggle is not None:
+            self.toggle.description = "Hide sets" if show else "Show sets"
+            self.toggle.icon = "caret-up" if show else "caret-down"
 
 
 class RecentEntries(widgets.VBox):
@@ -70,7 +160,6 @@ class RecentEntries(widgets.VBox):
             widgets.Dropdown(options=[(label, kind) for kind, label in KIND_LABELS.items()], description="Show", style=LABEL_STYLE),
             "recent-kind",
         )
-        self.kind.observe(lambda _change: self.refresh(), names="value")
         self.refresh_button = css(widgets.Button(description="Refresh", icon="refresh"), "refresh")
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.table = css(widgets.VBox(), "recent-table")
@@ -78,12 +167,14 @@ class RecentEntries(widgets.VBox):
         self.message = css(widgets.HTML(), "message")
         self.undo_button = css(widgets.Button(description="Undo delete", icon="undo", layout=widgets.Layout(display="none")), "undo")
         self.undo_button.on_click(lambda _b: self.undo())
-        self._deleted: tuple[str, int] | None = None
-        self.rows: dict[int, widgets.HBox] = {}
-        #: while an entry is being edited: field -> its widget, field -> its error line, and Save
-        self.editing: dict[str, widgets.Widget] = {}
-        self.edit_errors: dict[str, widgets.HTML] = {}
-        self.save_edit_button: widgets.Button | None = None
+        #: entry key -> its line on screen
+        self.rows: dict[str, EntryLine] = {}
+        #: the form open to edit an entry (``None`` when closed) and the entry it edits
+        self.editing_form: RecordForm | None = None
+        self.editing_entry: Entry | None = None
+        self._deleted: Entry | None = None
+        self._drawn: list[tuple[str, str, tuple[str, ...]]] | None = None
+        self._acting = False  # this widget's own delete or undo is being written
         self.children = [
             widgets.HBox([self.kind, self.refresh_button]),
             self.table,
@@ -91,103 +182,121 @@ class RecentEntries(widgets.VBox):
             self.editor,
         ]
         css(self, "recent")
+        self.kind.observe(lambda _change: self.refresh(), names="value")
+        self._subscription = store.on_change(self._store_changed)
         self.refresh()
 
-    # -- the table ---------------------------------------------------------------------------
-    def entries(self) -> pd.DataFrame:
-        """The newest entries of the chosen kind, newest first."""
-        return self.store.read(self.kind.value).iloc[::-1].head(self.limit)
+    # -- the list ------------------------------------------------------------------------------
+    def entries(self) -> list[Entry]:
+        """The newest entries of the chosen kind, newest first (a hip session is one entry)."""
+        kind = self.kind.value
+        since = (pd.Timestamp.now() - pd.Timedelta(days=RECENT_DAYS)).date()
+        found = newest(kind, self.store.read(kind, start=since), self.limit)
+        if len(found) < self.limit:
+            found = newest(kind, self.store.read(kind), self.limit)
+        return found
 
     def refresh(self) -> None:
-        """Re-read the store and redraw the table."""
-        frame = self.entries()
-        self.rows = {}
-        for _, row in frame.iterrows():  # at most `limit` rows, each becomes a widget anyway
-            id_ = int(row.id)
-            edit = css(widgets.Button(description="Edit", icon="pencil", layout=widgets.Layout(width="6em")), "edit")
-            delete = css(widgets.Button(description="Delete", icon="trash", button_style="danger", layout=widgets.Layout(width="6.5em")), "delete")
-            edit.on_click(lambda _b, id_=id_: self.edit(id_))
-            delete.on_click(lambda _b, id_=id_: self.delete(id_))
-            text = f"{row.when:%Y-%m-%d %H:%M} &middot; {html.escape(str(row.athlete))} &middot; {html.escape(summary(self.kind.value, row))}"
-            self.rows[id_] = css(widgets.HBox([widgets.HTML(text, layout=widgets.Layout(width="40em")), edit, delete]), "entry")
-        empty = [widgets.HTML(f"<i>No {KIND_LABELS[self.kind.value]} yet.</i>")]
-        self.table.children = tuple(self.rows.values()) or tuple(empty)
-
-    # -- delete and undo -----------------------------------------------------------------------
-    def delete(self, id_: int) -> None:
-        """Delete one entry (it can be brought back with :meth:`undo`)."""
-        kind = self.kind.value
-        self.store.delete(kind, id_)
-        self._deleted = (kind, id_)
-        self.editor.children = ()
-        self.message.value = f'<span style="color:{OK_COLOUR}">Deleted {KIND_LABELS[kind].rstrip("s")} entry {id_}.</span>'
-        self.undo_button.layout.display = None
-        self.refresh()
-
-    def undo(self) -> None:
-        """Bring back the entry deleted last."""
-        if self._deleted is None:
+        """Re-read the store and redraw the list. When the list changed, the messages about the
+        list before (and the undo they offer) are cleared."""
+        entries = self.entries()
+        if self._drawn == _signature(entries):
             return
-        kind, id_ = self._deleted
-        self.store.undelete(kind, id_)
+        self._draw(entries)
+        self._say("")
         self._deleted = None
         self.undo_button.layout.display = "none"
-        self.message.value = f'<span style="color:{OK_COLOUR}">Restored entry {id_}.</span>'
-        if self.kind.value != kind:
-            self.kind.value = kind  # redraws
-        else:
+
+    def _draw(self, entries: list[Entry]) -> None:
+        old = self.table.children
+        self.rows = {}
+        for entry in entries:
+            line = EntryLine(entry)
+            line.edit.on_click(lambda _b, key=entry.key: self.edit(key))
+            line.delete.on_click(lambda _b, key=entry.key: self.delete(key))
+            self.rows[entry.key] = line
+        empty = [widgets.HTML(f"<i>No {KIND_LABELS[self.kind.value]} yet.</i>")]
+        self.table.children = tuple(self.rows.values()) or tuple(empty)
+        for widget in old:
+            close_tree(widget)
+        self._drawn = _signature(entries)
+        if self.editing_entry is not None and self.editing_entry.key not in self.rows:
+            self.close_editor()
+
+    def _store_changed(self, change: Change) -> None:
+        if not self._acting and (self.kind.value in change.kinds or "athlete" in change.kinds):
             self.refresh()
 
-    # -- edit ----------------------------------------------------------------------------------
-    def edit(self, id_: int) -> None:
-        """Open an editor for one entry below the table."""
-        kind = self.kind.value
-        current = self.store.read(kind, ids=[id_]).iloc[0]
-        boxes: dict[str, widgets.Widget] = {}
-        errors: dict[str, widgets.HTML] = {}
-        lines = []
-        for field in _EDITABLE[kind]:
-            value = current.get(field)
-            if field in _CHOICES:
-                box = choice(field.replace("_", " "), _CHOICES[field], f"edit-{field}", empty="—", value=None if pd.isna(value) else str(value))
-            elif field == "when":
-                box = number("when", "edit-when", "YYYY-MM-DD HH:MM", width="22em", value=f"{value:%Y-%m-%d %H:%M}")
-            else:
-                shown = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else (value if isinstance(value, str) else f"{float(value):g}")
-                box = number(field.replace("_", " "), f"edit-{field.replace('_', '-')}", "", width="22em", value=shown)
-            boxes[field] = box
-            errors[field] = css(widgets.HTML(), "field-error")
-            lines.append(widgets.HBox([box, errors[field]]))
-        save = css(widgets.Button(description="Save changes", icon="check", button_style="success"), "save-edit")
-        cancel = css(widgets.Button(description="Cancel"), "cancel-edit")
-        note = widgets.HTML()
-        save.on_click(lambda _b: self._save_edit(kind, id_, boxes, errors, note))
-        cancel.on_click(lambda _b: setattr(self.editor, "children", ()))
-        self.editor.children = (widgets.HTML(f"<b>Edit entry {id_}</b>"), *lines, widgets.HBox([save, cancel, note]))
-        self.editing, self.edit_errors, self.save_edit_button = boxes, errors, save
+    def _say(self, text: str, colour: str = OK_COLOUR) -> None:
+        self.message.value = coloured(text, colour)
 
-    def _save_edit(self, kind: str, id_: int, boxes: dict[str, widgets.Widget], errors: dict[str, widgets.HTML], note: widgets.HTML) -> None:
-        changes: dict[str, Any] = {}
-        for field, box in boxes.items():
-            if isinstance(box, widgets.Dropdown):
-                changes[field] = chosen(box)
-            elif field in _TEXT:
-                changes[field] = box.value.strip()
-            else:
-                changes[field] = parse_number(box.value)
-        for error in errors.values():
-            error.value = ""
+    # -- delete and undo -----------------------------------------------------------------------
+    def delete(self, key: str) -> None:
+        """Delete one entry; a hip session goes whole, in one transaction (:meth:`undo` brings it back)."""
+        entry = self.rows[key].entry
+        if not self._write(entry, undo=False):
+            return
+        if self.editing_entry is not None and self.editing_entry.key == key:
+            self.close_editor()
+        self._deleted = entry
+        self._draw(self.entries())
+        self._say(f"Deleted {html.escape(entry.what)}.")
+        self.undo_button.layout.display = None
+
+    def undo(self) -> None:
+        """Bring back the entry deleted last (a whole session when it was one)."""
+        entry = self._deleted
+        if entry is None or not self._write(entry, undo=True):
+            return
+        self._deleted = None
+        self.undo_button.layout.display = "none"
+        if self.kind.value != entry.kind:
+            self.kind.value = entry.kind  # redraws
+        self._draw(self.entries())
+        self._say(f"Brought back {html.escape(entry.what)}.")
+
+    def _write(self, entry: Entry, *, undo: bool) -> bool:
+        self._acting = True
         try:
-            self.store.update(kind, id_, **changes)
-        except ValidationError as exc:
-            target = errors.get(exc.field)
-            if target is not None:
-                target.value = f'<span style="color:{ERROR_COLOUR}">{error_text(exc)}</span>'
-            note.value = f'<span style="color:{ERROR_COLOUR}">Nothing changed: {html.escape(str(exc)) if target is None else "fix the field marked in red"}.</span>'
-            return
+            if entry.session is not None:
+                (self.store.undelete_session if undo else self.store.delete_session)(entry.session)
+            else:
+                (self.store.undelete if undo else self.store.delete)(entry.kind, entry.ids[0])
         except HipkneeError as exc:
-            note.value = f'<span style="color:{ERROR_COLOUR}">Nothing changed: {html.escape(str(exc))}</span>'
-            return
+            self._say(("Nothing brought back: " if undo else "Nothing deleted: ") + html.escape(str(exc)), ERROR_COLOUR)
+            return False
+        finally:
+            self._acting = False
+        return True
+
+    # -- edit ----------------------------------------------------------------------------------
+    def edit(self, key: str) -> RecordForm:
+        """Open the entry below the list in the form that logs it, to change and save it."""
+        entry = self.rows[key].entry
+        form = FORMS[entry.kind](self.store)
+        form.start_editing([(id_, self.store.get(entry.kind, id_)) for id_ in entry.ids])
+        form.on_saved(lambda _ids: self._edited(entry))
+        cancel = css(widgets.Button(description="Cancel"), "cancel-edit")
+        cancel.on_click(lambda _b: self.close_editor())
+        form.actions.children = (form.save_button, cancel, form.message)
+        self.editor.children = (widgets.HTML(f"<b>Edit {html.escape(entry.what)}</b>"), form)
+        self.editing_form, self.editing_entry = form, entry
+        return form
+
+    def close_editor(self) -> None:
+        """Close the editor without saving."""
+        shown = self.editor.children
         self.editor.children = ()
-        self.message.value = f'<span style="color:{OK_COLOUR}">Changed entry {id_}.</span>'
-        self.refresh()
+        for widget in shown:
+            close_tree(widget)
+        self.editing_form = self.editing_entry = None
+
+    def _edited(self, entry: Entry) -> None:
+        self.close_editor()
+        self._draw(self.entries())
+        line = self.rows.get(entry.key)
+        self._say(f"Saved the changes to {html.escape((line.entry if line is not None else entry).what)}.")
+
+
+def _signature(entries: list[Entry]) -> list[tuple[str, str, tuple[str, ...]]]:
+    return [(entry.key, entry.line, entry.sets) for entry in entries]

@@ -1,8 +1,9 @@
 """The hip-session form: the programme pre-filled at its prescribed doses, one row per set and side.
 
-Each row shows only what its exercise is measured by (reps, time in s, or reps of a hold in s),
-plus load (kg), band and RPE (0-10). Save writes every set in one transaction, tagged with one
-session id; a bad value is shown on its row and nothing is saved.
+Each row shows only what its exercise is measured by (reps, time in s, or holds and hold time in
+s), plus load (kg), band and RPE (0-10). Load and band carry over from the runner's latest session
+of that exercise and side. Save writes every set in one transaction, tagged with one session id; a
+bad value is shown on its row and nothing is saved. The same form edits a saved session.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ...errors import ValidationError
 from ...records.catalogue import PROGRAMME
 from ...records.model import BANDS, Record, StrengthSet
 from ...store import Store
+from ...store.changes import Change
 from .fields import (
     ERROR_COLOUR,
     LABEL_STYLE,
@@ -28,13 +30,17 @@ from .fields import (
     RecordForm,
     choice,
     chosen,
+    close_tree,
+    coloured,
     css,
     error_text,
     number,
     parse_number,
+    plural,
+    shown,
 )
 
-__all__ = ["SessionForm", "SetRow"]
+__all__ = ["SessionForm", "SetRow", "dose_words", "set_number"]
 
 # Record field -> (row attribute, label) for what a set is measured by.
 _MEASURED = {
@@ -43,15 +49,23 @@ _MEASURED = {
     "hold": (("reps", "holds"), ("hold_s", "hold s")),
 }
 
+# Column widths of a row. They add up to less than the notebook's output area in a 1400 px wide
+# JupyterLab with its file browser open, and the measured group is wide enough for two boxes with
+# their margins, so no row (and no part of one) needs a horizontal scrollbar.
+_LABEL = "13.5em"
+_MEASURED_BOX = "9.2em"
+_MEASURED_GROUP = "19em"
 
-def _dose(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else f"{float(value):g}"
+
+def _sets(exercise: Mapping[str, Any]) -> int:
+    """Prescribed sets per side (1 when the catalogue gives none)."""
+    return 1 if pd.isna(exercise["dose_sets"]) else int(exercise["dose_sets"])
 
 
 def _doses(exercise: Mapping[str, Any]) -> dict[str, str]:
     """The prescribed dose as the row's boxes show it: reps, and time or hold in s."""
-    doses = {"reps": _dose(exercise["dose_reps"])}
-    doses["duration_s" if exercise["measure"] == "time" else "hold_s"] = _dose(exercise["dose_seconds"])
+    doses = {"reps": shown(exercise["dose_reps"])}
+    doses["duration_s" if exercise["measure"] == "time" else "hold_s"] = shown(exercise["dose_seconds"])
     return doses
 
 
@@ -59,34 +73,67 @@ def _sides(exercise: Mapping[str, Any]) -> tuple[str, ...]:
     return ("left", "right") if exercise["per_side"] else ("both",)
 
 
+def dose_words(exercise: Mapping[str, Any]) -> str:
+    """The prescribed dose in words, e.g. "3 sets of 15 reps per side", "1 set of 3 holds of 5 s per side"."""
+    reps, seconds = shown(exercise["dose_reps"]), shown(exercise["dose_seconds"])
+    measure = str(exercise["measure"])
+    if measure == "hold":
+        what = (plural(int(reps), "hold") if reps else "holds") + (f" of {seconds} s" if seconds else "")
+    elif measure == "time":
+        what = f"{seconds} s" if seconds else ""
+    else:
+        what = f"{reps} reps" if reps else ""
+    return plural(_sets(exercise), "set") + (f" of {what}" if what else "") + (" per side" if exercise["per_side"] else "")
+
+
+def set_number(number: int, total: int) -> str:
+    """``set 2 of 3``: which set of an exercise on one side."""
+    return f"set {number} of {total}"
+
+
 class SetRow(widgets.VBox):
     """One set of one exercise on one side: the fields it is measured by, load, band, RPE, remove;
-    a message under it when a value is refused."""
+    a message under it when a value is refused (cleared as soon as a value of the row changes)."""
 
-    def __init__(self, exercise: Mapping[str, Any], side: str, on_remove: Callable[[SetRow], None]) -> None:
+    def __init__(
+        self,
+        exercise: Mapping[str, Any],
+        side: str,
+        on_remove: Callable[[SetRow], None],
+        watch: Callable[[widgets.Widget, widgets.HTML], None],
+    ) -> None:
         self.exercise = str(exercise["name"])
         self.measure = str(exercise["measure"])
-        self.label = widgets.HTML(layout=widgets.Layout(width="17em", flex="0 0 17em"))
+        #: the saved set this row shows, when editing a session
+        self.entry_id: int | None = None
+        #: (load, band) last carried over from an earlier session, as the boxes show them
+        self.carried: tuple[str, str] = ("", "")
+        self.label = widgets.HTML(layout=widgets.Layout(width=_LABEL, flex=f"0 0 {_LABEL}"))
         self.sides = _sides(exercise)
-        self.side = choice("", self.sides, "side", value=side)
+        self.side = choice("", self.sides, "side", value=side, field="side")
         self.side.layout.width = "6.5em"
         doses = _doses(exercise)
         self.fields: dict[str, widgets.Text] = {
-            field: number(label, field.replace("_", "-"), "", width="8.8em", value=doses.get(field, ""))
+            field: number(label, field.replace("_", "-"), "", width=_MEASURED_BOX, value=doses.get(field, ""))
             for field, label in _MEASURED[self.measure]
         }
-        self.fields["load_kg"] = number("kg", "load", "", width="7em")
-        self.band = choice("band", BANDS, "band", empty="none")
+        self.fields["load_kg"] = number("kg", "load", "", width="6.5em")
+        self.band = choice("band", BANDS, "band", empty="no band", field="band")
         self.band.layout.width = "11em"
-        self.fields["rpe"] = number("RPE", "rpe", "0-10", width="7.5em")
+        self.fields["rpe"] = number("RPE", "rpe", "0-10", width="7em")
         self.remove = css(widgets.Button(icon="times", tooltip="remove this set", layout=widgets.Layout(width="2.6em")), "remove-row")
         self.remove.on_click(lambda _button: on_remove(self))
         self.error = css(widgets.HTML(), "field-error", "row-error")
+        for widget in (self.side, *self.fields.values(), self.band):
+            watch(widget, self.error)
         measured = [box for field, box in self.fields.items() if field not in ("load_kg", "rpe")]
         # A fixed-width group for what differs between exercises keeps load, RPE and band in columns.
-        group = widgets.HBox(measured, layout=widgets.Layout(width="18em", flex="0 0 18em"))
-        line = widgets.HBox([self.label, self.side, group, self.fields["load_kg"], self.fields["rpe"], self.band, self.remove])
-        self.error.layout.margin = "0 0 4px 17em"
+        group = widgets.HBox(measured, layout=widgets.Layout(width=_MEASURED_GROUP, flex=f"0 0 {_MEASURED_GROUP}"))
+        line = widgets.HBox(
+            [self.label, self.side, group, self.fields["load_kg"], self.fields["rpe"], self.band, self.remove],
+            layout=widgets.Layout(align_items="center"),
+        )
+        self.error.layout.margin = f"0 0 4px {_LABEL}"
         super().__init__([line, self.error])
         css(self, "row")
 
@@ -102,7 +149,23 @@ class SetRow(widgets.VBox):
         for field, box in self.fields.items():
             box.value = doses.get(field, "")
         self.band.value = ""
+        self.carried = ("", "")
         self.error.value = ""
+
+    def fill(self, saved: Record) -> None:
+        """Show a saved set's values (editing a session)."""
+        for field, box in self.fields.items():
+            box.value = shown(getattr(saved, field, None))
+        self.band.value = getattr(saved, "band", None) or ""
+
+    def carry(self, load: str, band: str) -> None:
+        """Show ``load`` (kg, as text) and ``band`` carried over from an earlier session, unless the
+        runner has typed or picked something else since the last carry-over."""
+        if self.fields["load_kg"].value == self.carried[0]:
+            self.fields["load_kg"].value = load
+        if self.band.value == self.carried[1]:
+            self.band.value = band
+        self.carried = (load, band)
 
     def values(self) -> dict[str, Any]:
         """The set's measured values as typed (numbers parsed, empty -> ``None``)."""
@@ -111,11 +174,17 @@ class SetRow(widgets.VBox):
         return data
 
 
-class SessionForm(RecordForm):
-    """Log a hip session: runner, date, and the sets done, pre-filled with the programme's doses.
+# (exercise, side) -> (moment of the latest session that has it, [(load, band) of each of its sets])
+_Latest = dict[tuple[str, str], tuple[datetime, list[tuple[str, str]]]]
 
-    ``add_exercise(name)`` adds an exercise's prescribed sets, ``add_set(name)`` one more set (both
-    sides of a one-sided exercise); every row can be removed. ``save()`` writes the session.
+
+class SessionForm(RecordForm):
+    """Log a hip session: runner, date, and the sets done, pre-filled with the programme's doses and
+    the load and band of the runner's latest session of each exercise and side.
+
+    ``add_exercise(name)`` adds an exercise's prescribed sets (as many as the programme's pre-fill
+    would), ``add_set(name)`` one more set (both sides of a one-sided exercise); every row can be
+    removed. ``save()`` writes the session.
     """
 
     css_name = "session-form"
@@ -126,21 +195,29 @@ class SessionForm(RecordForm):
         self.catalogue = store.exercises().set_index("name", drop=False)
         self.rows: list[SetRow] = []
         self.rows_box = css(widgets.VBox(), "rows")
-        self.exercise = choice("Exercise", self.catalogue.index.tolist(), "exercise-picker")
-        self.exercise.layout.width = "24em"
-        self.add_exercise_button = css(widgets.Button(description="Add exercise", icon="plus", tooltip="add its prescribed sets"), "add-exercise")
+        self.exercise = choice("Exercise", [], "exercise-picker")
+        self.exercise.layout.width = "30em"
+        self.add_exercise_button = css(widgets.Button(description="Add exercise", icon="plus", layout=widgets.Layout(width="auto")), "add-exercise")
         self.add_set_button = css(widgets.Button(description="Add one set", icon="plus"), "add-row")
         self.add_exercise_button.on_click(lambda _b: self.add_exercise(self.exercise.value))
         self.add_set_button.on_click(lambda _b: self.add_set(self.exercise.value))
+        self.exercise.observe(lambda _change: self._picked(), names="value")
         self.note = css(widgets.Text(description="Note", placeholder="how it went (optional)", style=LABEL_STYLE, layout=widgets.Layout(width="40em")), "note")
+        self.intro = widgets.HTML("<b>Hip session</b>: one row per set and side; clear or remove what you did not do.")
+        self.adding = widgets.HBox([self.exercise, self.add_exercise_button, self.add_set_button])
         self.children = [
-            widgets.HTML("<b>Hip session</b>: one row per set and side; clear or remove what you did not do."),
+            self.intro,
             widgets.HBox([self.slot("athlete", self.athlete), self.slot("when", self.day)]),
             self.rows_box,
-            widgets.HBox([self.exercise, self.add_exercise_button, self.add_set_button]),
+            self.adding,
             self.slot("note", self.note),
-            widgets.HBox([self.save_button, self.message]),
+            self.actions,
         ]
+        self._session: str | None = None
+        self._latest: dict[str, _Latest] = {}  # runner -> her latest sets, as far as asked
+        self._asked: dict[str, set[str]] = {}  # runner -> exercises already looked up
+        self._fill_picker()
+        self.athlete.observe(lambda _change: self._carry_over(), names="value")
         self.clear()
 
     def refresh(self) -> None:
@@ -148,46 +225,140 @@ class SessionForm(RecordForm):
         super().refresh()
         if hasattr(self, "exercise"):  # the base class refreshes before the picker exists
             self.catalogue = self.store.exercises().set_index("name", drop=False)
+            self._fill_picker()
+
+    def store_changed(self, change: Change) -> None:
+        super().store_changed(change)
+        if "exercise" in change.kinds and "athlete" not in change.kinds:
+            self.refresh()
+        if "set" in change.kinds and not self._writing:
+            # Sets changed elsewhere (an edit, a delete): what carries over may have changed.
+            self._latest.clear()
+            self._asked.clear()
+            self._carry_over()
+
+    def _fill_picker(self) -> None:
+        options = [(f"{name}: {dose_words(ex)}", name) for name, ex in self.catalogue.iterrows()]
+        if options != [tuple(option) for option in self.exercise.options]:
             current = self.exercise.value
-            self.exercise.options = [(name, name) for name in self.catalogue.index]
+            self.exercise.options = options
             if current in self.catalogue.index:
                 self.exercise.value = current
+        self._picked()
+
+    def _picked(self) -> None:
+        name = self.exercise.value
+        if name in self.catalogue.index:
+            exercise = self.catalogue.loc[name]
+            self.add_exercise_button.description = f"Add exercise ({plural(_sets(exercise), 'set')})"
+            self.add_exercise_button.tooltip = f"add {name}: {dose_words(exercise)}"
 
     # -- rows ------------------------------------------------------------------------------
-    def _row(self, name: str, side: str) -> SetRow:
-        return SetRow(self.catalogue.loc[name], side, self.remove_row)
+    def _row(self, exercise: Mapping[str, Any], side: str) -> SetRow:
+        row = SetRow(exercise, side, self.remove_row, self.watch)
+        row.side.observe(lambda _change: self._show_rows(), names="value")
+        return row
 
     def add_set(self, name: str) -> list[SetRow]:
         """Add one set of exercise ``name``: a left and a right row, or one ``both`` row."""
-        added = [self._row(name, side) for side in _sides(self.catalogue.loc[name])]
-        self.rows.extend(added)
-        self._show_rows()
-        return added
+        exercise = self.catalogue.loc[name]
+        return self._add([self._row(exercise, side) for side in _sides(exercise)])
 
     def add_exercise(self, name: str) -> list[SetRow]:
-        """Add exercise ``name`` at its prescribed dose (``dose_sets`` sets per side)."""
-        added = self._expand(name)
+        """Add exercise ``name`` at its prescribed dose (``dose_sets`` sets per side), as the
+        programme's pre-fill has it."""
+        return self._add(self._expand(name))
+
+    def _add(self, added: list[SetRow]) -> list[SetRow]:
         self.rows.extend(added)
         self._show_rows()
+        self._carry_over()
         return added
 
     def remove_row(self, row: SetRow) -> None:
         """Take a row out (nothing is saved for it)."""
         self.rows.remove(row)
         self._show_rows()
+        close_tree(row)
 
     def _show_rows(self) -> None:
+        totals = Counter((row.exercise, row.side.value) for row in self.rows)
         seen: Counter[tuple[str, str]] = Counter()
         for row in self.rows:
-            seen[row.exercise, row.side.value] += 1
-            row.label.value = f"<b>{html.escape(row.exercise)}</b> &middot; set {seen[row.exercise, row.side.value]}"
+            key = (row.exercise, row.side.value)
+            seen[key] += 1
+            # Two short lines no taller than the row's boxes, so the label column stays narrow.
+            row.label.value = (
+                f'<div style="line-height:1.15"><b>{html.escape(row.exercise)}</b><br>'
+                f'<span style="font-size:0.9em">{set_number(seen[key], totals[key])}</span></div>'
+            )
         self.rows_box.children = tuple(self.rows)
+
+    # -- load and band carried over ----------------------------------------------------------
+    def _carry_over(self) -> None:
+        """Load and band of the runner's latest session of each exercise and side into the rows
+        (set n gets that session's set n, or its last set when it had fewer)."""
+        if self.editing or not hasattr(self, "rows"):
+            return
+        latest = self._latest_of((self.athlete.value or "").strip())
+        seen: Counter[tuple[str, str]] = Counter()
+        for row in self.rows:
+            key = (row.exercise, row.side.value)
+            done = latest.get(key, (None, []))[1]
+            row.carry(*(done[min(seen[key], len(done) - 1)] if done else ("", "")))
+            seen[key] += 1
+
+    def _latest_of(self, name: str) -> _Latest:
+        if name not in self._athlete_ids:
+            return {}
+        latest = self._latest.setdefault(name, {})
+        asked = self._asked.setdefault(name, set())
+        missing = {row.exercise for row in self.rows} - asked
+        if missing:
+            frame = self.store.latest_sets(name, sorted(missing))
+            for (exercise, side), sets in frame.groupby(["exercise", "side"], observed=True, sort=False):
+                bands = ["" if pd.isna(band) else str(band) for band in sets["band"]]
+                latest[str(exercise), str(side)] = (sets["when"].iloc[0].to_pydatetime(), list(zip(map(shown, sets["load_kg"]), bands)))
+            asked |= missing
+        return latest
+
+    def remember(self, saved: Sequence[Record]) -> None:
+        """The session just saved is the runner's latest of its exercises unless it was dated earlier."""
+        latest = self._latest.setdefault(saved[0].athlete, {})  # type: ignore[attr-defined]
+        done: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for rec in saved:
+            done.setdefault((rec.exercise, rec.side), []).append((shown(rec.load_kg), rec.band or ""))  # type: ignore[attr-defined]
+        for key, values in done.items():
+            if key not in latest or saved[0].when >= latest[key][0]:  # type: ignore[attr-defined]
+                latest[key] = (saved[0].when, values)  # type: ignore[attr-defined]
+
+    # -- editing a saved session ---------------------------------------------------------------
+    def fill(self, entries: Sequence[tuple[int, Record]]) -> None:
+        catalogue = self.store.exercises(include_deleted=True).set_index("name", drop=False)
+        for row in self.rows:
+            close_tree(row)
+        self.rows = []
+        for id_, saved in entries:
+            row = self._row(catalogue.loc[saved.exercise], saved.side)  # type: ignore[attr-defined]
+            row.fill(saved)
+            row.entry_id = id_
+            row.remove.layout.display = "none"  # a set is taken out by deleting the session
+            self.rows.append(row)
+        first = entries[0][1]
+        self.note.value = first.note  # type: ignore[attr-defined]
+        self._session = first.session  # type: ignore[attr-defined]
+        self.adding.layout.display = "none"
+        self.intro.value = "<b>Hip session</b>: change what differs, then <i>Save changes</i>."
+        self._show_rows()
+
+    def draft_ids(self) -> list[int]:
+        return [row.entry_id for row in self.rows if row.entry_id is not None]
 
     # -- saving ----------------------------------------------------------------------------
     nothing_to_save = "add at least one set."
 
     def drafts(self, athlete: str, when: datetime | date | None) -> list[Draft]:
-        session = uuid.uuid4().hex
+        session = self._session if self.editing else uuid.uuid4().hex
         note = self.note.value.strip()
         return [
             (
@@ -205,30 +376,29 @@ class SessionForm(RecordForm):
             for row in self.rows
         ]
 
+    def error_lines(self) -> list[widgets.HTML]:
+        return [*super().error_lines(), *(row.error for row in self.rows)]
+
     def place(self, exc: ValidationError, index: int | None) -> widgets.HTML | None:
         if exc.field in ("when", "athlete", "note") or exc.record == "athlete" or index is None:
             return super().place(exc, index)
         row = self.rows[index]
         label = dict(_MEASURED[row.measure]).get(exc.field, exc.field.replace("_", " "))
-        row.error.value = f'<span style="color:{ERROR_COLOUR}">{html.escape(label)}: {error_text(exc)[0].lower()}{error_text(exc)[1:]}</span>'
+        reason = error_text(exc)
+        row.error.value = coloured(f"{html.escape(label)}: {reason[0].lower()}{reason[1:]}", ERROR_COLOUR)
         return row.error
-
-    def clear_errors(self) -> None:
-        super().clear_errors()
-        for row in self.rows:
-            row.error.value = ""
 
     def describe(self, saved: Sequence[Record]) -> str:
         exercises = list(dict.fromkeys(rec.exercise for rec in saved))  # type: ignore[attr-defined]
         first = saved[0]
         return (
-            f"{len(saved)} set{'s' if len(saved) != 1 else ''} of {len(exercises)} exercise"
-            f"{'s' if len(exercises) != 1 else ''} ({html.escape(', '.join(exercises))}) for "
-            f"{html.escape(first.athlete)} on {first.when:%Y-%m-%d}."  # type: ignore[attr-defined]
+            f"{plural(len(saved), 'set')} of {plural(len(exercises), 'exercise')} ({html.escape(', '.join(exercises))}) "
+            f"for {html.escape(first.athlete)} on {first.when:%Y-%m-%d}."  # type: ignore[attr-defined]
         )
 
     def clear(self) -> None:
-        """Back to the programme at its prescribed doses, dated today, for the next session.
+        """Back to the programme at its prescribed doses, dated today, for the next session, with
+        load and band carried over.
 
         When the rows on screen are already the programme's (as after saving it), their values are
         reset in place: building a row's widgets anew costs far more than the save itself."""
@@ -241,14 +411,19 @@ class SessionForm(RecordForm):
             for row, (exercise, side) in zip(self.rows, wanted):
                 row.reset(exercise, side)
         else:
-            self.rows = [self._row(str(exercise["name"]), side) for exercise, side in wanted]
+            old, self.rows = self.rows, [self._row(exercise, side) for exercise, side in wanted]
+            self._show_rows()
+            for row in old:
+                close_tree(row)
         self._show_rows()
+        self._carry_over()
 
     def _layout(self, name: str) -> list[str]:
-        """The sides of exercise ``name``'s rows at its prescribed dose, one per set and side."""
+        """The sides of exercise ``name``'s rows at its prescribed dose, one per set and side: the
+        programme's pre-fill and *Add exercise* both use it, so both give the same sets."""
         exercise = self.catalogue.loc[name]
-        sets = 1 if pd.isna(exercise["dose_sets"]) else int(exercise["dose_sets"])
-        return [side for _ in range(sets) for side in _sides(exercise)]
+        return [side for _ in range(_sets(exercise)) for side in _sides(exercise)]
 
     def _expand(self, name: str) -> list[SetRow]:
-        return [self._row(name, side) for side in self._layout(name)]
+        exercise = self.catalogue.loc[name]
+        return [self._row(exercise, side) for side in self._layout(name)]
