@@ -131,7 +131,7 @@ def test_pain_chart_plots_each_knee_in_the_summarys_context(demo_frames) -> None
         assert np.allclose(dots.get_offsets()[:, 1], rows["nrs"])
     ax = fig.axes[0]
     assert ax.get_ylim()[0] == 0 and 10 <= ax.get_ylim()[1] < 11 and "0-10 NRS" in ax.get_ylabel()
-    assert "during activity" in ax.get_ylabel()
+    assert "during a run or exercise" in ax.get_ylabel()
     assert {"0-2 fine", "3-5 acceptable", "above 5 too much"} <= {t.get_text() for t in ax.texts}
     assert len(fig.axes) == 1  # no second quantity on a twin axis
 

@@ -75,3 +75,10 @@ def test_strength_tests_per_kg_of_body_mass(demo_store: hipknee.Store) -> None:
     before = bytes(view.image.value)
     view.per_kg.value = True
     assert b"N/kg" in bytes(view.image.value) and bytes(view.image.value) != before
+
+
+def test_a_save_in_the_same_kernel_redraws_the_view(store: hipknee.Store) -> None:
+    view = hipknee.ProgressView(store)
+    assert "nothing logged yet" in view.message.value
+    store.add(hipknee.PainEntry(when="2026-03-03T07:00", athlete="Ana", knee="left", nrs=4, context="during"))
+    assert "4/10 on 03 Mar (the latest)" in view.text.value  # no reload pressed

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..frames import LogFrames, as_frames
+from ..records.words import in_words
 from ..store import Store
 from . import thresholds as T
 from .associations import Association, spearman
@@ -89,7 +90,7 @@ class SeasonSummary:
     def _pain_line(self) -> str:
         if self.pain_knee is None:
             return f"Knee pain: {NOT_ENOUGH} (no knee pain logged)."
-        when = _CONTEXT_WORDS.get(self.pain_context or "", self.pain_context)
+        when = in_words("context", self.pain_context)
         latest = f"Knee pain ({self.pain_knee} knee, {when}): {self.pain_now:g}/10 on {self.pain_now_date:%d %b} (the latest)"
         if self.pain_verdict == "not enough data":
             return (f"{latest}; {NOT_ENOUGH} to compare the start with now (it needs pain logged on "
@@ -196,8 +197,6 @@ def _associations(analyses: SeasonAnalyses, s: SeasonSummary) -> list[Associatio
     return out
 
 
-_CONTEXT_WORDS = {"during": "during activity", "after": "after activity", "rest": "at rest",
-                  "next_morning": "next morning"}
 
 
 def _count(n: int, word: str) -> str:

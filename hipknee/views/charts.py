@@ -26,6 +26,7 @@ from ..analyses.pain_trend import daily_pain
 from ..analyses.season import SeasonSummary, season_summary
 from ..analyses.verdicts import season_analyses
 from ..frames import LogFrames, as_frames
+from ..records.words import in_words
 from ..store import Store
 from .chart_parts import (
     NO_DATA,
@@ -44,8 +45,6 @@ from .palette import PALETTE, SIDE_COLOURS, STATUS_COLOURS
 __all__ = ["NO_DATA", "balance_chart", "dashboard", "load_chart", "pain_chart"]
 
 Span = tuple[pd.Timestamp, pd.Timestamp]
-_CONTEXT_WORDS = {"during": "during activity", "after": "after activity", "rest": "at rest",
-                  "next_morning": "next morning"}
 _DODGE = pd.Timedelta(hours=10)  # left and right drawn side by side, so equal values both show
 _STATUS_TOP = 10.1  # the weekly pain-monitoring strip sits above the 0-10 scale
 _DISCLAIMER = "hipknee informs, it does not diagnose: if pain persists, see a clinician."
@@ -230,8 +229,8 @@ def _pain(ax: Axes, frames: LogFrames, name: str | None, summary: SeasonSummary 
     handles = ax.get_legend_handles_labels()[0] + _status_strip(ax, season_analyses(frames.only(name)).status)
     ax.set_ylim(0, 10.6)
     ax.set_yticks(range(0, 11, 2))
-    ax.set_ylabel(f"knee pain (0-10 NRS)\n{_CONTEXT_WORDS.get(context, context)}")
-    ax.set_title(f"{plain(name)}: knee pain {_CONTEXT_WORDS.get(context, context)}, each knee", loc="left")
+    ax.set_ylabel(f"knee pain (0-10 NRS)\n{in_words('context', context)}")
+    ax.set_title(f"{plain(name)}: knee pain {in_words('context', context)}, each knee", loc="left")
     legend_outside(ax, handles)
     _dates(ax, span)
 

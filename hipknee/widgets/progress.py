@@ -1,7 +1,8 @@
 """The progress page of a notebook: pick the runner, the exercise and the weeks; see the season
 dashboard (balance, LSI, knee pain, distance, ACWR) and the summary in words beside it.
 
-The log is read from the store once (*Reload*, or :meth:`ProgressView.reload`, reads it again);
+The log is read from the store once, and again after every save made through the same store
+object in this kernel (a log saved from elsewhere shows after *Reload*);
 the charts are SVG, so their text stays sharp and readable at any notebook width. The words and
 the charts come from one :func:`~hipknee.season_summary`, so they cannot disagree. Every
 interactive widget carries a ``hipknee-...`` CSS class.
@@ -23,6 +24,7 @@ from ..analyses.verdicts import season_analyses
 from ..errors import HipkneeError
 from ..frames import LogFrames, read_frames
 from ..store import Store
+from ..store.changes import Change
 from ..views.charts import dashboard
 from ..views.palette import MESSAGE_COLOURS
 
@@ -30,6 +32,7 @@ __all__ = ["AUTOMATIC", "ProgressView"]
 
 AUTOMATIC = "automatic (a strength test if there is one)"
 _LABEL = {"description_width": "initial"}
+_SHOWN = {"athlete", "set", "test", "run", "pain"}  # record kinds the view draws
 
 
 class ProgressView(widgets.VBox):
@@ -59,6 +62,9 @@ class ProgressView(widgets.VBox):
                           widgets.HBox([self.weeks, self.reload_button]), self.message, self.text, self.image])
         self.add_class("hipknee-progress")
         self.reload_button.on_click(lambda _button: self.reload())
+        # Saves made through this store object in this kernel redraw the view (a bound method is
+        # held weakly: the subscription never keeps the view alive).
+        self._subscription = store.on_change(self._store_changed)
         self._fill_athletes(athlete)
         for w in (self.athlete, self.exercise, self.weeks, self.per_kg):
             w.observe(self._changed, names="value")
@@ -111,6 +117,10 @@ class ProgressView(widgets.VBox):
         return first, last + pd.Timedelta(days=6)
 
     # -- internals -----------------------------------------------------------------------------
+    def _store_changed(self, change: Change) -> None:
+        if set(change.kinds) & _SHOWN:
+            self.reload()
+
     def _changed(self, change: dict[str, Any]) -> None:
         if self._quiet:
             return

@@ -21,7 +21,19 @@ from ...records.words import in_words
 from ...store import Store
 from ...store.changes import Change
 from .entries import PainForm, RunForm, TestForm
-from .fields import ERROR_COLOUR, LABEL_STYLE, OK_COLOUR, RecordForm, clock, close_tree, coloured, css, pace, plural, shown
+from .fields import (
+    ERROR_COLOUR,
+    LABEL_STYLE,
+    OK_COLOUR,
+    RecordForm,
+    clock,
+    close_tree,
+    coloured,
+    css,
+    pace,
+    plural,
+    shown,
+)
 from .session import SessionForm, set_number
 
 __all__ = ["Entry", "EntryLine", "RecentEntries", "set_summary"]

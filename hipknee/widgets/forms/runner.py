@@ -16,7 +16,18 @@ from ...records.model import KNEES, Athlete, validate_record
 from ...records.words import in_words
 from ...store import Store
 from ...store.changes import Change
-from .fields import ERROR_COLOUR, FieldForm, choice, chosen, coloured, css, error_text, number, parse_number, shown
+from .fields import (
+    ERROR_COLOUR,
+    FieldForm,
+    choice,
+    chosen,
+    coloured,
+    css,
+    error_text,
+    number,
+    parse_number,
+    shown,
+)
 
 __all__ = ["RunnerForm"]
 
