@@ -25,6 +25,7 @@ from ..analyses.pain_trend import daily_pain
 from ..analyses.running_load import acwr, weekly_load
 from ..analyses.season import headline_lsi_item, season_lsi, season_summary
 from ..frames import LogFrames, log_frames
+from .plain_text import plain_text
 
 __all__ = [
     "CHARTS",
@@ -64,12 +65,12 @@ def _figure(ax: Axes | None, size: tuple[float, float] = (9, 4.5)) -> tuple[Figu
 
 
 def _no_data(ax: Axes, title: str, why: str) -> None:
-    ax.set_title(title, loc="left", fontsize=11)
+    ax.set_title(plain_text(title), loc="left", fontsize=11)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.text(0.5, 0.5, f"{NO_DATA}\n{textwrap.fill(why, 60)}", transform=ax.transAxes, ha="center",
+    ax.text(0.5, 0.5, f"{NO_DATA}\n{textwrap.fill(plain_text(why), 60)}", transform=ax.transAxes, ha="center",
             va="center", fontsize=11, color="#444444", gid="no-data")
 
 
@@ -135,7 +136,7 @@ def balance_chart(data: Any, *, athlete: str | None = None, exercise: str | None
     ax.scatter(pd.to_datetime(weaker["week"]), np.where(weaker["weaker_side"] == "left", weaker["left"],
                weaker["right"]), s=160, facecolors="none", edgecolors="#000000", linewidths=1.2,
                label="weaker side that week", gid="weaker", zorder=4)
-    ax.set_ylabel(f"{exercise}\n({metric})")
+    ax.set_ylabel(plain_text(f"{exercise}\n({metric})"))
     ax.set_ylim(bottom=0, top=float(rows[["left", "right"]].max().max()) * 1.25 or 1.0)
     twin = ax.twinx()
     lsi_max, lsi_min = rows["lsi_pct"].max(), rows["lsi_pct"].min()  # NaN when both sides were 0
@@ -150,7 +151,7 @@ def balance_chart(data: Any, *, athlete: str | None = None, exercise: str | None
     handles = ax.get_legend_handles_labels()
     more = twin.get_legend_handles_labels()
     ax.legend(handles[0] + more[0], handles[1] + more[1], loc="lower right", fontsize=8, framealpha=0.9)
-    ax.set_title(f"{athlete}: {exercise}, left vs right and LSI", loc="left", fontsize=11)
+    ax.set_title(plain_text(f"{athlete}: {exercise}, left vs right and LSI"), loc="left", fontsize=11)
     _dates(ax)
     return fig
 
@@ -216,7 +217,7 @@ def pain_chart(data: Any, *, athlete: str | None = None, context: str | None = N
             ax.legend(loc="upper right", fontsize=8)
     else:
         ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(f"{athlete}: knee pain over the season", loc="left", fontsize=11)
+    ax.set_title(plain_text(f"{athlete}: knee pain over the season"), loc="left", fontsize=11)
     _dates(ax)
     return fig
 
@@ -326,7 +327,7 @@ def load_chart(data: Any, *, athlete: str | None = None, ax: Axes | None = None)
     elif ra is not None:
         ax.text(0.01, 0.97, "ACWR: needs 4 weeks of runs", transform=ax.transAxes, va="top", fontsize=8)
     ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
-    ax.set_title(f"{athlete}: running load", loc="left", fontsize=11)
+    ax.set_title(plain_text(f"{athlete}: running load"), loc="left", fontsize=11)
     _dates(ax)
     return fig
 
@@ -354,14 +355,14 @@ def dashboard(store: Any, *, athlete: str | None = None, exercise: str | None = 
     load_chart(mine, athlete=athlete, ax=axes[2])
     summary = season_summary(mine, athlete, item=exercise)
     _summary_panel(axes[3], summary.lines())
-    fig.suptitle(f"{athlete}: is the hip work helping the knee?{demo}", fontsize=15, x=0.01, ha="left")
+    fig.suptitle(plain_text(f"{athlete}: is the hip work helping the knee?{demo}"), fontsize=15, x=0.01, ha="left")
     return fig
 
 
 def _summary_panel(ax: Axes, lines: list[str]) -> None:
     ax.set_axis_off()
     ax.set_title("The season in words", loc="left", fontsize=11)
-    text = "\n".join(textwrap.fill(line, 74, subsequent_indent="   ") for line in lines)
+    text = "\n".join(textwrap.fill(plain_text(line), 74, subsequent_indent="   ") for line in lines)
     ax.text(0.0, 1.0, text, transform=ax.transAxes, va="top", ha="left", fontsize=11, linespacing=1.45,
             gid="summary", wrap=False)
     ax.text(0.0, 0.0, "hipknee informs, it does not diagnose: if pain persists, see a clinician.",
