@@ -36,6 +36,7 @@ __all__ = [
     "SOURCES",
     "TEST_UNITS",
     "RECORD_KINDS",
+    "note_text",
     "validate_record",
 ]
 
@@ -115,6 +116,16 @@ def _free_text(value: str) -> str:
     if bad is not None:
         raise ValueError(f"holds {bad}")
     return value
+
+
+def note_text(text: str) -> str:
+    """Text that comes from a file rather than a person (an imported title, a file name) as a note
+    can hold it: CR LF as a line break, every other character a note may not hold as U+FFFD (a file
+    name's bytes that are not UTF-8, kept by Python as lone surrogates, become U+FFFD too)."""
+    text = text.replace("\r\n", "\n")
+    if _refused_character(text, name=False) is None:
+        return text
+    return "".join("\ufffd" if _refused_character(ch, name=False) else ch for ch in text)
 
 
 def _number(value: Any) -> Any:
