@@ -390,18 +390,18 @@ def plot_file(kind: str, store: Any, out: Any, *, athlete: str | None = None,
         raise ValidationError("chart", kind, "one of " + ", ".join(CHARTS))
     path = Path(out).expanduser()
     if path.suffix.lower() not in FORMATS:
-        raise ValidationError("--out", str(out), "a file name ending in .png or .svg")
+        raise ValidationError("out", str(out), "a file name ending in .png or .svg")
     frames = log_frames(store)
     names = frames.names()
     if athlete is not None and athlete not in names:
-        raise ValidationError("--athlete", athlete, "a runner in the store: " + (", ".join(names) or "none yet"))
+        raise ValidationError("athlete", athlete, "a runner in the store: " + (", ".join(names) or "none yet"))
     kwargs: dict[str, Any] = {"athlete": athlete}
     if exercise is not None:
         if kind not in ("balance", "dashboard"):
-            raise ValidationError("--exercise", exercise, "no --exercise: only balance and dashboard take one")
+            raise ValidationError("exercise", exercise, "none: only balance and dashboard take one")
         known = sorted(set(frames.sets["exercise"].astype(object)) | set(frames.tests["test"].astype(object)))
         if exercise not in known:
-            raise ValidationError("--exercise", exercise, "an exercise or test in the log: " + (", ".join(known) or "none yet"))
+            raise ValidationError("exercise", exercise, "an exercise or test in the log: " + (", ".join(known) or "none yet"))
         kwargs["exercise"] = exercise
     fig = CHARTS[kind](frames if kind != "dashboard" else store, **kwargs)
     with output_file(path, "the chart") as partial:

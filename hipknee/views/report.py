@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ __all__ = [
     "overview_row",
     "report_download_link",
     "report_path",
+    "report_period",
     "report_preview",
     "reports_dir",
     "weekly_table",
@@ -64,7 +65,7 @@ def build_report(
     """The HTML report of one runner (default: the store's only runner), optionally for
     ``start``..``end`` (dates, end inclusive): season-summary verdicts, balance, pain and load
     charts, a week-by-week table and the notes."""
-    start, end = _period(start, end)
+    start, end = report_period(start, end)
     if hasattr(store, "read"):
         # Only this runner's rows, read once: a coach's store holds many runners' seasons.
         athlete = _athlete(log_frames({"athletes": store.athletes()}), athlete)
@@ -97,7 +98,7 @@ def build_overview(
 
     from ..analyses.season import summarise_all
 
-    start, end = _period(start, end)
+    start, end = report_period(start, end)
     frames = _read_log(store) if hasattr(store, "read") else log_frames(store)
     if not frames.names():
         raise ValidationError(
@@ -579,23 +580,43 @@ def _athlete(frames: LogFrames, athlete: str | None) -> str:
     return athlete
 
 
-def _period(start: Any, end: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """Parsed bounds; ``end`` as a date means the whole day."""
+#: The years a report's period may name.
+PERIOD_YEARS = (1900, 2100)
+PERIOD_ALLOWED = f"a date such as 2026-03-02 (years {PERIOD_YEARS[0]} to {PERIOD_YEARS[1]})"
+
+
+def report_period(start: Any, end: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The period ``start``..``end`` of a report as local times (``end`` as a date means the whole
+    day; None for an open end). :class:`hipknee.ValidationError` names ``start`` or ``end`` when it
+    is no date (``NaT``, ``nan``, a bare number), outside the years :data:`PERIOD_YEARS`, or when
+    the period ends before it starts."""
     out = []
-    for name, value in (("from", start), ("to", end)):
-        if value is None or value == "":
+    for name, value in (("start", start), ("end", end)):
+        if value is None or (isinstance(value, str) and value == ""):
             out.append(None)
             continue
-        try:
-            out.append(pd.Timestamp(value))
-        except (ValueError, TypeError):
-            raise ValidationError(name, value, "a date such as 2026-03-02") from None
+        out.append(_moment(name, value))
     lo, hi = out
     if hi is not None and hi == hi.normalize():
         hi = hi + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     if lo is not None and hi is not None and lo > hi:
-        raise ValidationError("to", str(end), f"a date on or after {lo:%Y-%m-%d}")
+        raise ValidationError("end", str(end), f"a date on or after {lo:%Y-%m-%d}")
     return lo, hi
+
+
+def _moment(name: str, value: Any) -> pd.Timestamp:
+    # A bare number is no date to a runner (pandas would read it as nanoseconds since 1970).
+    if not isinstance(value, (str, datetime, date, np.datetime64)):
+        raise ValidationError(name, value, PERIOD_ALLOWED)
+    try:
+        moment = pd.Timestamp(value.strip() if isinstance(value, str) else value)
+    except (ValueError, TypeError, OverflowError):
+        raise ValidationError(name, value, PERIOD_ALLOWED) from None
+    if moment is pd.NaT or not PERIOD_YEARS[0] <= moment.year <= PERIOD_YEARS[1]:
+        raise ValidationError(name, value, PERIOD_ALLOWED)
+    if moment.tzinfo is not None:  # the log keeps local times
+        moment = pd.Timestamp(moment.to_pydatetime().astimezone().replace(tzinfo=None))
+    return moment
 
 
 def _period_words(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
