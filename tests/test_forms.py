@@ -321,3 +321,18 @@ def test_logbook_shares_a_new_runner_across_tabs(store: hipknee.Store) -> None:
     assert "Lea" in book.run.athlete.options
     book.selected_index = 4
     assert len(book.recent.rows) == 6
+
+
+def test_notes_are_saved_exactly_as_typed(store: hipknee.Store) -> None:
+    typed = "  left knee: 2/10 after the hills  "
+    session = hipknee.SessionForm(store)
+    session.note.value = typed
+    session.save_button.click()
+    assert set(store.sets()["note"]) == {typed}
+    store.add(hipknee.Run(when=date.today(), athlete="Ana", distance_km=5.0, duration_min=30.0))
+    table = hipknee.RecentEntries(store)
+    table.kind.value = "run"
+    table.edit(next(iter(table.rows)))
+    table.editing["note"].value = typed
+    table.save_edit_button.click()
+    assert store.runs()["note"].tolist() == [typed]

@@ -171,6 +171,8 @@ class RecentEntries(widgets.VBox):
         for field, box in boxes.items():
             if isinstance(box, widgets.Dropdown):
                 changes[field] = chosen(box)
+            elif field == "note":
+                changes[field] = box.value  # kept exactly as typed
             elif field in _TEXT:
                 changes[field] = box.value.strip()
             else:

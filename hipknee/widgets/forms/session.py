@@ -188,7 +188,7 @@ class SessionForm(RecordForm):
 
     def drafts(self, athlete: str, when: datetime | date | None) -> list[Draft]:
         session = uuid.uuid4().hex
-        note = self.note.value.strip()
+        note = self.note.value  # kept exactly as typed, like every note
         return [
             (
                 StrengthSet,
