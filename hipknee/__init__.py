@@ -39,6 +39,7 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     "make_demo": "synthetic.demo",
     "notebook_store": "synthetic.demo",
+    "write_demo": "synthetic.demo",
     "back_up": "store.backup",
     "list_backups": "store.backup",
     "restore": "store.backup",

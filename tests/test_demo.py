@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -90,3 +93,45 @@ def test_module_entry_point(tmp_path: Path) -> None:
     again = subprocess.run([sys.executable, "-m", "hipknee", "demo", "--data", str(tmp_path), "--if-missing"],
                            capture_output=True, text=True, check=False)
     assert "already" in again.stdout
+
+
+def _runners_in(db: Path) -> int:
+    """Runners in a store file another process may be writing (read only; 0 when none can be read)."""
+    if not db.is_file():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            found = conn.execute("SELECT count(*) FROM athletes").fetchone()[0]
+        conn.close()
+        return int(found)
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
+def test_an_interrupted_demo_leaves_no_partial_squad(tmp_path: Path, sig: signal.Signals) -> None:
+    data = tmp_path / "data"
+    demo = subprocess.Popen([str(HIPKNEE), "demo", "--data", str(data), "--runners", "1000"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # Wait until a few runners are written, wherever the demo writes them.
+        deadline = time.monotonic() + 120
+        while max([_runners_in(data / "hipknee.db"), *map(_runners_in, data.glob(".*/hipknee.db"))]) < 3:
+            assert demo.poll() is None, demo.communicate()
+            assert time.monotonic() < deadline, "the demo wrote no runner in 120 s"
+            time.sleep(0.2)
+        demo.send_signal(sig)
+        _, err = demo.communicate(timeout=60)
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
+    assert _runners_in(data / "hipknee.db") == 0, "a partial squad was left in the store"
+    if sig == signal.SIGINT:
+        assert demo.returncode == 130
+        assert err.splitlines()[-1].startswith("hipknee: stopped") and "Traceback" not in err
+        assert sorted(p.name for p in data.iterdir()) in ([], ["hipknee.db"])  # no staging folder left
+    # The next demo goes through whatever a killed one left behind.
+    again = _demo(data)
+    assert again.returncode == 0, again.stderr
+    assert _runners_in(data / "hipknee.db") == 1

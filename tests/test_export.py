@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import hipknee
 from hipknee.cli import main
@@ -202,3 +205,103 @@ def test_cli_export_rejects_a_workbook_without_xlsx_suffix(
     assert code == 2
     assert ".xlsx" in capsys.readouterr().err
     assert not (tmp_path / "coach.csv").exists()
+
+
+# -- formula injection: text is written as text ------------------------------------------------
+#: Names and notes a spreadsheet would run as a formula, show as an error or split into cells.
+FORMULA_NAMES = ["=1+2", "+SUM(A1:A2)", "-3+4", "@cmd", '=HYPERLINK("http://x.example","click")', "#N/A",
+                 "'=quoted", "=cmd|' /C calc'!A0"]
+FORMULA_NOTES = [*FORMULA_NAMES, "\t=1+2", "a;=1+2", "-", "=", "#DIV/0!"]
+
+
+def _undo_csv_guard(value: str) -> str:
+    """The export's documented inverse: a text cell starting with ' loses that one quote."""
+    return value[1:] if value.startswith("'") else value
+
+
+def _formula_store(store: hipknee.Store, names: list[str], notes: list[str]) -> None:
+    store.add_many([hipknee.Athlete(name=name) for name in names]
+                   + [hipknee.Run(when=f"2026-03-{day:02d}T07:00", athlete=names[day % len(names)],
+                                  distance_km=5.0, duration_min=30.0, note=note)
+                      for day, note in enumerate(notes, start=1)])
+
+
+def _read_csv_text(source: Any) -> pd.DataFrame:
+    return pd.read_csv(source, dtype=str, keep_default_na=False)
+
+
+def _no_formula_cells(path: Path) -> None:
+    """Every cell of the workbook is a value: no formula, no error code (openpyxl reads the types)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    kinds = {cell.data_type for sheet in book for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert kinds <= {"s", "n", "d", "b"}, kinds
+
+
+def test_formula_like_names_and_notes_are_exported_as_text(store: hipknee.Store, tmp_path: Path) -> None:
+    _formula_store(store, FORMULA_NAMES, FORMULA_NOTES)
+    book = export_tables(store, "xlsx", tmp_path / "season.xlsx", include_private=True)
+    _no_formula_cells(book)
+    sheets = pd.read_excel(book, sheet_name=None, dtype=str, keep_default_na=False)
+    assert sheets["athletes"]["name"].tolist() == ["Ana", *FORMULA_NAMES]
+    assert sheets["runs"]["note"].tolist() == FORMULA_NOTES
+    # CSV: OWASP's neutralisation, a ' before such a cell, every text cell in double quotes.
+    folder = export_tables(store, "csv", tmp_path / "season", include_private=True)
+    raw = (folder / "athletes.csv").read_text(encoding="utf-8-sig")
+    assert "\"'=1+2\"" in raw and "\"'@cmd\"" in raw and "\"''=quoted\"" in raw and '"Ana"' in raw
+    assert not any(line.split(",", 1)[1].startswith(("=", "+", "-", "@")) for line in raw.splitlines()[1:])
+    athletes = _read_csv_text(folder / "athletes.csv")
+    assert athletes["name"].map(_undo_csv_guard).tolist() == ["Ana", *FORMULA_NAMES]
+    assert _read_csv_text(folder / "runs.csv")["note"].map(_undo_csv_guard).tolist() == FORMULA_NOTES
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufffe\uffff")
+                | st.sampled_from("\t\n"), max_size=30)
+_LEADS = st.sampled_from(["", "=", "+", "-", "@", "'", "\t", " ", "#N/A", "=1+2", "''", ";=", ",@", '"', "_x0041_"])
+_FUZZ_NOTE = st.builds(str.__add__, _LEADS, _TEXT).filter(lambda s: len(s) <= 2000)
+
+
+def _valid_name(text: str) -> bool:
+    try:
+        return hipknee.Athlete(name=text).name == text
+    except hipknee.ValidationError:
+        return False
+
+
+_FUZZ_NAME = st.builds(str.__add__, _LEADS, st.text(min_size=1, max_size=12)).filter(_valid_name)
+
+
+@pytest.fixture(scope="module")
+def export_store(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One store the generated names and notes go into (a store per example would be mostly I/O)."""
+    with hipknee.Store.open(tmp_path_factory.mktemp("fuzz-export")) as st_:
+        yield st_
+
+
+@settings(max_examples=max(10, settings().max_examples // 4), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(names=st.lists(_FUZZ_NAME, min_size=1, max_size=4, unique=True),
+       notes=st.lists(_FUZZ_NOTE, min_size=1, max_size=4))
+def test_exported_names_and_notes_read_back_exactly(export_store: hipknee.Store, tmp_path: Path,
+                                                    names: list[str], notes: list[str]) -> None:
+    names = [n for n in names if n not in export_store.athlete_names()]  # earlier examples' runners
+    assume(names)
+    owners = [names[i % len(names)] for i in range(len(notes))]
+    ids = export_store.add_many(
+        [hipknee.Athlete(name=n) for n in names]
+        + [hipknee.Run(when=f"2026-03-{i + 1:02d}T07:00", athlete=who, distance_km=5.0, duration_min=30.0, note=note)
+           for i, (who, note) in enumerate(zip(owners, notes))])
+    athlete_ids, run_ids = ids[: len(names)], ids[len(names):]
+    book = export_tables(export_store, "xlsx", tmp_path / "out.xlsx", include_private=True)
+    archive = export_tables(export_store, "csv", tmp_path / "out.zip", include_private=True)
+    _no_formula_cells(book)
+    sheets = pd.read_excel(book, sheet_name=None, dtype=str, keep_default_na=False)
+    with zipfile.ZipFile(archive) as zipped:
+        tables = {t: _read_csv_text(zipped.open(f"{t}.csv")) for t in ("athletes", "runs")}
+    for text in (sheets, {t: frame.map(_undo_csv_guard) for t, frame in tables.items()}):
+        athletes = text["athletes"].set_index(text["athletes"]["id"].astype(int))
+        runs = text["runs"].set_index(text["runs"]["id"].astype(int))
+        assert athletes.loc[athlete_ids, "name"].tolist() == names
+        assert runs.loc[run_ids, "note"].tolist() == notes
+        assert runs.loc[run_ids, "athlete"].tolist() == owners

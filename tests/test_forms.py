@@ -525,3 +525,18 @@ def test_the_logbook_has_a_runner_tab(store: hipknee.Store) -> None:
     assert len(book.recent.rows) == 1
     book.selected_index = 4
     assert len(book.recent.rows) == 1
+
+
+def test_notes_are_saved_exactly_as_typed(store: hipknee.Store) -> None:
+    typed = "  left knee: 2/10 after the hills  "
+    session = hipknee.SessionForm(store)
+    session.note.value = typed
+    session.save_button.click()
+    assert set(store.sets()["note"]) == {typed}
+    store.add(hipknee.Run(when=date.today(), athlete="Ana", distance_km=5.0, duration_min=30.0))
+    table = hipknee.RecentEntries(store)
+    table.kind.value = "run"
+    table.edit(next(iter(table.rows)))
+    table.editing_form.note.value = typed
+    table.editing_form.save_button.click()
+    assert store.runs()["note"].tolist() == [typed]

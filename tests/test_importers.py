@@ -287,3 +287,39 @@ def test_a_store_failure_stops_the_import_and_says_so(store: hipknee.Store, tmp_
     # Files saved before the failure stay (each is whole); the second file's run was never written.
     saved = store.runs()["when"].tolist()
     assert local(START) in saved and local(START + DAY) not in saved
+
+
+# -- file names and links -----------------------------------------------------------------------
+def test_a_file_name_that_is_not_utf8_is_imported(store: hipknee.Store, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    folder = tmp_path / "watch"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"morning-\xff\xfe.gpx"), "wb") as out:  # Latin-1 bytes, say
+        out.write(gpx_bytes())
+    summary = import_paths(store, [folder])
+    assert summary.failed == [] and len(summary.imported) == 1
+    assert store.runs()["note"].tolist() == ["Morning Run; imported from morning-\ufffd\ufffd.gpx"]
+    # The command line shows the name's bytes escaped.
+    assert main(["import", str(folder), "--data", str(store.path.parent)]) == 0
+    assert "morning-\\xff\\xfe.gpx" in capsys.readouterr().out
+
+
+def test_control_characters_in_an_imported_title_do_not_refuse_the_run(store: hipknee.Store, tmp_path: Path) -> None:
+    rows = [strava_row(201, START, "Run", "Red\x1b[31m run\r\nsecond line\x00", "", 5.0, 1500, 1500)]
+    [export] = write(tmp_path, {"export.zip": strava_export(rows, {})})
+    summary = import_paths(store, [export])
+    assert summary.failed == [] and len(summary.imported) == 1
+    assert store.runs()["note"].tolist() == [
+        "Red\ufffd[31m run\nsecond line\ufffd; imported from export.zip:activities.csv activity 201"]
+
+
+def test_a_broken_link_in_a_folder_is_listed_with_its_reason(store: hipknee.Store, tmp_path: Path) -> None:
+    folder = tmp_path / "watch"
+    [good] = write(folder, {"good.gpx": gpx_bytes()})
+    (folder / "gone.fit").symlink_to(tmp_path / "elsewhere" / "gone.fit")
+    summary = import_paths(store, [folder])
+    assert len(summary.imported) == 1
+    assert [(Path(e.path).name, e.reason) for e in summary.failed] == [
+        ("gone.fit", f"a broken link: {tmp_path / 'elsewhere' / 'gone.fit'} is not there")]

@@ -121,3 +121,108 @@ def test_one_bad_record_in_a_batch_writes_none(store: hipknee.Store) -> None:
     with pytest.raises(ValidationError):
         store.add_many(batch, kind="pain")
     assert store.count("pain") == 0
+
+
+# -- hostile text and loose types ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kind", "base", "field", "value"),
+    [
+        ("athlete", {}, "name", "Bob\x01"),
+        ("athlete", {}, "name", "\x1b[31mRed\x1b[0m"),
+        ("athlete", {}, "name", "Nul\x00l"),
+        ("athlete", {}, "name", "two\nlines"),
+        ("athlete", {}, "name", "tab\there"),
+        ("athlete", {}, "name", "Ana\u2028"),
+        ("athlete", {}, "name", "Ana\x85"),
+        ("athlete", {}, "name", "lone \ud800 surrogate"),
+        ("athlete", {}, "name", "not a char \uffff"),
+        ("run", GOOD_RUN, "note", "bell \x07"),
+        ("run", GOOD_RUN, "note", "\x1b[2J cleared"),
+        ("run", GOOD_RUN, "note", "carriage\rreturn"),
+        ("run", GOOD_RUN, "note", "nul\x00"),
+        ("run", GOOD_RUN, "sport", "run\x1b"),
+        ("pain", GOOD_PAIN, "note", "escape \x9b"),
+    ],
+)
+def test_control_characters_are_refused_naming_the_field(
+    store: hipknee.Store, kind: str, base: dict, field: str, value: str
+) -> None:
+    before = _rows(store)
+    with pytest.raises(ValidationError) as info:
+        store.add({**base, field: value}, kind=kind)
+    assert info.value.field == field
+    assert "control character" in info.value.allowed or "character" in str(info.value)
+    assert _rows(store) == before
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200d\ufeff", " \u00a0\u3000", "\u2800", "\u3164", "\u0301"])
+def test_a_name_with_nothing_visible_is_refused(store: hipknee.Store, name: str) -> None:
+    with pytest.raises(ValidationError, match=r"athlete\.name: got .*visible") as info:
+        store.add(hipknee.Athlete(name=name))
+    assert info.value.field == "name"
+    assert store.athlete_names() == ["Ana"]
+
+
+def test_names_are_kept_in_nfc_so_the_same_name_is_the_same_runner(store: hipknee.Store) -> None:
+    decomposed, composed = "Zoe\u0308 A\u030angstro\u0308m", "Zoë Ångström"
+    store.add(hipknee.Athlete(name=decomposed))
+    assert composed in store.athlete_names()
+    # Typed the other way, it still finds her: the same name is the same runner.
+    store.add(dict(GOOD_RUN, athlete=composed), kind="run")
+    store.add(dict(GOOD_RUN, athlete=decomposed, when="2026-03-03T07:00"), kind="run")
+    assert store.read("run")["athlete"].astype(str).tolist() == [composed, composed]
+    with pytest.raises(ValidationError, match="no other athlete"):
+        store.add(hipknee.Athlete(name=composed))
+
+
+@pytest.mark.parametrize("name", [" Ana", "Ana ", "\tAna", "Ana\u200b"])
+def test_spaces_around_a_name_are_refused_not_stripped(store: hipknee.Store, name: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        hipknee.Athlete(name=name)
+    assert info.value.field == "name" and "either end" in info.value.allowed
+    with pytest.raises(ValidationError) as info:
+        store.add(dict(GOOD_RUN, athlete=" Ana "), kind="run")
+    assert info.value.field == "athlete"
+    assert store.count("run") == 0
+
+
+@pytest.mark.parametrize("note", ["  indented", "trailing  ", "\tTabbed\n", "two\n\nparagraphs\n", " "])
+def test_notes_are_kept_exactly_spaces_and_line_breaks_included(store: hipknee.Store, note: str) -> None:
+    new_id = store.add(dict(GOOD_RUN, note=note), kind="run")
+    assert store.get("run", new_id).note == note
+    assert store.read("run")["note"].tolist() == [note]
+
+
+@pytest.mark.parametrize(
+    ("kind", "base", "field", "value"),
+    [
+        ("run", GOOD_RUN, "distance_km", True),
+        ("run", GOOD_RUN, "duration_min", False),
+        ("run", GOOD_RUN, "distance_km", "5"),
+        ("run", GOOD_RUN, "rpe", True),
+        ("set", GOOD_SET, "reps", True),
+        ("set", GOOD_SET, "load_kg", "6.0"),
+        ("run", GOOD_RUN, "note_private", "yes"),
+        ("run", GOOD_RUN, "note_private", "false"),
+        ("run", GOOD_RUN, "note_private", 1),
+        ("pain", GOOD_PAIN, "note_private", 0),
+    ],
+)
+def test_a_bool_is_no_number_and_text_is_no_bool(
+    store: hipknee.Store, kind: str, base: dict, field: str, value: Any
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        store.add({**base, field: value}, kind=kind)
+    assert info.value.field == field
+    assert store.count(kind) == 0
+
+
+def test_exact_types_still_pass(store: hipknee.Store) -> None:
+    import numpy as np
+
+    new_id = store.add(dict(GOOD_RUN, distance_km=np.float64(5.5), rpe=4, note_private=np.bool_(True)), kind="run")
+    run = store.get("run", new_id)
+    assert (run.distance_km, run.rpe, run.note_private) == (5.5, 4.0, True)
+    assert type(run.note_private) is bool
+    with pytest.raises(ValidationError):
+        hipknee.Exercise(name="x", measure="reps", per_side="yes")

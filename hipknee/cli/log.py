@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import ValidationError
-from .options import data_option, open_store, path_arg
+from .options import data_option, open_store, path_arg, whole_number
+from .terminal import printable
 
 
 # -- demo ------------------------------------------------------------------------------------
 def _add_demo(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="write a reproducible demo season into a store")
     data_option(p)
-    p.add_argument("--seed", type=int, default=7, help="random seed (same seed, same season; default 7)")
-    p.add_argument("--runners", type=int, default=1, help="how many runners (a squad for the coach overview)")
+    p.add_argument("--seed", type=whole_number, default=7, help="random seed, 0 or more (same seed, same season; default 7)")
+    p.add_argument("--runners", type=whole_number, default=1,
+                   help="how many runners, 1 to 1000 (a squad for the coach overview)")
     p.add_argument("--if-missing", action="store_true",
                    help="make the demo store in DATA/demo only if there is none (used by `make lab`)")
     p.set_defaults(handler=_run_demo)
@@ -22,20 +23,18 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
 def _run_demo(args: argparse.Namespace) -> int:
     from ..store import Store
     from ..store import locations as paths
-    from ..synthetic.demo import make_demo
+    from ..synthetic.demo import check_demo, write_demo
 
+    check_demo(args.seed, args.runners)
+    target = paths.data_dir(args.data)
     if args.if_missing:
-        target = paths.data_dir(args.data) / paths.DEMO_DIR_NAME
+        target = target / paths.DEMO_DIR_NAME
         if (target / paths.DB_NAME).exists():
             print(f"demo store already at {target / paths.DB_NAME}")
             return 0
-    else:
-        target = paths.data_dir(args.data)
+    # All or nothing: Ctrl-C or a kill leaves no partial squad.
+    names = write_demo(target, seed=args.seed, runners=args.runners, progress=args.runners > 1)
     with Store.open(target) as store:
-        if not args.if_missing and store.athlete_names():
-            raise ValidationError("--data", str(target), "a data directory whose store has no runners yet "
-                                  "(the demo never writes into a store that holds a log)")
-        names = make_demo(store, seed=args.seed, runners=args.runners)
         print(f"demo season for {', '.join(names)} written to {store.path} "
               f"({store.count('run')} runs, {store.count('set')} sets, {store.count('pain')} pain entries)")
     return 0
@@ -58,7 +57,8 @@ def _run_import(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         summary = import_paths(store, args.paths, args.athlete)
-    print(summary)
+    # File names come from disk and from zips: shown with any control character escaped.
+    print("\n".join(printable(line) for line in str(summary).split("\n")))
     return 0 if summary.ok else 1
 
 

@@ -6,51 +6,64 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ..errors import HipkneeError, ValidationError
 from . import backups, log, sharing
+from .terminal import printable
 
 __all__ = ["build_parser", "main"]
+
+#: Exit codes: bad input, and stopped with Ctrl-C (as shells report SIGINT).
+BAD_INPUT = 2
+STOPPED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (pointing at ``--help`` instead of printing usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(BAD_INPUT, f"{self.prog}: error: {printable(message)} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="hipknee", description=__doc__)
+    parser = _Parser(prog="hipknee", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (log, sharing, backups):
         module.register(sub)
+    for command in sub.choices.values():
+        command.set_defaults(options=_options(command))
     return parser
 
 
+def _options(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Each option's destination -> the option (``start`` -> ``--from``); positional arguments are
+    named by their field already."""
+    return {action.dest: action.option_strings[-1] for action in parser._actions
+            if action.option_strings and action.dest != "help"}
+
+
+def _as_given(exc: ValidationError, args: argparse.Namespace) -> ValidationError:
+    """A library error about one of the command's own arguments, named as the option the user typed."""
+    option = getattr(args, "options", {}).get(exc.field)
+    if option is None or exc.record not in (None, args.command):
+        return exc
+    return ValidationError(option, exc.value, exc.allowed)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (0 ok, 1 store or file problem, 2 bad input)."""
+    """Run the CLI; returns the exit code (0 ok, 1 store or file problem, 2 bad input, 130 stopped)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
     except ValidationError as exc:
-        print(f"hipknee: error: {_as_options(exc, parser, args.command)}", file=sys.stderr)
-        return 2
+        print(f"hipknee: error: {printable(_as_given(exc, args))}", file=sys.stderr)
+        return BAD_INPUT
     except HipkneeError as exc:
-        print(f"hipknee: error: {exc}", file=sys.stderr)
+        print(f"hipknee: error: {printable(exc)}", file=sys.stderr)
         return 1
-
-
-def _as_options(exc: ValidationError, parser: argparse.ArgumentParser, command: str) -> str:
-    """``exc`` in the command line's words: a field the command has an option for is named by
-    that option (``start`` -> ``--from``); the library itself never speaks of options."""
-    options = _options_of(parser, command)
-    if exc.record is None and exc.field in options:
-        return str(ValidationError(options[exc.field], exc.value, exc.allowed))
-    return str(exc)
-
-
-def _options_of(parser: argparse.ArgumentParser, command: str) -> dict[str, str]:
-    """Destination -> the option that sets it (its long form), for subcommand ``command``."""
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    found: dict[str, str] = {}
-    for action in sub.choices[command]._actions:
-        longs = [o for o in action.option_strings if o.startswith("--")]
-        if longs:
-            found[action.dest] = longs[0]
-    return found
+    except KeyboardInterrupt:
+        print(f"hipknee: stopped before {args.command} finished", file=sys.stderr)
+        return STOPPED

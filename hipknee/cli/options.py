@@ -1,26 +1,60 @@
-"""What every subcommand shares: where the store is, and how paths are read."""
+"""What every subcommand shares: where the store is, and how paths and numbers are read.
+
+The argument types raise :class:`argparse.ArgumentTypeError` worded like hipknee's errors
+("got ...; allowed: ..."), so argparse's one line names the option and what it takes.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from ..errors import ValidationError
 from ..store import Store
+from ..store import locations as paths
 
-__all__ = ["data_option", "open_store", "path_arg"]
+__all__ = ["data_option", "open_store", "path_arg", "whole_number"]
+
+
+def _refuse(value: str, allowed: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(f"got {value!r}; allowed: {allowed}")
+
+
+def data_folder(value: str) -> Path:
+    """``--data DIR``: a folder (made when a command writes), never empty text or a file."""
+    if not value.strip():
+        raise _refuse(value, "a data folder (leave --data out for the default)")
+    path = Path(value).expanduser()
+    if path.exists() and not path.is_dir():
+        raise _refuse(value, "a data folder (this is a file)")
+    return path
 
 
 def data_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--data DIR`` (default: ``$HIPKNEE_DATA`` or the project's ``data/``)."""
-    parser.add_argument("--data", metavar="DIR", default=None,
+    parser.add_argument("--data", metavar="DIR", default=None, type=data_folder,
                         help="data directory holding hipknee.db (default: $HIPKNEE_DATA or the project's data/)")
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    """The store the command's options name."""
+    """The store the command's options name; a data folder without one is refused, not filled
+    with a new empty store (``hipknee demo`` or the logging notebook make one)."""
+    if not paths.db_path(args.data).is_file():
+        raise ValidationError("data", str(paths.data_dir(args.data)),
+                              "a data directory holding hipknee.db (log a session, or run `hipknee demo`)")
     return Store.open(args.data)
 
 
 def path_arg(value: str) -> Path:
-    """A path given on the command line (``~`` expanded)."""
+    """A path given on the command line (``~`` expanded); empty text is refused, not read as ``.``."""
+    if not value.strip():
+        raise _refuse(value, "a file or folder name")
     return Path(value).expanduser()
+
+
+def whole_number(value: str) -> int:
+    """A whole number in decimal digits (the range is the command's to check)."""
+    text = value.strip()
+    if not text.removeprefix("-").isdecimal():
+        raise _refuse(value, "a whole number")
+    return int(text)

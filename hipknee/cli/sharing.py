@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import ValidationError
+from ..records.periods import period
 from .options import data_option, open_store, path_arg
 
 
@@ -25,7 +26,8 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
 def _run_report(args: argparse.Namespace) -> int:
     from ..views.report import build_overview, build_report, report_path, write_report
 
-    report_path(args.out)
+    report_path(args.out)  # bad input is refused before any work is done
+    period(args.start, args.end)
     with open_store(args) as store:
         if args.all:
             html = build_overview(store, start=args.start, end=args.end, include_private=args.include_private)
@@ -56,11 +58,8 @@ def _add_plot(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_plot(args: argparse.Namespace) -> int:
-    from ..store import locations as paths
     from ..views.chart_files import plot_file
 
-    if not paths.db_path(args.data).exists():
-        raise ValidationError("--data", str(paths.data_dir(args.data)), "a data directory holding hipknee.db")
     with open_store(args) as store:
         out = plot_file(args.chart, store, args.out, athlete=args.athlete, exercise=args.exercise)
     print(f"{args.chart} chart written to {out}")

@@ -23,7 +23,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from ..errors import ImportFileError, ValidationError
-from ..records.model import Run, validate_record
+from ..records.model import Run, note_text, validate_record
 from ..store import Store
 from . import reasons
 from .activity import RUNNING_LIMIT_KMH, Activity, is_running, sport_label, surface_of
@@ -254,7 +254,8 @@ def _plan(athlete: str, source: Source, known: _KnownRuns, summary: ImportSummar
 
 
 def _run(activity: Activity, athlete: str, source: str, digest: str, label: str) -> Run:
-    note = "; ".join(filter(None, [activity.title[:200], f"imported from {Path(label).name}"]))
+    # The title and the file name come from the file, not a person: shown, never refused.
+    note = note_text("; ".join(filter(None, [activity.title[:200], f"imported from {Path(label).name}"])))
     return validate_record(Run, {
         "when": activity.start,
         "athlete": athlete,

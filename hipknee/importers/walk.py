@@ -4,6 +4,7 @@ bytes) into a flat list of :class:`Source` to import, in a stable order."""
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Iterable
 from contextlib import ExitStack
@@ -29,7 +30,8 @@ def sources_from_paths(paths: Iterable[str | PathLike[str]], stack: ExitStack) -
     for item in paths:
         path = Path(item).expanduser()
         if path.is_dir():
-            for found in sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(_FOLDER_SUFFIXES)):
+            for found in sorted(p for p in path.rglob("*") if (p.is_file() or _broken_link(p))
+                                and p.name.lower().endswith(_FOLDER_SUFFIXES)):
                 sources += _from_file(found, stack)
         elif path.is_file():
             sources += _from_file(path, stack)
@@ -47,11 +49,17 @@ def sources_from_upload(name: str, content: bytes, stack: ExitStack) -> list[Sou
 
 
 def _from_file(path: Path, stack: ExitStack) -> list[Source]:
+    if _broken_link(path):
+        return [Source(str(path), path, problem=f"a broken link: {os.readlink(path)} is not there")]
     if path.stat().st_size and (path.name.lower().endswith(".zip") or zipfile.is_zipfile(path)):
         with path.open("rb") as head:
             magic = head.read(4)
         return _from_zip(lambda: zipfile.ZipFile(path), str(path), path, stack, magic)
     return [Source(str(path), path, read=path.read_bytes)]
+
+
+def _broken_link(path: Path) -> bool:
+    return path.is_symlink() and not path.exists()
 
 
 def _from_zip(open_zip, label: str, path: Path, stack: ExitStack, magic: bytes) -> list[Source]:

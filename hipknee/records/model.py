@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
+import numpy as np
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    field_validator,
+)
 
 from ..errors import ValidationError
 
@@ -36,6 +46,7 @@ __all__ = [
     "TEST_UNITS",
     "RECORD_KINDS",
     "clock_minutes",
+    "note_text",
     "validate_record",
 ]
 
@@ -61,17 +72,109 @@ TEST_UNITS: tuple[str, ...] = get_args(TestUnit)
 FUTURE_SLACK = timedelta(days=1)
 EARLIEST = datetime(1990, 1, 1)
 
-Name = Annotated[str, Field(min_length=1, max_length=80, description="a non-empty name up to 80 characters")]
-Note = Annotated[str, Field(max_length=2000, description="free text up to 2000 characters")]
+# -- text and numbers, taken exactly as given or refused --------------------------------------
+# Characters no text may hold: control characters (they corrupt terminals, workbooks and SVG),
+# lone surrogates and the two non-characters XML cannot carry. Free text may hold tabs and line
+# breaks (\n); a carriage return is refused because a workbook reads it back as \n.
+_NAME_BREAKS = {"Zl", "Zp"}  # U+2028, U+2029: line and paragraph separators
+_FREE_TEXT_CONTROLS = {"\t", "\n"}
+_NOT_CHARACTERS = {"\ufffe", "\uffff"}
+# Letters that draw nothing (Hangul fillers, the braille blank): a name of these looks empty.
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def _refused_character(text: str, *, name: bool) -> str | None:
+    """The first character ``text`` may not hold, described (e.g. "U+001B, a control character"), or None."""
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cc" and (name or ch not in _FREE_TEXT_CONTROLS):
+            what = "a control character"
+        elif category == "Cs":
+            what = "half of a surrogate pair"
+        elif ch in _NOT_CHARACTERS:
+            what = "a non-character"
+        elif name and category in _NAME_BREAKS:
+            what = "a line break"
+        else:
+            continue
+        return f"U+{ord(ch):04X}, {what}"
+    return None
+
+
+def _invisible(ch: str) -> bool:
+    """Draws nothing on its own: spaces, format characters (zero-width, direction marks), blanks."""
+    return ch.isspace() or unicodedata.category(ch) == "Cf" or ch in _BLANK_LETTERS
+
+
+def _name(value: str) -> str:
+    """A name as stored: NFC (so the same name typed two ways is one runner), no control
+    characters, no spaces at either end, something visible."""
+    bad = _refused_character(value, name=True)
+    if bad is not None:
+        raise ValueError(f"holds {bad}")
+    value = unicodedata.normalize("NFC", value)
+    if not any(not _invisible(ch) and not unicodedata.category(ch).startswith("M") for ch in value):
+        raise ValueError("nothing visible in it")
+    if _invisible(value[0]) or _invisible(value[-1]):
+        raise ValueError("spaces or invisible characters at an end")
+    return value
+
+
+def _free_text(value: str) -> str:
+    """Free text kept exactly (spaces, tabs and line breaks included), without control characters."""
+    bad = _refused_character(value, name=False)
+    if bad is not None:
+        raise ValueError(f"holds {bad}")
+    return value
+
+
+def note_text(text: str) -> str:
+    """Text that comes from a file rather than a person (an imported title, a file name) as a note
+    can hold it: CR LF as a line break, every other character a note may not hold as U+FFFD (a file
+    name's bytes that are not UTF-8, kept by Python as lone surrogates, become U+FFFD too)."""
+    text = text.replace("\r\n", "\n")
+    if _refused_character(text, name=False) is None:
+        return text
+    return "".join("\ufffd" if _refused_character(ch, name=False) else ch for ch in text)
+
+
+def _number(value: Any) -> Any:
+    """A number as given: true/false and text are refused, not read as 1.0 or parsed."""
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError("true/false is not a number")
+    if isinstance(value, (str, bytes)):
+        raise ValueError("text is not a number")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    """True or false only: "yes", 1 and "false" are refused, not guessed."""
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if not isinstance(value, bool):
+        raise ValueError("not true or false")
+    return value
+
+
+NAME_ALLOWED = ("a non-empty name up to 80 characters: something visible, no space at either end, no "
+                "control character or line break")
+TEXT_ALLOWED = "without control characters (tabs and line breaks as \\n are kept)"
+
+Name = Annotated[str, Strict(), Field(min_length=1, max_length=80, description=NAME_ALLOWED), AfterValidator(_name)]
+Text = Annotated[str, Strict(), AfterValidator(_free_text)]
+Note = Annotated[Text, Field(max_length=2000, description=f"free text up to 2000 characters, {TEXT_ALLOWED}")]
+Number = Annotated[float, BeforeValidator(_number)]
+WholeNumber = Annotated[int, BeforeValidator(_number)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
 class Record(BaseModel):
-    """Base of every record: strict enough to reject NaN, unknown fields and wrong types."""
+    """Base of every record: strict enough to reject NaN, unknown fields and wrong types. Text is
+    kept exactly as given (never stripped); names are normalised to NFC."""
 
     model_config = ConfigDict(
         extra="forbid",
         allow_inf_nan=False,
-        str_strip_whitespace=True,
         validate_assignment=True,
         frozen=False,
     )
@@ -132,7 +235,7 @@ class _Dated(Record):
 
 class _Noted(_Dated):
     note: Note = ""
-    note_private: bool = Field(False, description="true or false")
+    note_private: Flag = Field(False, description="true or false")
 
 
 class Athlete(Record):
@@ -140,7 +243,7 @@ class Athlete(Record):
 
     kind: ClassVar[str] = "athlete"
     name: Name
-    body_mass_kg: float | None = Field(None, gt=20, le=250, description="body mass in kg, above 20 and up to 250, or empty")
+    body_mass_kg: Number | None = Field(None, gt=20, le=250, description="body mass in kg, above 20 and up to 250, or empty")
     involved_side: Knee | None = Field(None, description="'left', 'right' or empty")
 
 
@@ -155,13 +258,13 @@ class Exercise(Record):
     kind: ClassVar[str] = "exercise"
     name: Name
     measure: Measure = Field(description="'reps', 'time' or 'hold'")
-    per_side: bool = Field(True, description="true or false")
-    dose_sets: int | None = Field(None, ge=1, le=20, description="sets per side, 1 to 20, or empty")
-    dose_reps: int | None = Field(None, ge=1, le=200, description="reps per set, 1 to 200, or empty")
-    dose_seconds: float | None = Field(None, gt=0, le=600, description="seconds per set or hold, above 0 and up to 600, or empty")
-    target: str = Field("", max_length=200, description="text up to 200 characters")
-    how: str = Field("", max_length=1000, description="text up to 1000 characters")
-    builtin: bool = Field(False, description="true or false")
+    per_side: Flag = Field(True, description="true or false")
+    dose_sets: WholeNumber | None = Field(None, ge=1, le=20, description="sets per side, 1 to 20, or empty")
+    dose_reps: WholeNumber | None = Field(None, ge=1, le=200, description="reps per set, 1 to 200, or empty")
+    dose_seconds: Number | None = Field(None, gt=0, le=600, description="seconds per set or hold, above 0 and up to 600, or empty")
+    target: Text = Field("", max_length=200, description=f"text up to 200 characters, {TEXT_ALLOWED}")
+    how: Text = Field("", max_length=1000, description=f"text up to 1000 characters, {TEXT_ALLOWED}")
+    builtin: Flag = Field(False, description="true or false")
 
 
 class StrengthSet(_Noted):
@@ -170,13 +273,13 @@ class StrengthSet(_Noted):
     kind: ClassVar[str] = "set"
     exercise: Name
     side: Side = Field(description="'left', 'right' or 'both'")
-    reps: int | None = Field(None, ge=0, le=1000, description="a whole number of reps from 0 to 1000, or empty")
-    duration_s: float | None = Field(None, ge=0, le=3600, description="seconds from 0 to 3600, or empty")
-    hold_s: float | None = Field(None, ge=0, le=600, description="seconds held from 0 to 600, or empty")
-    load_kg: float | None = Field(None, ge=0, le=500, description="external load in kg from 0 to 500, or empty")
+    reps: WholeNumber | None = Field(None, ge=0, le=1000, description="a whole number of reps from 0 to 1000, or empty")
+    duration_s: Number | None = Field(None, ge=0, le=3600, description="seconds from 0 to 3600, or empty")
+    hold_s: Number | None = Field(None, ge=0, le=600, description="seconds held from 0 to 600, or empty")
+    load_kg: Number | None = Field(None, ge=0, le=500, description="external load in kg from 0 to 500, or empty")
     band: Band | None = Field(None, description="one of " + ", ".join(map(repr, get_args(Band))) + ", or empty")
-    rpe: float | None = Field(None, ge=0, le=10, description="RPE from 0 to 10, or empty")
-    session: str | None = Field(None, max_length=64, description="a session id, or empty")
+    rpe: Number | None = Field(None, ge=0, le=10, description="RPE from 0 to 10, or empty")
+    session: Text | None = Field(None, max_length=64, description="a session id, or empty")
 
 
 class StrengthTest(_Noted):
@@ -185,7 +288,7 @@ class StrengthTest(_Noted):
     kind: ClassVar[str] = "test"
     test: Name = Field(description="the test's name, e.g. 'hip abduction dynamometer'")
     side: Knee = Field(description="'left' or 'right'")
-    value: float = Field(ge=0, le=100_000, description="a number from 0 to 100000")
+    value: Number = Field(ge=0, le=100_000, description="a number from 0 to 100000")
     unit: TestUnit = Field(description="one of " + ", ".join(map(repr, get_args(TestUnit))))
 
 
@@ -211,19 +314,19 @@ class Run(_Noted):
     """A run: distance in km, elapsed duration in min (moving time too when known), session RPE 0-10."""
 
     kind: ClassVar[str] = "run"
-    distance_km: float = Field(gt=0, le=400, description="km, above 0 and up to 400")
-    duration_min: float = Field(
+    distance_km: Number = Field(gt=0, le=400, description="km, above 0 and up to 400")
+    duration_min: Number = Field(
         gt=0, le=3000, description="elapsed time in minutes (47.5) or as mm:ss or h:mm:ss (47:30, 1:05:00), above 0 and up to 3000 min"
     )
-    moving_min: float | None = Field(
+    moving_min: Number | None = Field(
         None, gt=0, le=3000, description="moving time in minutes or as mm:ss or h:mm:ss, above 0 and up to 3000 min, or empty"
     )
-    rpe: float | None = Field(None, ge=0, le=10, description="session RPE from 0 to 10, or empty")
+    rpe: Number | None = Field(None, ge=0, le=10, description="session RPE from 0 to 10, or empty")
     surface: Surface | None = Field(None, description="one of " + ", ".join(map(repr, get_args(Surface))) + ", or empty")
-    avg_hr: float | None = Field(None, ge=20, le=250, description="average heart rate in bpm, 20 to 250, or empty")
-    sport: str = Field("running", max_length=40, description="the sport, 'running' for runs")
+    avg_hr: Number | None = Field(None, ge=20, le=250, description="average heart rate in bpm, 20 to 250, or empty")
+    sport: Text = Field("running", max_length=40, description=f"the sport, 'running' for runs, {TEXT_ALLOWED}")
     source: Source = Field("manual", description="one of " + ", ".join(map(repr, get_args(Source))))
-    source_hash: str | None = Field(None, max_length=128, description="the source file's hash, or empty")
+    source_hash: Text | None = Field(None, max_length=128, description="the source file's hash, or empty")
 
     @field_validator("duration_min", "moving_min", mode="before")
     @classmethod

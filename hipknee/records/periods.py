@@ -8,31 +8,41 @@ the database holds.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ValidationError
 
-__all__ = ["moment", "period"]
+__all__ = ["ALLOWED", "YEARS", "moment", "period"]
 
 _END_OF_DAY = pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
 
 
+#: The years a period may name.
+YEARS = (1900, 2100)
+ALLOWED = f"a date such as 2026-03-02, or a date and time (years {YEARS[0]} to {YEARS[1]})"
+
+
 def moment(name: str, value: Any) -> pd.Timestamp | None:
-    """``value`` as a naive local timestamp (``None`` stays ``None``); a
-    :class:`~hipknee.ValidationError` naming ``name`` when it is not a date or date-time."""
+    """``value`` as a naive local timestamp (``None`` and "" stay ``None``); a
+    :class:`~hipknee.ValidationError` naming ``name`` when it is no date or date-time: ``NaT``,
+    ``nan``, a bare number (pandas would read nanoseconds since 1970), a year outside :data:`YEARS`."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if not isinstance(value, (str, datetime, date, np.datetime64)):
+        raise ValidationError(name, value, ALLOWED)
     try:
-        when = pd.Timestamp(value)
-        if when.tzinfo is not None:
+        when = pd.Timestamp(value.strip() if isinstance(value, str) else value)
+        if when is not pd.NaT and when.tzinfo is not None:  # the log keeps local times
             when = pd.Timestamp(when.to_pydatetime().astimezone().replace(tzinfo=None))
         when = when.floor("us")
     except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
         when = pd.NaT
-    if pd.isna(when):
-        raise ValidationError(name, value, "a date such as 2026-03-02, or a date and time")
+    if pd.isna(when) or not YEARS[0] <= when.year <= YEARS[1]:
+        raise ValidationError(name, value, ALLOWED)
     return when
 
 

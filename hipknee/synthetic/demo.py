@@ -4,25 +4,52 @@ One runner (or a small squad) over 16 weeks from a fixed start date: 3-4 runs a 
 programme 2-4 times a week on both sides, pain most days in several contexts, a weaker side that
 catches up, pain that falls, one mileage-spike week followed by a pain flare, missed days and a
 private note. The same seed gives the same store, whatever today's date.
+
+:func:`write_demo` (what ``hipknee demo`` and the notebooks use) is all or nothing: the squad is
+written into a temporary store beside the target and put in place only when complete, so an
+interrupted demo leaves no partial squad behind.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
+import tempfile
+import time as clock
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..errors import ValidationError
 from ..records.model import Athlete, OutcomeScore, PainEntry, Record, Run, StrengthSet, StrengthTest
 from ..store import Store, locations
 
-__all__ = ["DEMO_NAMES", "DEMO_START", "DEMO_WEEKS", "DemoRunner", "make_demo", "notebook_store"]
+__all__ = [
+    "DEMO_NAMES",
+    "DEMO_START",
+    "DEMO_WEEKS",
+    "MAX_RUNNERS",
+    "DemoRunner",
+    "check_demo",
+    "make_demo",
+    "notebook_store",
+    "write_demo",
+]
 
 DEMO_START = date(2026, 3, 2)  # a Monday
 DEMO_WEEKS = 16
 DEMO_NAMES = ("Maria", "Anna", "Sofia", "Lena", "Jo", "Kim", "Noor", "Eva", "Ines", "Tess")
+#: The largest demo squad: a big club (each runner is about 1,000 entries).
+MAX_RUNNERS = 1000
+_STAGING = (".demo-", ".partial")
+# A staging folder this old belongs to a demo that was killed, not to one still running (the
+# largest squad takes under an hour).
+_STALE_STAGING_S = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -67,25 +94,102 @@ def make_demo(
     runners: int = 1,
     start: date = DEMO_START,
     weeks: int = DEMO_WEEKS,
+    progress: bool = False,
 ) -> list[str]:
     """Write a demo season for ``runners`` runners into ``store``; returns their names.
 
-    Each runner is written in one transaction. Raises :class:`hipknee.ValidationError` when a
-    demo runner's name is already in the store (nothing is written then).
+    Each runner is written in one transaction (use :func:`write_demo` for all or nothing).
+    ``progress`` shows a bar (tqdm, on stderr). Raises :class:`hipknee.ValidationError` for a
+    ``seed`` below 0, ``runners`` outside 1 to :data:`MAX_RUNNERS`, or a demo runner's name
+    already in the store (nothing is written then).
     """
-    if runners < 1:
-        from ..errors import ValidationError
+    check_demo(seed, runners)
+    from tqdm.auto import tqdm
 
-        raise ValidationError("runners", runners, "a whole number of runners, 1 or more")
     rng = np.random.default_rng(seed)
     squad = _runners(runners, rng)
     names = []
-    for runner in squad:
+    for runner in tqdm(squad, desc="demo runners", unit="runner", disable=not progress):
         records = [Athlete(name=runner.name, body_mass_kg=runner.body_mass_kg, involved_side=runner.weaker)]
         records += _season(runner, rng, start, weeks)
         store.add_many(records)
         names.append(runner.name)
     return names
+
+
+def check_demo(seed: Any, runners: Any) -> None:
+    """:class:`hipknee.ValidationError` naming ``seed`` or ``runners`` unless both are allowed."""
+    def whole(value: Any) -> bool:
+        return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+    if not whole(seed) or seed < 0:
+        raise ValidationError("seed", seed, "a whole number 0 or more")
+    if not whole(runners) or not 1 <= runners <= MAX_RUNNERS:
+        raise ValidationError("runners", runners, f"a whole number of runners from 1 to {MAX_RUNNERS}")
+
+
+def write_demo(
+    data: str | os.PathLike[str] | None = None, *, seed: int = 7, runners: int = 1, progress: bool = False
+) -> list[str]:
+    """Write a demo season into the store of the data folder ``data``, all or nothing; returns the
+    runners' names.
+
+    The squad is written into a temporary store beside the target, then put in place in one step
+    (a new file linked into place, or copied into an empty store under SQLite's locks), so an
+    interrupted demo leaves nothing behind. Refuses (:class:`hipknee.ValidationError` naming
+    ``data``) a store that holds a runner, deleted ones included: the demo never writes into a log.
+    """
+    check_demo(seed, runners)
+    db = locations.db_path(data)
+    if db.exists():
+        with Store.open(db.parent) as existing:
+            holds_runners = existing.count("athlete", include_deleted=True) > 0
+        if holds_runners:
+            raise _holds_a_log(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(db.parent)
+    staging = Path(tempfile.mkdtemp(prefix=_STAGING[0], suffix=_STAGING[1], dir=db.parent))
+    try:
+        with Store.open(staging) as store:
+            names = make_demo(store, seed=seed, runners=runners, progress=progress)
+        _put_in_place(locations.db_path(staging), db)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return names
+
+
+def _holds_a_log(db: Path) -> ValidationError:
+    return ValidationError("data", str(db.parent), "a data folder whose store has no runners yet "
+                           "(the demo never writes into a store that holds a log)")
+
+
+def _put_in_place(complete: Path, db: Path) -> None:
+    """Make the complete demo store ``complete`` the store ``db``, in one step."""
+    if not db.exists():
+        try:
+            os.link(complete, db)  # atomic, and never over a store that appeared meanwhile
+            return
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: the copy below also creates it
+            pass
+    # An empty store is there (perhaps open in a notebook): copy into it under SQLite's locks, in
+    # one transaction, after checking again that it is still empty.
+    with closing(sqlite3.connect(complete)) as source, closing(sqlite3.connect(db, timeout=30)) as target:
+        found = target.execute("SELECT name FROM sqlite_master WHERE name = 'athletes'").fetchone()
+        if found is not None and target.execute("SELECT count(*) FROM athletes").fetchone()[0]:
+            raise _holds_a_log(db)
+        source.backup(target)
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    cutoff = clock.time() - _STALE_STAGING_S
+    for old in folder.glob(f"{_STAGING[0]}*{_STAGING[1]}"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                shutil.rmtree(old)
+        except OSError:
+            pass
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -202,8 +306,11 @@ def notebook_store(data: str | os.PathLike[str] | None = None) -> Store:
             own.is_demo = False
             return own
         own.close()
-    demo = Store.open(locations.data_dir(data) / locations.DEMO_DIR_NAME)
+    folder = locations.data_dir(data) / locations.DEMO_DIR_NAME
+    demo = Store.open(folder)
     if not demo.athlete_names():
-        make_demo(demo)
+        demo.close()
+        write_demo(folder)
+        demo = Store.open(folder)
     demo.is_demo = True
     return demo

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from ..analyses.measures import week_start
 from ..frames import LogFrames
+from .plain_text import plain_text
 
 __all__ = ["NO_DATA", "broken_line", "day_bars", "figure", "legend_outside", "no_data", "plain", "season_span",
            "styled", "time_axis"]
@@ -42,9 +43,8 @@ def styled(draw: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def plain(text: object) -> str:
-    """Runner-typed text for a chart: shown as typed, never read as mathtext (``$`` escaped)."""
-    return str(text).replace("$", r"\$")
+#: Runner-typed text for a chart: shown as typed, never read as mathtext (see :mod:`.plain_text`).
+plain = plain_text
 
 
 def figure(heights: Sequence[float], *, width: float = 10.0, title_space: float = 0.0,

@@ -359,7 +359,7 @@ class SessionForm(RecordForm):
 
     def drafts(self, athlete: str, when: datetime | date | None) -> list[Draft]:
         session = self._session if self.editing else uuid.uuid4().hex
-        note = self.note.value.strip()
+        note = self.note.value  # kept exactly as typed, like every note
         return [
             (
                 StrengthSet,
