@@ -206,7 +206,8 @@ def pain_chart(data: Any, *, athlete: str | None = None, context: str | None = N
             twin = ax.twinx()
             _day_bars(twin, km, facecolor=PALETTE["runs"], alpha=0.6, label="run (km)", gid="runs")
             twin.set_ylabel("run distance (km)")
-            twin.set_ylim(0, float(km.max()) * 3)  # keep the bars in the lower third
+            # Keep the bars in the lower third (runs of unknown distance alone have no height).
+            twin.set_ylim(0, float(km.max()) * 3 or 1)
             ax.set_zorder(twin.get_zorder() + 1)
             ax.patch.set_visible(False)
             h1, l1 = ax.get_legend_handles_labels()

@@ -56,7 +56,7 @@ class RunForm(RecordForm):
 
     def __init__(self, store: Store) -> None:
         super().__init__(store)
-        self.distance = _stacked(number("Distance km", "distance", "e.g. 8.5"))
+        self.distance = _stacked(number("Distance km", "distance", "e.g. 8.5 (empty: unknown)"))
         self.duration = _stacked(number("Time min", "duration", "elapsed, e.g. 47"))
         self.rpe = _stacked(number("RPE", "rpe", "0-10 (optional)"))
         self.surface = _stacked(choice("Surface", SURFACES, "surface", empty="—"))
@@ -96,7 +96,8 @@ class RunForm(RecordForm):
 
     def describe(self, saved: Sequence[Record]) -> str:
         run: Run = saved[0]  # type: ignore[assignment]
-        return f"a {run.distance_km:g} km run in {run.duration_min:g} min for {html.escape(run.athlete)} on {_when(saved)}."
+        size = f"{run.distance_km:g} km run" if run.distance_km is not None else "run (distance unknown)"
+        return f"a {size} in {run.duration_min:g} min for {html.escape(run.athlete)} on {_when(saved)}."
 
     def clear(self) -> None:
         super().clear()

@@ -50,7 +50,8 @@ def summary(kind: str, row: pd.Series) -> str:
                  _g(row.hold_s, " s hold"), _g(row.load_kg, " kg"), "" if pd.isna(row.band) else f"{row.band} band",
                  _g(row.rpe, "").join(("RPE ", "")) if not pd.isna(row.rpe) else ""]
     elif kind == "run":
-        parts = [f"{row.distance_km:g} km in {row.duration_min:g} min", f"RPE {row.rpe:g}" if not pd.isna(row.rpe) else "",
+        size = _g(row.distance_km, " km") or "distance unknown"
+        parts = [f"{size} in {row.duration_min:g} min", f"RPE {row.rpe:g}" if not pd.isna(row.rpe) else "",
                  "" if pd.isna(row.surface) else str(row.surface)]
     elif kind == "pain":
         parts = [f"{row.knee} knee {row.nrs}/10", str(row.context).replace("_", " ")]
