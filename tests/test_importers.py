@@ -288,3 +288,14 @@ def test_a_store_failure_stops_the_import_and_says_so(store: hipknee.Store, tmp_
     # Files saved before the failure stay (each is whole); the second file's run was never written.
     saved = store.runs()["when"].tolist()
     assert local(START) in saved and local(START + DAY) not in saved
+
+
+def test_an_app_list_that_names_no_sport_leaves_the_files_own(store: hipknee.Store, tmp_path: Path) -> None:
+    rows = [strava_row(201, START, "Other", "Lunch", "activities/201.fit", 6.0, 1800, 1800),
+            strava_row(202, START + DAY, "Other", "Stroll", "activities/202.fit", 2.0, 3600, 3600)]
+    files = {"activities/201.fit": fit_bytes(START, km=6.0, minutes=30.0, sub_sport=SubSport.TRAIL),
+             "activities/202.fit": fit_bytes(START + DAY, km=2.0, minutes=60.0, sport=Sport.WALKING)}
+    [export] = write(tmp_path, {"export.zip": strava_export(rows, files)})
+    summary = import_paths(store, [export])
+    assert store.runs()["sport"].tolist() == ["trail running"]
+    assert [s.reason for s in summary.skipped] == ["walking is not running"]

@@ -51,8 +51,9 @@ class Activity:
     title: str = ""
 
     def with_sport(self, sport: str | None, title: str = "") -> Activity:
-        """The same activity with the sport (and title) an app's list gives for it."""
-        return replace(self, sport=sport_label(sport) if sport else self.sport, title=title or self.title)
+        """The same activity with the sport (and title) an app's list gives for it; a list that
+        names no sport ('Other') leaves the file's own."""
+        return replace(self, sport=sport_label(sport) or self.sport, title=title or self.title)
 
     @property
     def km(self) -> float | None:
