@@ -186,3 +186,25 @@ def served(command: list[str], *, cwd: Path, env: dict[str, str], url: str, log:
                 server.wait()
             except ProcessLookupError:
                 pass
+
+
+# -- the machine's time zone --------------------------------------------------------------------
+@pytest.fixture
+def machine_zone() -> Iterator[object]:
+    """Set this process's time zone (``machine_zone("Europe/Berlin")``), as moving the laptop to
+    another zone does; the original zone is put back after the test."""
+    import os
+    import time
+
+    before = os.environ.get("TZ")
+
+    def set_zone(zone: str) -> None:
+        os.environ["TZ"] = zone
+        time.tzset()
+
+    yield set_zone
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()

@@ -20,7 +20,7 @@ PUBLIC = "Stairs at work hurt the knee again"
 
 # The documented renames, written out by hand so a change in the module shows here.
 EXPECTED_COLUMNS = {
-    "athletes": ["id", "name", "body_mass_kg", "involved_side"],
+    "athletes": ["id", "name", "body_mass_kg", "involved_side", "timezone"],
     "exercises": [
         "id",
         "name",
@@ -64,6 +64,7 @@ EXPECTED_COLUMNS = {
         "sport",
         "source",
         "source_hash",
+        "start_utc",
         "note",
         "note_private",
     ],
@@ -102,7 +103,7 @@ def _like(read: pd.DataFrame, store_frame: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for col in store_frame.columns:
         want, got = store_frame[col], read[col]
-        if col == "when":
+        if col in ("when", "start_utc"):
             out[col] = (
                 pd.to_datetime(want).astype("datetime64[s]"),
                 pd.to_datetime(got).astype("datetime64[s]"),

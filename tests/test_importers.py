@@ -160,8 +160,9 @@ def test_one_athlete_of_several_must_be_named(store: hipknee.Store, tmp_path: Pa
     store.add(hipknee.Athlete(name="Ben"))
     with pytest.raises(hipknee.ValidationError, match="Ana, Ben"):
         import_paths(store, paths)
-    with pytest.raises(hipknee.ValidationError, match="athlete"):
-        import_paths(store, paths, "Zoe")
+    with pytest.raises(hipknee.ValidationError, match="athlete.name"):
+        import_paths(store, paths, "")
+    assert store.count("run") == 0
     import_paths(store, paths, "Ben")
     assert store.runs()["athlete"].tolist() == ["Ben"]
     # The same file for another athlete is not a duplicate (two runners, one group run).
@@ -248,7 +249,7 @@ def test_an_unforeseen_library_error_is_one_failed_file(store: hipknee.Store, tm
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from hipknee.importers import source
 
-    def broken(data: bytes) -> list:
+    def broken(data: bytes, name: str = "") -> list:
         raise RuntimeError("parser blew up")
 
     monkeypatch.setitem(source.FORMATS, "gpx", broken)
@@ -262,7 +263,7 @@ def test_an_unforeseen_library_error_is_one_failed_file(store: hipknee.Store, tm
 def test_one_path_as_text_and_a_store_without_runners(tmp_path: Path) -> None:
     [path] = write(tmp_path, {"a.gpx": gpx_bytes()})
     with hipknee.Store.open(tmp_path / "empty") as st:
-        with pytest.raises(hipknee.ValidationError, match="none yet"):
+        with pytest.raises(hipknee.ValidationError, match="no runner yet"):
             import_paths(st, str(path))
         st.add(hipknee.Athlete(name="Cleo"))
         summary = import_paths(st, str(path))
@@ -272,16 +273,16 @@ def test_one_path_as_text_and_a_store_without_runners(tmp_path: Path) -> None:
 def test_a_store_failure_stops_the_import_and_says_so(store: hipknee.Store, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     paths = write(tmp_path, {f"{n}.gpx": gpx_bytes(START + n * DAY, points=5) for n in range(3)})
-    save = store.add_many
+    save = store.add_imported_runs
     calls: list[int] = []
 
-    def failing_second(records, kind=None):
+    def failing_second(runs):
         calls.append(1)
         if len(calls) == 2:
             raise hipknee.StoreError(store.path, "the disk is full")
-        return save(records, kind)
+        return save(runs)
 
-    monkeypatch.setattr(store, "add_many", failing_second)
+    monkeypatch.setattr(store, "add_imported_runs", failing_second)
     with pytest.raises(hipknee.StoreError, match="the disk is full"):
         import_paths(store, paths)
     # Files saved before the failure stay (each is whole); the second file's run was never written.
@@ -323,3 +324,14 @@ def test_a_broken_link_in_a_folder_is_listed_with_its_reason(store: hipknee.Stor
     assert len(summary.imported) == 1
     assert [(Path(e.path).name, e.reason) for e in summary.failed] == [
         ("gone.fit", f"a broken link: {tmp_path / 'elsewhere' / 'gone.fit'} is not there")]
+
+
+def test_an_app_list_that_names_no_sport_leaves_the_files_own(store: hipknee.Store, tmp_path: Path) -> None:
+    rows = [strava_row(201, START, "Other", "Lunch", "activities/201.fit", 6.0, 1800, 1800),
+            strava_row(202, START + DAY, "Other", "Stroll", "activities/202.fit", 2.0, 3600, 3600)]
+    files = {"activities/201.fit": fit_bytes(START, km=6.0, minutes=30.0, sub_sport=SubSport.TRAIL),
+             "activities/202.fit": fit_bytes(START + DAY, km=2.0, minutes=60.0, sport=Sport.WALKING)}
+    [export] = write(tmp_path, {"export.zip": strava_export(rows, files)})
+    summary = import_paths(store, [export])
+    assert store.runs()["sport"].tolist() == ["trail running"]
+    assert [s.reason for s in summary.skipped] == ["walking is not running"]

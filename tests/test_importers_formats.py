@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from activity_files import START, fit_bytes, gpx_bytes, gz, local, tcx_bytes
+from activity_files import START, fit_bytes, gpx_bytes, gz, tcx_bytes
 from fit_tool.profile.profile_type import Sport, SubSport
 
 from hipknee.importers import Unreadable, read_fit, read_gpx, read_tcx
@@ -17,7 +17,7 @@ from hipknee.importers.source import Source, detect_format, load, parse
 
 def test_gpx_keeps_start_distance_durations_heart_rate_and_sport() -> None:
     [run] = read_gpx(gpx_bytes(km=6.0, minutes=30.0, hr=152, name="Hill reps"))
-    assert run.start == local(START)
+    assert run.start == START  # the file's instant; the import places it in the runner's zone
     assert run.distance_km == pytest.approx(6.0, rel=1e-3)
     assert run.elapsed_min == pytest.approx(30.0)
     assert run.moving_min == pytest.approx(30.0)
@@ -32,7 +32,7 @@ def test_gpx_without_sport_or_heart_rate() -> None:
 
 def test_fit_session_gives_elapsed_and_timer_time_and_sub_sport() -> None:
     [run] = read_fit(fit_bytes(km=10.0, minutes=50.0, timer_minutes=47.5, hr=161, sub_sport=SubSport.TRAIL))
-    assert run.start == local(START)
+    assert run.start == START  # the file's instant; the import places it in the runner's zone
     assert run.distance_km == pytest.approx(10.0)
     assert (run.elapsed_min, run.moving_min) == (pytest.approx(50.0), pytest.approx(47.5))
     assert run.avg_hr == 161
@@ -55,7 +55,7 @@ def test_fit_cycling_is_named_as_such() -> None:
 def test_tcx_sums_laps_and_weights_heart_rate_by_lap_time() -> None:
     # Laps of 2 km in 10 min at 140 bpm and 4 km in 20 min at 160 bpm, with a 3 min pause between.
     [run] = read_tcx(tcx_bytes(pause_minutes=3.0))
-    assert run.start == local(START)
+    assert run.start == START  # the file's instant; the import places it in the runner's zone
     assert run.distance_km == pytest.approx(6.0)
     assert run.moving_min == pytest.approx(30.0)
     assert run.elapsed_min == pytest.approx(33.0)
@@ -76,7 +76,7 @@ def test_tcx_sums_laps_and_weights_heart_rate_by_lap_time() -> None:
         ("empty.tcx.gz", gz(b""), "empty"),
         ("tags.gpx", b"<gpx><trk><name>x</wrong></trk></gpx>", "corrupt"),
         ("no-activity.tcx", b"<TrainingCenterDatabase><Activities></Activities></TrainingCenterDatabase>", "empty"),
-        ("route.gpx", gpx_bytes().replace(b"<time>", b"<tyme>").replace(b"</time>", b"</tyme>"), "empty"),
+        ("route.gpx", gpx_bytes().replace(b"<time>", b"<tyme>").replace(b"</time>", b"</tyme>"), "a planned route"),
         ("bad.gpx.gz", b"\x1f\x8bnot really gzip at all", "corrupt"),
         ("noise.fit", b"this is not a FIT file, only text", "corrupt"),
     ],
@@ -103,9 +103,13 @@ def test_format_is_told_by_content_before_name() -> None:
         detect_format("notes.txt", b"just some notes")
 
 
-def test_start_is_local_time_of_the_utc_moment() -> None:
+def test_start_is_the_files_instant() -> None:
     later = START + timedelta(hours=5, minutes=7)
-    assert read_gpx(gpx_bytes(start=later))[0].start == local(later)
+    start = read_gpx(gpx_bytes(start=later))[0].start
+    assert start == later and start.tzinfo is not None
+    # A time without a zone is UTC, as the GPX schema says.
+    naive = gpx_bytes(start=later).replace(b"Z</time>", b"</time>")
+    assert read_gpx(naive)[0].start == later
 
 
 def test_damaged_bytes_only_ever_raise_unreadable() -> None:

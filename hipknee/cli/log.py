@@ -48,15 +48,28 @@ def _add_import(sub: argparse._SubParsersAction) -> None:
                    help="files, folders (searched recursively) or zips, e.g. a Strava export zip")
     data_option(p)
     p.add_argument("--athlete", metavar="NAME", default=None,
-                   help="whose runs these are (may be left out when the store holds one athlete)")
+                   help="whose runs these are; a new name adds that runner (may be left out when the store "
+                        "holds one runner)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="only say what would be imported, skipped and refused; write nothing")
     p.set_defaults(handler=_run_import)
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from ..importers import import_paths
+    from tempfile import TemporaryDirectory
 
-    with open_store(args) as store:
-        summary = import_paths(store, args.paths, args.athlete)
+    from ..importers import import_paths
+    from ..store import Store
+    from ..store import locations as paths
+
+    if args.dry_run and not paths.db_path(args.data).exists():
+        # Nothing to compare with, and a dry run must not make the store: check against an empty one.
+        with TemporaryDirectory(prefix="hipknee-dry-run-") as empty, Store.open(empty) as store:
+            summary = import_paths(store, args.paths, args.athlete, dry_run=True)
+    else:
+        # Naming the runner may start a log in a fresh folder; without one there is nobody to import for.
+        with open_store(args, create=args.athlete is not None) as store:
+            summary = import_paths(store, args.paths, args.athlete, dry_run=args.dry_run)
     # File names come from disk and from zips: shown with any control character escaped.
     print("\n".join(printable(line) for line in str(summary).split("\n")))
     return 0 if summary.ok else 1

@@ -4,12 +4,15 @@ or the project's ``data/``). Errors are printed as one clear line, never a trace
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from ..errors import HipkneeError, ValidationError
-from . import backups, log, sharing
+from . import backups, log, runners, sharing
 from .terminal import printable
 
 __all__ = ["build_parser", "main"]
@@ -30,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = _Parser(prog="hipknee", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (log, sharing, backups):
+    for module in (log, runners, sharing, backups):
         module.register(sub)
     for command in sub.choices.values():
         command.set_defaults(options=_options(command))
@@ -56,14 +59,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 store or file problem, 2 bad input, 130 stopped)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args) or 0)
-    except ValidationError as exc:
-        print(f"hipknee: error: {printable(_as_given(exc, args))}", file=sys.stderr)
-        return BAD_INPUT
-    except HipkneeError as exc:
-        print(f"hipknee: error: {printable(exc)}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(f"hipknee: stopped before {args.command} finished", file=sys.stderr)
-        return STOPPED
+    with contextlib.redirect_stdout(_ClosedPipeGuard(sys.stdout)) as out:
+        try:
+            code = int(args.handler(args) or 0)
+        except ValidationError as exc:
+            print(f"hipknee: error: {printable(_as_given(exc, args))}", file=sys.stderr)
+            code = BAD_INPUT
+        except HipkneeError as exc:
+            print(f"hipknee: error: {printable(exc)}", file=sys.stderr)
+            code = 1
+        except KeyboardInterrupt:
+            print(f"hipknee: stopped before {args.command} finished", file=sys.stderr)
+            code = STOPPED
+        out.flush()  # inside the guard: a reader that has gone shows here, not at exit
+    return code
+
+
+class _ClosedPipeGuard(io.TextIOBase):
+    """Standard output that lets its reader go (``hipknee import ... | head -1``): once the pipe is
+    closed, the rest of the output is dropped quietly and the command ends with its own exit code."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._gone = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._let_go()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._let_go()
+
+    def _let_go(self) -> None:
+        # What is still buffered would fail again when Python flushes at exit: send it nowhere.
+        self._gone = True
+        with contextlib.suppress(AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)

@@ -36,10 +36,11 @@ def data_option(parser: argparse.ArgumentParser) -> None:
                         help="data directory holding hipknee.db (default: $HIPKNEE_DATA or the project's data/)")
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    """The store the command's options name; a data folder without one is refused, not filled
-    with a new empty store (``hipknee demo`` or the logging notebook make one)."""
-    if not paths.db_path(args.data).is_file():
+def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """The store the command's options name. Only a command that adds to a log (``create``:
+    adding a runner, importing her runs) makes one in a folder without it; the others refuse
+    the folder rather than fill it with an empty store."""
+    if not create and not paths.db_path(args.data).is_file():
         raise ValidationError("data", str(paths.data_dir(args.data)),
                               "a data directory holding hipknee.db (log a session, or run `hipknee demo`)")
     return Store.open(args.data)

@@ -1,21 +1,29 @@
 """GPX tracks (most apps' export format) read with gpxpy.
 
-One activity per track with timed points. Heart rate comes from Garmin's TrackPointExtension
+One recording is one activity: devices that start a new ``<trk>`` after each pause write one
+outing as several tracks, so tracks that follow each other within :data:`SAME_OUTING_GAP` are
+joined (distance and moving time summed, elapsed time from the first point to the last). A file
+whose tracks have no times is a planned route (:class:`~.reasons.NotAnActivity`). Times without a
+zone are UTC, as the GPX schema says. Heart rate comes from Garmin's TrackPointExtension
 (``<gpxtpx:hr>``), which Strava, Garmin Connect and most watches write.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from statistics import fmean
 
 import gpxpy
 import gpxpy.gpx
 
 from . import reasons
-from .activity import Activity, local_time, sport_label
-from .reasons import Unreadable
+from .activity import Activity, sport_label
+from .reasons import NotAnActivity, Unreadable
 
-__all__ = ["looks_like_gpx", "read_gpx"]
+__all__ = ["SAME_OUTING_GAP", "looks_like_gpx", "read_gpx"]
+
+#: Tracks closer than this (end of one to start of the next) are one outing with a pause.
+SAME_OUTING_GAP = timedelta(hours=1)
 
 # Strava's older GPX exports name the sport by number.
 _STRAVA_TYPES = {"1": "ride", "2": "alpine ski", "4": "hike", "9": "run", "10": "walk"}
@@ -26,7 +34,7 @@ def looks_like_gpx(head: bytes) -> bool:
     return b"<gpx" in head
 
 
-def read_gpx(data: bytes) -> list[Activity]:
+def read_gpx(data: bytes, name: str = "") -> list[Activity]:
     """The activities of a GPX file; raises :class:`Unreadable` with the reason when it cannot be read."""
     try:
         gpx = gpxpy.parse(data.decode("utf-8-sig", errors="replace"))
@@ -34,27 +42,51 @@ def read_gpx(data: bytes) -> list[Activity]:
         raise Unreadable(reasons.xml_reason(exc.__cause__ or exc, "GPX")) from None
     except (gpxpy.gpx.GPXException, ValueError, TypeError, AttributeError) as exc:
         raise Unreadable(reasons.corrupt(f"not valid GPX: {exc}")) from None
-    activities = [a for a in map(_from_track, gpx.tracks) if a is not None]
-    if not activities:
+    timed = sorted(((b, t) for t in gpx.tracks if (b := _bounds(t)) is not None), key=lambda found: found[0][0])
+    if not timed:
+        if any(seg.points for t in gpx.tracks for seg in t.segments) or gpx.routes:
+            raise NotAnActivity("a planned route (its points have no times)")
         raise Unreadable(reasons.NO_ACTIVITY)
-    return activities
+    outings = [[timed[0]]]
+    for bounds, track in timed[1:]:
+        if bounds[0] - outings[-1][-1][0][1] <= SAME_OUTING_GAP:
+            outings[-1].append((bounds, track))
+        else:
+            outings.append([(bounds, track)])
+    return [_from_tracks(outing) for outing in outings]
 
 
-def _from_track(track: gpxpy.gpx.GPXTrack) -> Activity | None:
+_Timed = tuple[tuple[datetime, datetime], gpxpy.gpx.GPXTrack]
+
+
+def _bounds(track: gpxpy.gpx.GPXTrack) -> tuple[datetime, datetime] | None:
+    """The track's first and last times (UTC), or None for a track without times."""
     bounds = track.get_time_bounds()
     if bounds.start_time is None or bounds.end_time is None:
-        return None  # a planned route, not a recording
-    moving = track.get_moving_data()
-    heart_rates = [hr for seg in track.segments for p in seg.points if (hr := _heart_rate(p)) is not None]
-    kind = (track.type or "").strip()
+        return None
+    return _utc(bounds.start_time), _utc(bounds.end_time)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _from_tracks(outing: list[_Timed]) -> Activity:
+    tracks = [track for _, track in outing]
+    start = min(bounds[0] for bounds, _ in outing)
+    end = max(bounds[1] for bounds, _ in outing)
+    moving_s = sum(m.moving_time for t in tracks if (m := t.get_moving_data()) and m.moving_time)
+    heart_rates = [hr for t in tracks for seg in t.segments for p in seg.points if (hr := _heart_rate(p)) is not None]
+    kinds = [k for t in tracks if (k := (t.type or "").strip())]
+    titles = [n for t in tracks if (n := (t.name or "").strip())]
     return Activity(
-        start=local_time(bounds.start_time),
-        distance_km=track.length_2d() / 1000,
-        elapsed_min=(bounds.end_time - bounds.start_time).total_seconds() / 60,
-        moving_min=moving.moving_time / 60 if moving and moving.moving_time else None,
+        start=start,
+        distance_km=sum(t.length_2d() for t in tracks) / 1000,
+        elapsed_min=(end - start).total_seconds() / 60,
+        moving_min=moving_s / 60 if moving_s else None,
         avg_hr=fmean(heart_rates) if heart_rates else None,
-        sport=sport_label(_STRAVA_TYPES.get(kind, kind)),
-        title=(track.name or "").strip(),
+        sport=sport_label(_STRAVA_TYPES.get(kinds[0], kinds[0])) if kinds else "",
+        title=titles[0] if titles else "",
     )
 
 

@@ -6,7 +6,20 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 
-__all__ = ["CORRUPT", "EMPTY", "NO_ACTIVITY", "NO_ACTIVITY_FILES", "TOO_LARGE", "TRUNCATED", "UNKNOWN_FORMAT", "Unreadable", "xml_reason"]
+__all__ = [
+    "CORRUPT",
+    "EMPTY",
+    "EMPTY_TRACK",
+    "NO_ACTIVITY",
+    "NO_ACTIVITY_FILES",
+    "TOO_LARGE",
+    "TRUNCATED",
+    "UNDATED",
+    "UNKNOWN_FORMAT",
+    "NotAnActivity",
+    "Unreadable",
+    "xml_reason",
+]
 
 EMPTY = "empty (the file holds no data)"
 NO_ACTIVITY = "empty (the file holds no recorded activity)"
@@ -15,7 +28,10 @@ TRUNCATED = "truncated (the file ends early; copy it again from the watch or app
 CORRUPT = "corrupt"
 UNKNOWN_FORMAT = "unknown format (hipknee reads .fit, .gpx and .tcx files, .gz files of them and zips)"
 TOO_LARGE = "too large to be an activity"
-
+EMPTY_TRACK = "empty (nothing recorded: no time passes between its first and last point)"
+UNDATED = ("undated (its times count from when the watch was switched on, and neither the file's creation "
+           "time nor its name gives the date; name the file after the run's start, e.g. "
+           "2012-03-04-07-30-00.fit, and import it again)")
 
 
 class Unreadable(Exception):
@@ -24,6 +40,11 @@ class Unreadable(Exception):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class NotAnActivity(Unreadable):
+    """A sound file that records no activity (a watch's settings, a planned workout or route, a
+    day's monitoring): listed as such, not as a failure."""
 
 
 # Expat's codes for "no element found" and "unclosed token": the text stops mid-document.

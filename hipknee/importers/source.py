@@ -23,8 +23,8 @@ from .tcx import looks_like_tcx, read_tcx
 
 __all__ = ["ACTIVITY_SUFFIXES", "FORMATS", "MAX_BYTES", "Source", "detect_format", "load", "member_reader", "parse"]
 
-#: Format -> reader of its bytes.
-FORMATS: dict[str, Callable[[bytes], list[Activity]]] = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
+#: Format -> reader of its bytes (and its file name, which may date it).
+FORMATS: dict[str, Callable[[bytes, str], list[Activity]]] = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
 ACTIVITY_SUFFIXES = tuple(f".{fmt}" for fmt in FORMATS) + tuple(f".{fmt}.gz" for fmt in FORMATS)
 #: No single activity file comes near this; guards against zip and gzip bombs.
 MAX_BYTES = 256 * 1024 * 1024
@@ -97,7 +97,7 @@ def detect_format(name: str, data: bytes) -> str:
 def parse(source: Source, data: bytes) -> tuple[str, list[Activity]]:
     """The format and the activities of a loaded source."""
     fmt = detect_format(source.name, data)
-    return fmt, FORMATS[fmt](data)
+    return fmt, FORMATS[fmt](data, source.name)
 
 
 def member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], bytes]:

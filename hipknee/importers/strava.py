@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import reasons
-from .activity import Activity, local_time
+from .activity import Activity
 from .source import ACTIVITY_SUFFIXES, Source, member_reader
 
 __all__ = ["LIST_NAME", "export_sources", "find_list"]
@@ -57,7 +57,7 @@ def export_sources(archive: zipfile.ZipFile, list_name: str, label: str, path: P
         where = f"{label}:{LIST_NAME} activity {ident or '?'}"
         listed = _listed(row)
         if listed is None:
-            problem = f"{filename} is missing from the zip" if filename else "no file and no distance and time in the list"
+            problem = f"{filename} is missing from the zip" if filename else "no file, and no date and time in the list"
             sources.append(Source(where, problem=reasons.corrupt(problem), **common))
         else:
             sources.append(Source(where, listed=listed, key=f"strava activity {ident}", **common))
@@ -68,11 +68,12 @@ def export_sources(archive: zipfile.ZipFile, list_name: str, label: str, path: P
 
 
 def _listed(row: dict[str, str]) -> Activity | None:
-    """An activity from the list's columns alone, or None when they lack a date, distance or time."""
+    """An activity from the list's columns alone, or None when they lack a date or a time (a
+    distance may be missing: a treadmill run typed in with its time only)."""
     start = _date(row.get("Activity Date", ""))
     distance = _number(row.get("Distance", ""))
     elapsed = _number(row.get("Elapsed Time", ""))
-    if start is None or not distance or not elapsed:
+    if start is None or not elapsed:
         return None
     moving = _number(row.get("Moving Time", ""))
     return Activity(
@@ -91,7 +92,7 @@ def _date(text: str) -> datetime | None:
             moment = parse(text)
         except ValueError:
             continue
-        return local_time(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return None
 
 

@@ -1,12 +1,13 @@
 """TCX (Garmin Training Center) activities read with defusedxml's ElementTree.
 
 Elapsed time runs from the activity's start to its last trackpoint (or the end of its last lap);
-moving time is the laps' timer time; average HR is the laps' time-weighted average.
+moving time is the laps' timer time; average HR is the laps' time-weighted average. Times without
+a zone are UTC. A file of planned courses or workouts only is :class:`~.reasons.NotAnActivity`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from statistics import fmean
 from xml.etree.ElementTree import Element, ParseError
 
@@ -14,8 +15,8 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from . import reasons
-from .activity import Activity, local_time, sport_label
-from .reasons import Unreadable
+from .activity import Activity, sport_label
+from .reasons import NotAnActivity, Unreadable
 
 __all__ = ["looks_like_tcx", "read_tcx"]
 
@@ -25,7 +26,7 @@ def looks_like_tcx(head: bytes) -> bool:
     return b"<TrainingCenterDatabase" in head
 
 
-def read_tcx(data: bytes) -> list[Activity]:
+def read_tcx(data: bytes, name: str = "") -> list[Activity]:
     """The activities of a TCX file; raises :class:`Unreadable` with the reason when it cannot be read."""
     try:
         root = SafeET.fromstring(data)
@@ -39,6 +40,9 @@ def read_tcx(data: bytes) -> list[Activity]:
         raise Unreadable(reasons.corrupt(f"not valid TCX: {exc}")) from None
     activities = [a for a in activities if a is not None]
     if not activities:
+        for path, what in (("{*}Courses/{*}Course", "a planned course"), ("{*}Workouts/{*}Workout", "a planned workout")):
+            if root.find(path) is not None:
+                raise NotAnActivity(what)
         raise Unreadable(reasons.NO_ACTIVITY)
     return activities
 
@@ -53,7 +57,7 @@ def _from_activity(activity: Element) -> Activity | None:
     points = [_time(t.text) for t in activity.iterfind("{*}Lap/{*}Track/{*}Trackpoint/{*}Time") if t.text]
     end = max([s + timedelta(seconds=d) for s, d in zip(lap_starts, lap_seconds)] + points)
     return Activity(
-        start=local_time(start),
+        start=start,
         distance_km=sum(_float(lap.findtext("{*}DistanceMeters")) or 0.0 for lap in laps) / 1000,
         elapsed_min=(end - start).total_seconds() / 60,
         moving_min=sum(lap_seconds) / 60 or None,
@@ -79,7 +83,8 @@ def _average_hr(activity: Element, laps: list[Element], lap_seconds: list[float]
 def _time(text: str | None) -> datetime:
     if not text:
         raise ValueError("a lap without a start time")
-    return datetime.fromisoformat(text.strip())
+    moment = datetime.fromisoformat(text.strip())
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _float(text: str | None) -> float | None:

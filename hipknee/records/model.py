@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from ..errors import ValidationError
+from .zones import ZONE_ALLOWED, is_zone, machine_zone
 
 __all__ = [
     "Record",
@@ -245,6 +246,17 @@ class Athlete(Record):
     name: Name
     body_mass_kg: Number | None = Field(None, gt=20, le=250, description="body mass in kg, above 20 and up to 250, or empty")
     involved_side: Knee | None = Field(None, description="'left', 'right' or empty")
+    timezone: str = Field(default_factory=machine_zone, description=ZONE_ALLOWED + " (empty: this machine's zone)")
+
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _check_zone(cls, value: Any) -> str:
+        # Her times are shown in this zone; when she is added, the machine's zone is the best guess.
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return machine_zone()
+        if not is_zone(value.strip() if isinstance(value, str) else value):
+            raise ValueError("not a known time zone")
+        return value.strip()
 
 
 class Exercise(Record):
@@ -311,10 +323,16 @@ def clock_minutes(value: Any) -> Any:
 
 
 class Run(_Noted):
-    """A run: distance in km, elapsed duration in min (moving time too when known), session RPE 0-10."""
+    """A run: distance in km (None when unknown, e.g. a treadmill run without a foot pod), elapsed
+    duration in min (moving time too when known), session RPE 0-10.
+
+    ``when`` is the start as the runner's local wall time. The store also keeps the start as a
+    UTC instant (the ``start_utc`` column): an imported file's own, or ``when`` read in the
+    runner's time zone.
+    """
 
     kind: ClassVar[str] = "run"
-    distance_km: Number = Field(gt=0, le=400, description="km, above 0 and up to 400")
+    distance_km: Number | None = Field(gt=0, le=400, description="km, above 0 and up to 400, or empty when unknown")
     duration_min: Number = Field(
         gt=0, le=3000, description="elapsed time in minutes (47.5) or as mm:ss or h:mm:ss (47:30, 1:05:00), above 0 and up to 3000 min"
     )

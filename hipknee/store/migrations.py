@@ -12,12 +12,26 @@ backed up (:mod:`.backup`); the steps and the new version number commit together
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    String,
+    bindparam,
+    column,
+    select,
+    table,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError
+from ..records.zones import machine_zone, utc_of
 from .engine import write_connection
 from .locations import newest_backup
 from .schema import SCHEMA_VERSION, meta, metadata
@@ -30,9 +44,91 @@ def _index_sets_by_exercise(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_sets_exercise ON strength_sets (exercise_id)")
 
 
+# Tables as these steps found them, typed so that date-times are written as SQLAlchemy writes them.
+_runs_v2 = table("runs", column("id", Integer), column("at", DateTime), column("start_utc", DateTime))
+_runs_v3 = table("runs", column("id", Integer), column("at", DateTime), column("athlete_id", Integer),
+                 column("distance_km", Float), column("source_hash", String), column("deleted_at", DateTime))
+
+
+def _runner_time_zones(conn: Connection) -> None:
+    """2 -> 3: every runner gets a time zone, every run its start as a UTC instant.
+
+    The times already in the log were kept in this machine's local time, so this machine's zone
+    is each runner's zone, and each run's instant is its time read in that zone.
+    """
+    zone = machine_zone()
+    conn.exec_driver_sql("ALTER TABLE athletes ADD COLUMN timezone VARCHAR(64) NOT NULL DEFAULT 'UTC'")
+    conn.execute(text("UPDATE athletes SET timezone = :zone"), {"zone": zone})
+    conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN start_utc DATETIME" if conn.dialect.name == "sqlite"
+                         else "ALTER TABLE runs ADD COLUMN start_utc TIMESTAMP WITHOUT TIME ZONE")
+    rows = conn.execute(select(_runs_v2.c.id, _runs_v2.c.at)).all()
+    if rows:
+        conn.execute(
+            update(_runs_v2).where(_runs_v2.c.id == bindparam("run_id")).values(start_utc=bindparam("instant")),
+            [{"run_id": id, "instant": utc_of(at, zone)} for id, at in rows],
+        )
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_runs_athlete_start ON runs (athlete_id, start_utc)")
+
+
+# Schema 4's runs table as SQLAlchemy's DDL for SQLite makes it (distance_km may be NULL).
+_RUNS_V4_SQLITE = """
+CREATE TABLE runs_v4 (id INTEGER NOT NULL, at DATETIME NOT NULL, athlete_id INTEGER NOT NULL, distance_km FLOAT,
+    duration_min FLOAT NOT NULL, moving_min FLOAT, rpe FLOAT, surface VARCHAR(16), avg_hr FLOAT,
+    sport VARCHAR(40) NOT NULL, source VARCHAR(16) NOT NULL, source_hash VARCHAR(128), start_utc DATETIME,
+    note TEXT NOT NULL, note_private BOOLEAN NOT NULL, created_at DATETIME NOT NULL, deleted_at DATETIME,
+    PRIMARY KEY (id), FOREIGN KEY(athlete_id) REFERENCES athletes (id))
+"""
+_RUNS_V4_COLUMNS = ("id, at, athlete_id, distance_km, duration_min, moving_min, rpe, surface, avg_hr, sport, source, "
+                    "source_hash, start_utc, note, note_private, created_at, deleted_at")
+
+
+def _one_run_per_file(conn: Connection) -> None:
+    """3 -> 4: a run's distance may be unknown, and a file is imported once per runner.
+
+    Runs that share a runner and a file hash (several activities of one file, or one file saved
+    twice by two imports at once) are told apart first: a row with the same start and distance
+    as an earlier one of its file is a double and is deleted (softly, it can be looked at);
+    any other gets its activity's number after the hash (``<sha256>#2``), as imports now write it.
+    """
+    if conn.dialect.name == "sqlite":
+        # SQLite cannot drop a NOT NULL: build the table anew and copy every row.
+        conn.exec_driver_sql(_RUNS_V4_SQLITE)
+        conn.exec_driver_sql(f"INSERT INTO runs_v4 ({_RUNS_V4_COLUMNS}) SELECT {_RUNS_V4_COLUMNS} FROM runs")
+        conn.exec_driver_sql("DROP TABLE runs")
+        conn.exec_driver_sql("ALTER TABLE runs_v4 RENAME TO runs")
+        for statement in ("CREATE INDEX ix_runs_athlete_at ON runs (athlete_id, at)",
+                          "CREATE INDEX ix_runs_source_hash ON runs (source_hash)",
+                          "CREATE INDEX ix_runs_athlete_start ON runs (athlete_id, start_utc)"):
+            conn.exec_driver_sql(statement)
+    else:
+        conn.exec_driver_sql("ALTER TABLE runs ALTER COLUMN distance_km DROP NOT NULL")
+    runs = _runs_v3
+    rows = conn.execute(
+        select(runs.c.id, runs.c.athlete_id, runs.c.source_hash, runs.c.at, runs.c.distance_km)
+        .where(runs.c.deleted_at.is_(None), runs.c.source_hash.is_not(None))
+        .order_by(runs.c.athlete_id, runs.c.source_hash, runs.c.id)
+    ).all()
+    now = datetime.now()
+    seen: dict[tuple[int, str], list[tuple[datetime, float | None]]] = {}
+    for id, athlete_id, digest, at, km in rows:
+        earlier = seen.setdefault((athlete_id, digest), [])
+        if earlier:
+            if (at, km) in earlier:
+                conn.execute(update(runs).where(runs.c.id == id).values(deleted_at=now))
+            else:
+                conn.execute(update(runs).where(runs.c.id == id).values(source_hash=f"{digest}#{len(earlier) + 1}"))
+        earlier.append((at, km))
+    conn.exec_driver_sql(
+        "CREATE UNIQUE INDEX ux_runs_athlete_file ON runs (athlete_id, source_hash) "
+        "WHERE deleted_at IS NULL AND source_hash IS NOT NULL"
+    )
+
+
 #: ``MIGRATIONS[n]`` upgrades a store at schema version ``n`` to ``n + 1``.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _index_sets_by_exercise,
+    2: _runner_time_zones,
+    3: _one_run_per_file,
 }
 
 

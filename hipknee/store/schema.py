@@ -1,7 +1,9 @@
 """The SQL schema behind the store (SQLAlchemy Core), kept apart from the store's interface.
 
-Every record table keeps the moment of the entry in ``at``, names its athlete (and exercise) by
-id, and is soft-deleted through ``deleted_at`` so a delete can be undone.
+Every record table keeps the moment of the entry in ``at`` (the runner's local wall time, in her
+``athletes.timezone``), names its athlete (and exercise) by id, and is soft-deleted through
+``deleted_at`` so a delete can be undone. A run also keeps its start as a UTC instant
+(``start_utc``); a file is imported once per runner (``ux_runs_athlete_file``).
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 __all__ = ["SCHEMA_VERSION", "metadata", "TABLES", "meta"]
 
 #: Bump with a migration in ``hipknee.migrations`` whenever the tables below change.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -56,6 +59,8 @@ athletes = Table(
     Column("name", String(80), nullable=False, unique=True),
     Column("body_mass_kg", Float),
     Column("involved_side", String(8)),
+    # Schema 3: the IANA zone her times are kept and shown in.
+    Column("timezone", String(64), nullable=False, server_default="UTC"),
     *_audit(),
 )
 
@@ -125,7 +130,8 @@ runs = Table(
     Column("id", Integer, primary_key=True),
     Column("at", DateTime, nullable=False),
     _athlete_fk(),
-    Column("distance_km", Float, nullable=False),
+    # Schema 4: NULL when unknown (a treadmill run recorded without a foot pod).
+    Column("distance_km", Float),
     Column("duration_min", Float, nullable=False),
     Column("moving_min", Float),
     Column("rpe", Float),
@@ -134,10 +140,20 @@ runs = Table(
     Column("sport", String(40), nullable=False, default="running"),
     Column("source", String(16), nullable=False, default="manual"),
     Column("source_hash", String(128)),
+    # Schema 3: the start as a UTC instant (duplicates are found on instants, not wall times).
+    Column("start_utc", DateTime),
     *_noted(),
     *_audit(),
     Index("ix_runs_athlete_at", "athlete_id", "at"),
     Index("ix_runs_source_hash", "source_hash"),
+    Index("ix_runs_athlete_start", "athlete_id", "start_utc"),
+    # Schema 4: one run per imported file (and per activity of a file) among a runner's runs
+    # that are not deleted, kept by the database itself so two imports at once cannot double it.
+    Index(
+        "ux_runs_athlete_file", "athlete_id", "source_hash", unique=True,
+        sqlite_where=text("deleted_at IS NULL AND source_hash IS NOT NULL"),
+        postgresql_where=text("deleted_at IS NULL AND source_hash IS NOT NULL"),
+    ),
 )
 
 pain_entries = Table(

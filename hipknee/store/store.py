@@ -10,7 +10,7 @@ from __future__ import annotations
 import numbers
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,12 +33,15 @@ from ..records.model import (
     SURFACES,
     TEST_UNITS,
     Record,
+    Run,
     validate_record,
 )
 from ..records.periods import period
+from ..records.zones import utc_of
 from . import locations as paths
 from .backup import before_open
 from .changes import Change, ChangeListeners, Listener, Subscription
+from .duplicates import KnownRun, find_known_run, lock_runner
 from .engine import make_engine, read_connection, write_connection
 from .migrations import upgrade
 from .schema import SCHEMA_VERSION, TABLES, meta, metadata
@@ -179,6 +182,44 @@ class Store:
             self._listeners.notify(Change("add", kinds, tuple(ids)))
         return ids
 
+    def add_imported_runs(self, runs: Sequence[tuple[Run, datetime | None]]) -> list[int | KnownRun]:
+        """Save runs read from one file, each with its start as an instant (aware, or naive UTC;
+        None: its ``when`` in the runner's zone), in one write transaction, each unless it is
+        already in its runner's log (:mod:`.duplicates`): per run, its new id or the run it
+        duplicates.
+
+        The check and the insert happen under the write lock, so two imports at once cannot both
+        add a run; the database's unique index on a runner's file hashes backs this up.
+        """
+        checked = [(self._validate(r, "run"), start) for r, start in _items(runs, "runs")]
+        now = datetime.now()
+        out: list[int | KnownRun] = []
+        with write_connection(self.engine, self._where) as conn:
+            lookup = _Lookup(conn)
+            locked: set[int] = set()
+            for rec, start in checked:
+                values = self._row(rec, now, self._resolve(rec, lookup, conn, check_file=False, start_utc=start))
+                if values["athlete_id"] not in locked:
+                    lock_runner(conn, values["athlete_id"])
+                    locked.add(values["athlete_id"])
+                known = find_known_run(conn, values["athlete_id"], rec.source_hash, values["start_utc"],  # type: ignore[attr-defined]
+                                       rec.distance_km, rec.duration_min)  # type: ignore[attr-defined]
+                if known is not None:
+                    out.append(known)
+                    continue
+                result = conn.execute(TABLES["run"].insert().values(**values))
+                out.append(int(result.inserted_primary_key[0]))
+        return out
+
+    def known_run(self, run: Run, start_utc: datetime | None = None) -> KnownRun | None:
+        """The run of the log that ``run`` (starting at the instant ``start_utc``, see
+        :meth:`add_imported_runs`) would duplicate, or None; reads only (an import's dry run)."""
+        rec = self._validate(run, "run")
+        with read_connection(self.engine, self._where) as conn:
+            values = self._resolve(rec, _Lookup(conn), conn, check_file=False, start_utc=start_utc)
+            return find_known_run(conn, values["athlete_id"], rec.source_hash, values["start_utc"],  # type: ignore[attr-defined]
+                                  rec.distance_km, rec.duration_min)  # type: ignore[attr-defined]
+
     def add_session(self, sets: Iterable[Record | Mapping[str, Any]]) -> str:
         """Save the strength sets of one session together; returns the session id."""
         session = uuid.uuid4().hex
@@ -216,7 +257,9 @@ class Store:
         table = TABLES[kind]
         with write_connection(self.engine, self._where) as conn:
             for id, rec in checked:
-                row = self._resolve(rec, _Lookup(conn), conn, updating=id)
+                # A run's instant follows a new time or runner; otherwise it stays (an imported file's own).
+                moved = kind == "run" and bool({"when", "athlete"} & set(changes[id]))
+                row = self._resolve(rec, _Lookup(conn), conn, updating=id, derive_start=moved)
                 conn.execute(table.update().where(table.c.id == id).values(**self._row(rec, None, row)))
         self._listeners.notify(Change("update", (kind,), tuple(id for id, _rec in checked)))
 
@@ -235,6 +278,8 @@ class Store:
             found = conn.execute(select(table.c.id).where(table.c.id == id)).first()
             if found is None:
                 raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
+            if kind == "run" and when is None:
+                _check_file_once(conn, id)
             conn.execute(table.update().where(table.c.id == id).values(deleted_at=when))
         self._listeners.notify(Change("delete" if when is not None else "undelete", (kind,), (id,)))
 
@@ -277,7 +322,9 @@ class Store:
         row = frame.iloc[0].to_dict()
         cls = RECORD_KINDS[kind]
         data = {name: _plain(row.get(name)) for name in cls.model_fields if name in row}
-        return cls.model_construct(**{k: v for k, v in data.items() if v is not None})
+        # Empty values are left to the defaults, but a required field that may be empty (a run's
+        # unknown distance) keeps its None.
+        return cls.model_construct(**{k: v for k, v in data.items() if v is not None or cls.model_fields[k].is_required()})
 
     def read(
         self,
@@ -342,7 +389,7 @@ class Store:
         return _typed(frame)
 
     def athletes(self, **kw: Any) -> pd.DataFrame:
-        """Athletes: name, body mass (kg), involved side."""
+        """Athletes: name, body mass (kg), involved side, time zone (IANA name)."""
         return self.read("athlete", **kw)
 
     def exercises(self, **kw: Any) -> pd.DataFrame:
@@ -358,7 +405,8 @@ class Store:
         return self.read("test", **kw)
 
     def runs(self, **kw: Any) -> pd.DataFrame:
-        """Runs: distance_km, duration_min, moving_min, rpe, surface, avg_hr, source."""
+        """Runs: distance_km (NaN when unknown), duration_min, moving_min, rpe, surface, avg_hr,
+        source, start_utc (the start as a UTC instant; ``when`` is the runner's local time)."""
         return self.read("run", **kw)
 
     def pain(self, **kw: Any) -> pd.DataFrame:
@@ -454,8 +502,11 @@ class Store:
             raise ValidationError("record", record, f"a mapping of {kind} fields or a record", record=kind)
         return validate_record(RECORD_KINDS[kind], dict(record))
 
-    def _resolve(self, rec: Record, lookup: "_Lookup", conn: Connection, updating: int | None = None) -> dict[str, Any]:
-        """Cross-record checks and name -> id lookups, inside the write transaction."""
+    def _resolve(self, rec: Record, lookup: "_Lookup", conn: Connection, updating: int | None = None,
+                 *, check_file: bool = True, start_utc: datetime | None = None, derive_start: bool = True) -> dict[str, Any]:
+        """Cross-record checks and name -> id lookups, inside the write transaction. A run gets
+        its UTC start: ``start_utc`` when given, else its local time read in the runner's zone
+        (on an update only when ``derive_start``)."""
         ids: dict[str, Any] = {}
         if rec.kind in ("athlete", "exercise"):
             other = lookup.id_of(rec.kind, rec.name)  # type: ignore[attr-defined]
@@ -487,6 +538,13 @@ class Store:
                 )
             ids["exercise_id"] = ex["id"]
             _check_set_against_exercise(rec, ex)
+        if rec.kind == "run":
+            if start_utc is not None:
+                ids["start_utc"] = utc_of(start_utc, "UTC")
+            elif derive_start:
+                ids["start_utc"] = utc_of(rec.when, lookup.zone_of(rec.athlete))  # type: ignore[attr-defined]
+            if check_file and rec.source_hash is not None:  # type: ignore[attr-defined]
+                _check_file_once(conn, updating, athlete_id, rec.source_hash)  # type: ignore[attr-defined]
         return ids
 
     @staticmethod
@@ -521,6 +579,22 @@ def _record_id(kind: str, id: Any) -> int:
     return int(id)
 
 
+def _check_file_once(conn: Connection, id: int | None, athlete_id: int | None = None, digest: str | None = None) -> None:
+    """Refuse a second live run of one runner from the same file (the schema's unique index would:
+    this says which run has it). With only ``id``, checks that run's own file (an undelete)."""
+    table = TABLES["run"]
+    if athlete_id is None:
+        athlete_id, digest = conn.execute(select(table.c.athlete_id, table.c.source_hash).where(table.c.id == id)).one()
+        if digest is None:
+            return
+    other = conn.execute(
+        select(table.c.id).where(table.c.athlete_id == athlete_id, table.c.source_hash == digest,
+                                 table.c.deleted_at.is_(None), table.c.id != (id or 0))
+    ).scalar()
+    if other is not None:
+        raise ValidationError("source_hash", digest, f"a file not yet in this runner's log (run {other} is from it)", record="run")
+
+
 def _check_set_against_exercise(rec: Any, ex: Mapping[str, Any]) -> None:
     if ex["per_side"] and rec.side == "both":
         raise ValidationError("side", rec.side, f"'left' or 'right': {ex['name']} is done one side at a time", record="set")
@@ -540,6 +614,7 @@ class _Lookup:
         self._conn = conn
         self._ids: dict[str, dict[str, int]] = {}
         self._exercises: dict[str, dict[str, Any]] | None = None
+        self._zones: dict[str, str] | None = None
 
     def _load(self, kind: str) -> dict[str, int]:
         if kind not in self._ids:
@@ -550,6 +625,13 @@ class _Lookup:
 
     def id_of(self, kind: str, name: str) -> int | None:
         return self._load(kind).get(name)
+
+    def zone_of(self, athlete: str) -> str:
+        """The runner's time zone (IANA name)."""
+        if self._zones is None:
+            table = TABLES["athlete"]
+            self._zones = dict(self._conn.execute(select(table.c.name, table.c.timezone)).all())
+        return self._zones[athlete]
 
     def names(self, kind: str) -> list[str]:
         return sorted(self._load(kind))
@@ -566,6 +648,8 @@ class _Lookup:
     def added(self, rec: Record, id: int) -> None:
         if rec.kind in ("athlete", "exercise"):
             self._load(rec.kind)[rec.name] = id  # type: ignore[attr-defined]
+            if rec.kind == "athlete" and self._zones is not None:
+                self._zones[rec.name] = rec.timezone  # type: ignore[attr-defined]
             if rec.kind == "exercise" and self._exercises is not None:
                 self._exercises[rec.name] = {"id": id, **rec.model_dump(include={"name", "measure", "per_side"})}  # type: ignore[attr-defined]
 
@@ -586,7 +670,7 @@ def _only(stmt: Any, columns: Iterable[str], kind: str) -> list[Any]:
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Give a raw query result tidy dtypes."""
     for col in frame.columns:
-        if col in ("when", "deleted_at"):
+        if col in ("when", "deleted_at", "start_utc"):
             frame[col] = pd.to_datetime(frame[col], format="ISO8601") if len(frame) else pd.Series(dtype="datetime64[ns]")
         elif col in _CATEGORIES:
             frame[col] = pd.Categorical(frame[col], categories=list(_CATEGORIES[col]))
@@ -598,7 +682,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             frame[col] = frame[col].astype(bool)
         elif col in ("id", "nrs", "score"):
             frame[col] = frame[col].astype("int64")
-        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument"):
+        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument", "timezone"):
             frame[col] = frame[col].astype(object)
         else:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")

@@ -1,5 +1,6 @@
 """The upload form of the logging notebook: pick FIT, GPX or TCX files (``.gz`` too), zips or a
-Strava export zip, choose the runner, press Import; the summary shows under the button.
+Strava export zip, choose the runner (or type a new name to add her), press Import; the summary
+shows under the button.
 
 Feedback goes into the ``message`` HTML widget (never ``print``), so it can be asserted from Python.
 """
@@ -29,7 +30,8 @@ class ImportForm(widgets.VBox):
     def __init__(self, store: Store) -> None:
         self.store = store
         self.upload = widgets.FileUpload(accept=ACCEPT, multiple=True, description="Choose files")
-        self.athlete = widgets.Dropdown(description="Runner", style={"description_width": "initial"})
+        self.athlete = widgets.Combobox(description="Runner", placeholder="your name (type a new one to add a runner)",
+                                        ensure_option=False, style={"description_width": "initial"})
         self.import_button = widgets.Button(description="Import", button_style="primary", icon="upload")
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="Reading",
                                             layout=widgets.Layout(visibility="hidden"))
@@ -49,10 +51,11 @@ class ImportForm(widgets.VBox):
         ])
 
     def _refresh_athletes(self) -> None:
+        """Reload the runners (added elsewhere, or by the last import); keeps what is typed."""
         names = self.store.athlete_names()
-        current = self.athlete.value
-        self.athlete.options = names
-        self.athlete.value = current if current in names else (names[0] if names else None)
+        self.athlete.options = tuple(names)
+        if not self.athlete.value and names:
+            self.athlete.value = names[0]
 
     def _on_import(self, _button: widgets.Button | None = None) -> None:
         files = [(f["name"], bytes(f["content"])) for f in self.upload.value]
@@ -63,7 +66,7 @@ class ImportForm(widgets.VBox):
         self.import_button.disabled = True
         self.progress.layout.visibility = "visible"
         try:
-            self.summary = import_uploads(self.store, files, self.athlete.value, progress=False,
+            self.summary = import_uploads(self.store, files, self.athlete.value.strip() or None, progress=False,
                                           on_progress=self._advance)
         except HipkneeError as exc:
             self._say(html.escape(str(exc)), ERROR_COLOUR)
@@ -72,6 +75,7 @@ class ImportForm(widgets.VBox):
             self.import_button.disabled = False
             self.progress.layout.visibility = "hidden"
         self.upload.value = ()  # so a second click does not offer the same files again
+        self._refresh_athletes()  # a runner the import added is offered from now on
         self._show(self.summary)
 
     def _advance(self, done: int, total: int) -> None:

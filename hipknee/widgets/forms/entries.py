@@ -80,7 +80,7 @@ class RunForm(RecordForm):
 
     def __init__(self, store: Store) -> None:
         super().__init__(store)
-        self.distance = _stacked(number("Distance km", "distance", "e.g. 8.5"))
+        self.distance = _stacked(number("Distance km", "distance", "e.g. 8.5 (empty: unknown)"))
         self.duration = _stacked(number("Time", "duration", "47:30, 1:05:00 or minutes"))
         self.pace = css(widgets.HTML(), "pace")
         self.rpe = _stacked(number("RPE", "rpe", "0-10 (optional)"))
@@ -147,6 +147,8 @@ class RunForm(RecordForm):
 
     def describe(self, saved: Sequence[Record]) -> str:
         run: Run = saved[0]  # type: ignore[assignment]
+        if run.distance_km is None:
+            return f"a run (distance unknown) in {clock(run.duration_min)} for {html.escape(run.athlete)} on {_when(saved)}."
         km = f"{run.distance_km:g}"
         return (
             f"{a_or_an(km)} {km} km run in {clock(run.duration_min)} ({pace(run.distance_km, run.duration_min)}) "

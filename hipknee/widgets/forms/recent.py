@@ -105,11 +105,13 @@ def _session(key: str, sets: pd.DataFrame) -> Entry:
 def _single(kind: str, row: pd.Series) -> Entry:
     if kind == "run":
         text = ", ".join(p for p in (
-            f"{row.distance_km:g} km in {clock(row.duration_min)} ({pace(row.distance_km, row.duration_min)})",
+            (f"{row.distance_km:g} km in {clock(row.duration_min)} ({pace(row.distance_km, row.duration_min)})"
+             if shown(row.distance_km) else f"a run in {clock(row.duration_min)} (distance unknown)"),
             _g(row.rpe, "").join(("RPE ", "")) if shown(row.rpe) else "",
             "" if pd.isna(row.surface) else str(row.surface),
         ) if p)
-        what = f"the run of {_stamp(row.when)} ({row.athlete}, {row.distance_km:g} km)"
+        size = f"{row.distance_km:g} km" if shown(row.distance_km) else "distance unknown"
+        what = f"the run of {_stamp(row.when)} ({row.athlete}, {size})"
     elif kind == "pain":
         text = f"{row.knee} knee {row.nrs}/10, {in_words('context', row.context)}"
         what = f"the knee pain of {_stamp(row.when)} ({row.athlete}, {row.knee} knee {row.nrs}/10)"
