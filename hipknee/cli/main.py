@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import HipkneeError, ValidationError
-from . import backups, log, sharing
+from . import backups, bundles, log, sharing
 
 __all__ = ["build_parser", "main"]
 
@@ -17,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="hipknee", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (log, sharing, backups):
+    for module in (log, sharing, bundles, backups):
         module.register(sub)
     return parser
 

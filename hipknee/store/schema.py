@@ -1,7 +1,10 @@
 """The SQL schema behind the store (SQLAlchemy Core), kept apart from the store's interface.
 
 Every record table keeps the moment of the entry in ``at``, names its athlete (and exercise) by
-id, and is soft-deleted through ``deleted_at`` so a delete can be undone.
+id, and is soft-deleted through ``deleted_at`` so a delete can be undone. Since schema 3 every row
+also has a global id (``uid``, unique in its table) and the time it last changed (``updated_at``),
+both set by the store (see :mod:`.identity`); they are nullable only because a migration adds them
+to existing tables.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from sqlalchemy import (
 __all__ = ["SCHEMA_VERSION", "metadata", "TABLES", "meta"]
 
 #: Bump with a migration in ``hipknee.migrations`` whenever the tables below change.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -39,6 +42,9 @@ def _audit() -> list[Column]:
     return [
         Column("created_at", DateTime, nullable=False),
         Column("deleted_at", DateTime, nullable=True),
+        # Schema 3: stable identities (see hipknee.store.identity).
+        Column("uid", String(36), nullable=True),
+        Column("updated_at", DateTime, nullable=True),
     ]
 
 
@@ -177,3 +183,8 @@ TABLES: dict[str, Table] = {
     "pain": pain_entries,
     "outcome": outcome_scores,
 }
+
+# Schema 3: a record's global id is unique in its table (and found quickly when bundles merge).
+for _table in TABLES.values():
+    Index(f"ux_{_table.name}_uid", _table.c.uid, unique=True)
+del _table

@@ -3,13 +3,16 @@
 One embedded SQLite file by default (``DATA/hipknee.db``); any SQLAlchemy URL works the same way.
 Every save is one transaction; deletes are soft and can be undone; reads return tidy pandas
 DataFrames (datetimes, categoricals for side, knee and context).
+
+Every record has a global id (``uid``) and an updated-at time the store sets on add, update,
+delete and undelete (see :mod:`.identity`); :meth:`Store.portable_rows` and
+:meth:`Store.merge_rows` move records between stores by those ids (what share bundles carry).
 """
 
 from __future__ import annotations
 
 import numbers
 import os
-import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -33,11 +36,14 @@ from ..records.model import (
     SURFACES,
     TEST_UNITS,
     Record,
+    check_set_against_exercise,
     validate_record,
 )
 from . import locations as paths
+from . import sync
 from .backup import before_open
 from .engine import make_engine, read_connection, write_connection
+from .identity import builtin_uid, new_session, new_uid, next_stamp
 from .migrations import upgrade
 from .schema import SCHEMA_VERSION, TABLES, meta, metadata
 
@@ -105,7 +111,7 @@ class Store:
                 now = datetime.now()
                 conn.execute(
                     TABLES["exercise"].insert(),
-                    [self._row(e, now) for e in BUILTIN_EXERCISES],
+                    [{**self._row(e, now), "uid": builtin_uid(e.name), "updated_at": now} for e in BUILTIN_EXERCISES],
                 )
                 return
             if meta.name not in tables:
@@ -149,6 +155,7 @@ class Store:
     def add_many(self, records: Iterable[Record | Mapping[str, Any]], kind: str | None = None) -> list[int]:
         """Validate every record first, then save them all in one transaction (all or nothing)."""
         checked = [self._validate(r, kind) for r in _items(records, "records")]
+        _give_sessions(checked)
         now = datetime.now()
         ids: list[int] = []
         with write_connection(self.engine, self._where) as conn:
@@ -156,14 +163,15 @@ class Store:
             for rec in checked:
                 row = self._resolve(rec, lookup, conn)
                 table = TABLES[rec.kind]
-                result = conn.execute(table.insert().values(**self._row(rec, now, row)))
+                values = {**self._row(rec, now, row), "uid": new_uid(), "updated_at": now}
+                result = conn.execute(table.insert().values(**values))
                 ids.append(int(result.inserted_primary_key[0]))
                 lookup.added(rec, ids[-1])
         return ids
 
     def add_session(self, sets: Iterable[Record | Mapping[str, Any]]) -> str:
         """Save the strength sets of one session together; returns the session id."""
-        session = uuid.uuid4().hex
+        session = new_session()
         records = []
         for item in _items(sets, "sets"):
             if not isinstance(item, (Record, Mapping)):
@@ -186,6 +194,8 @@ class Store:
             row = self._resolve(rec, _Lookup(conn), conn, updating=id)
             values = self._row(rec, None, row)
             table = TABLES[kind]
+            previous = conn.execute(select(table.c.updated_at).where(table.c.id == id)).scalar()
+            values["updated_at"] = next_stamp(previous)
             conn.execute(table.update().where(table.c.id == id).values(**values))
 
     def delete(self, kind: str, id: int) -> None:
@@ -200,10 +210,11 @@ class Store:
         table = self._table(kind)
         id = _record_id(kind, id)
         with write_connection(self.engine, self._where) as conn:
-            found = conn.execute(select(table.c.id).where(table.c.id == id)).first()
+            found = conn.execute(select(table.c.id, table.c.updated_at).where(table.c.id == id)).first()
             if found is None:
                 raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
-            conn.execute(table.update().where(table.c.id == id).values(deleted_at=when))
+            stamp = next_stamp(found.updated_at, when)
+            conn.execute(table.update().where(table.c.id == id).values(deleted_at=None if when is None else stamp, updated_at=stamp))
 
     # -- reading -------------------------------------------------------------------------
     def get(self, kind: str, id: int) -> Record:
@@ -317,12 +328,57 @@ class Store:
         """Names of the exercises in the catalogue."""
         return self.exercises()["name"].tolist()
 
+    def sessions(self, *, athlete: str | None = None, include_deleted: bool = False) -> pd.DataFrame:
+        """Hip sessions, oldest first: ``session`` (the global id its sets share), athlete, when (its
+        first set), sets (how many, not deleted) and ``updated_at`` (the latest change to any of its
+        sets, deletes included). A session whose sets are all deleted shows only with ``include_deleted``."""
+        sets = self.read("set", athlete=athlete, include_deleted=True,
+                         columns=["when", "athlete", "session", "updated_at", "deleted_at"])
+        live = sets["deleted_at"].isna()
+        grouped = sets.assign(live=live).groupby("session", sort=False, observed=True)
+        frame = pd.DataFrame({
+            "athlete": grouped["athlete"].first().astype(object),
+            "when": grouped["when"].min(),
+            "sets": grouped["live"].sum().astype("int64"),
+            "updated_at": grouped["updated_at"].max(),
+        }).rename_axis("session").reset_index()
+        if not include_deleted:
+            frame = frame[frame["sets"] > 0]
+        frame["athlete"] = frame["athlete"].astype("category")
+        return frame.sort_values(["when", "session"], kind="stable").reset_index(drop=True)
+
     def count(self, kind: str, *, include_deleted: bool = False) -> int:
         """How many records of a kind the store holds."""
         table = self._table(kind)
         clause = "" if include_deleted else " WHERE deleted_at IS NULL"
         with read_connection(self.engine, self._where) as conn:
             return int(conn.execute(text(f"SELECT count(*) FROM {table.name}{clause}")).scalar() or 0)
+
+    # -- records by global id --------------------------------------------------------------
+    def portable_rows(self, athlete: str, *, start: Any = None, end: Any = None) -> dict[str, list[dict[str, Any]]]:
+        """One runner's records (deleted ones too, so deletes travel) in the portable form of
+        :mod:`.sync`: per kind, rows keyed by global id, athletes and exercises named by uid.
+        ``start``/``end`` bound ``when`` as in :meth:`read`; the exercises are those her sets use."""
+        if not isinstance(athlete, str):
+            raise ValidationError("athlete", athlete, "an athlete's name")
+        start, end = _moment("start", start), _moment("end", end)
+        if end is not None and end == end.normalize():
+            end = end + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+        with read_connection(self.engine, self._where) as conn:
+            return sync.portable_rows(
+                conn, athlete,
+                start=None if start is None else start.to_pydatetime(),
+                end=None if end is None else end.to_pydatetime(),
+                where=self._where,
+            )
+
+    def merge_rows(self, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> sync.MergeCounts:
+        """Merge records in portable form (see :mod:`.sync`) in one transaction: new ones added,
+        newer ones (by ``updated_at``) replacing older, deletes and undeletes carried over.
+        Everything is validated first; a :class:`ValidationError` means nothing was written."""
+        checked = sync.check_rows(rows)
+        with write_connection(self.engine, self._where) as conn:
+            return sync.merge_rows(conn, checked)
 
     # -- internals -----------------------------------------------------------------------
     @staticmethod
@@ -378,7 +434,7 @@ class Store:
                     record="set",
                 )
             ids["exercise_id"] = ex["id"]
-            _check_set_against_exercise(rec, ex)
+            check_set_against_exercise(rec, ex)
         return ids
 
     @staticmethod
@@ -393,6 +449,15 @@ class Store:
             data["created_at"] = now
         data.update(ids or {})
         return data
+
+
+def _give_sessions(records: list[Record]) -> None:
+    """Sets saved without a session get one: a session per athlete and moment among ``records``."""
+    made: dict[tuple[str, datetime], str] = {}
+    for rec in records:
+        if rec.kind == "set" and not rec.session:  # type: ignore[attr-defined]
+            key = (rec.athlete, rec.when)  # type: ignore[attr-defined]
+            rec.session = made.setdefault(key, new_session())  # type: ignore[attr-defined]
 
 
 def _items(values: Any, name: str) -> list[Any]:
@@ -427,18 +492,6 @@ def _moment(name: str, value: Any) -> pd.Timestamp | None:
     if pd.isna(moment):
         raise ValidationError(name, value, "a date or date-time, or None")
     return moment
-
-
-def _check_set_against_exercise(rec: Any, ex: Mapping[str, Any]) -> None:
-    if ex["per_side"] and rec.side == "both":
-        raise ValidationError("side", rec.side, f"'left' or 'right': {ex['name']} is done one side at a time", record="set")
-    if not ex["per_side"] and rec.side != "both":
-        raise ValidationError("side", rec.side, f"'both': {ex['name']} is a two-sided exercise", record="set")
-    needed = {"reps": "reps", "time": "duration_s", "hold": "hold_s"}[ex["measure"]]
-    if getattr(rec, needed) is None:
-        raise ValidationError(
-            needed, None, f"a value: {ex['name']} is measured by {ex['measure']} ({needed})", record="set"
-        )
 
 
 class _Lookup:
@@ -494,7 +547,7 @@ def _only(stmt: Any, columns: Iterable[str], kind: str) -> list[Any]:
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Give a raw query result tidy dtypes."""
     for col in frame.columns:
-        if col in ("when", "deleted_at"):
+        if col in ("when", "deleted_at", "updated_at"):
             frame[col] = pd.to_datetime(frame[col], format="ISO8601") if len(frame) else pd.Series(dtype="datetime64[ns]")
         elif col in _CATEGORIES:
             frame[col] = pd.Categorical(frame[col], categories=list(_CATEGORIES[col]))
@@ -506,7 +559,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             frame[col] = frame[col].astype(bool)
         elif col in ("id", "nrs", "score"):
             frame[col] = frame[col].astype("int64")
-        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument"):
+        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument", "uid"):
             frame[col] = frame[col].astype(object)
         else:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
