@@ -249,6 +249,8 @@ class Store:
         exercises = TABLES["exercise"]
         if kind in ("athlete", "exercise"):
             cols = [c for c in table.c if c.name not in ("created_at", "deleted_at")]
+            if include_deleted:
+                cols.append(table.c.deleted_at)
             stmt = select(*cols)
             conds = [] if include_deleted else [table.c.deleted_at.is_(None)]
             if kind == "athlete" and athlete is not None:
