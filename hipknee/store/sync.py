@@ -150,15 +150,16 @@ def portable_rows(
 
 
 def _portable(kind: str, row: Mapping[str, Any], uids: Mapping[str, Mapping[int, str]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in COLUMNS[kind]:
-        if name == "athlete_uid":
-            out[name] = uids["athlete"][row["athlete_id"]]
-        elif name == "exercise_uid":
-            out[name] = uids["exercise"][row["exercise_id"]]
-        else:
-            out[name] = row[_LOCAL_NAME.get(name, name)]
+    out = {name: row[local] for name, local in _SOURCES[kind]}
+    if "athlete_uid" in out:
+        out["athlete_uid"] = uids["athlete"][out["athlete_uid"]]
+    if "exercise_uid" in out:
+        out["exercise_uid"] = uids["exercise"][out["exercise_uid"]]
     return out
+
+
+# Per kind: (portable column, the store column it comes from).
+_SOURCES = {kind: [(name, _LOCAL_NAME.get(name, name)) for name in cols] for kind, cols in COLUMNS.items()}
 
 
 # -- checking rows before a merge ----------------------------------------------------------------
@@ -193,8 +194,8 @@ def _checked_row(kind: str, row: Any, done: Mapping[str, list[dict[str, Any]]]) 
     extra = [name for name in row if name not in COLUMNS[kind]]
     if extra:
         raise ValidationError(str(extra[0]), row[extra[0]], "one of the columns " + ", ".join(COLUMNS[kind]), record=kind)
-    table = TABLES[kind]
-    values = {name: row.get(name, _default(table, name)) for name in COLUMNS[kind]}
+    defaults = _DEFAULTS[kind]
+    values = {name: row[name] if name in row else defaults[name] for name in COLUMNS[kind]}
     if not is_uid(values["uid"]):
         raise ValidationError("uid", values["uid"], "a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e", record=kind)
     for name in ("updated_at", "created_at", "deleted_at"):
@@ -217,9 +218,14 @@ def _checked_row(kind: str, row: Any, done: Mapping[str, list[dict[str, Any]]]) 
 
 
 def _default(table: Table, name: str) -> Any:
-    column = table.c.get(_LOCAL_NAME.get(name, name))
-    default = getattr(column, "default", None)
-    return getattr(default, "arg", None) if default is not None and not callable(getattr(default, "arg", None)) else None
+    """What a column missing from a row (one of an older bundle) stands for: the table's default."""
+    default = table.c[_LOCAL_NAME.get(name, name)].default
+    return None if default is None or callable(default.arg) else default.arg
+
+
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    kind: {name: _default(TABLES[kind], name) for name in cols} for kind, cols in COLUMNS.items()
+}
 
 
 def _named(done: Mapping[str, list[dict[str, Any]]], kind: str, uid: Any, by: str) -> dict[str, Any]:
