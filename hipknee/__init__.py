@@ -50,6 +50,8 @@ _LAZY: dict[str, str] = {
     "merge_bundles": "bundles",
     "read_bundle": "bundles",
     "bundles_dir": "bundles",
+    "bundle_download_link": "bundles",
+    "inbox_dir": "bundles",
     "reports_dir": "views.report",
     "report_preview": "views.report",
     "report_download_link": "views.report",

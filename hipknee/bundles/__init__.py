@@ -2,8 +2,8 @@
 merges it (:func:`merge_bundles`). The file's layout is documented in :mod:`.format`."""
 
 from .format import FORMAT_VERSION, Bundle, read_bundle
-from .merge import Merged, MergeSummary, Refused, merge_bundle, merge_bundles
-from .share import bundles_dir, share_bundle
+from .merge import Merged, MergeSummary, Refused, inbox_dir, merge_bundle, merge_bundles
+from .share import bundle_download_link, bundles_dir, share_bundle
 
 __all__ = [
     "FORMAT_VERSION",
@@ -11,7 +11,9 @@ __all__ = [
     "MergeSummary",
     "Merged",
     "Refused",
+    "bundle_download_link",
     "bundles_dir",
+    "inbox_dir",
     "merge_bundle",
     "merge_bundles",
     "read_bundle",

@@ -18,7 +18,7 @@ from ..store import Store
 from ..store.sync import OUTCOMES, MergeCounts
 from .format import Bundle, read_bundle
 
-__all__ = ["Merged", "MergeSummary", "Refused", "merge_bundle", "merge_bundles"]
+__all__ = ["Merged", "MergeSummary", "Refused", "inbox_dir", "merge_bundle", "merge_bundles"]
 
 
 @dataclass(frozen=True)
@@ -111,3 +111,10 @@ def merge_bundles(
         if on_result is not None:
             on_result(result)
     return summary
+
+
+def inbox_dir(data: str | os.PathLike[str] | None = None) -> Path:
+    """Where a coach saves the bundles her runners send, for a notebook to merge: ``DATA/inbox``."""
+    from ..store.locations import data_dir
+
+    return data_dir(data) / "inbox"

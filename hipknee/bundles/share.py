@@ -13,7 +13,7 @@ from ..errors import ValidationError
 from ..store import Store
 from .format import Bundle, write_bundle
 
-__all__ = ["bundles_dir", "share_bundle"]
+__all__ = ["bundle_download_link", "bundles_dir", "share_bundle"]
 
 
 def share_bundle(
@@ -58,6 +58,20 @@ def bundles_dir(data: str | os.PathLike[str] | None = None) -> Path:
     from ..store.locations import data_dir
 
     return data_dir(data) / "bundles"
+
+
+def bundle_download_link(bundle: Bundle) -> Any:
+    """A link in a notebook that downloads ``bundle`` under its file name (the file is in the link
+    itself, so it works in JupyterLab, Voila and a browser alike)."""
+    import base64
+    from html import escape
+
+    from IPython.display import HTML
+
+    payload = base64.b64encode(bundle.path.read_bytes()).decode("ascii")
+    name = escape(bundle.path.name, quote=True)
+    return HTML(f'<a class="hipknee-bundle-link" download="{name}" '
+                f'href="data:application/zip;base64,{payload}">Download {escape(bundle.path.name)}</a>')
 
 
 def _version() -> str:
