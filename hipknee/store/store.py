@@ -214,7 +214,8 @@ class Store:
             if found is None:
                 raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
             stamp = next_stamp(found.updated_at, when)
-            conn.execute(table.update().where(table.c.id == id).values(deleted_at=None if when is None else stamp, updated_at=stamp))
+            deleted = None if when is None else stamp  # a delete is the record's latest change
+            conn.execute(table.update().where(table.c.id == id).values(deleted_at=deleted, updated_at=stamp))
 
     # -- reading -------------------------------------------------------------------------
     def get(self, kind: str, id: int) -> Record:
