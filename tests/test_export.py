@@ -18,9 +18,10 @@ from hipknee.views.export import REDACTED, export_tables
 PRIVATE = "divorce papers"  # from the demo season's private note
 PUBLIC = "Stairs at work hurt the knee again"
 
-# The documented renames, written out by hand so a change in the module shows here.
+# The documented renames, written out by hand so a change in the module shows here. Every table
+# ends with the records' global ids and updated-at times, so exported rows keep their identity.
 EXPECTED_COLUMNS = {
-    "athletes": ["id", "name", "body_mass_kg", "involved_side", "timezone"],
+    "athletes": ["id", "name", "body_mass_kg", "involved_side", "timezone", "uid", "updated_at"],
     "exercises": [
         "id",
         "name",
@@ -32,6 +33,8 @@ EXPECTED_COLUMNS = {
         "target",
         "how",
         "builtin",
+        "uid",
+        "updated_at",
     ],
     "sets": [
         "id",
@@ -49,8 +52,10 @@ EXPECTED_COLUMNS = {
         "session",
         "note",
         "note_private",
+        "uid",
+        "updated_at",
     ],
-    "tests": ["id", "when", "athlete", "test", "side", "value", "unit", "note", "note_private"],
+    "tests": ["id", "when", "athlete", "test", "side", "value", "unit", "note", "note_private", "uid", "updated_at"],
     "runs": [
         "id",
         "when",
@@ -67,9 +72,11 @@ EXPECTED_COLUMNS = {
         "start_utc",
         "note",
         "note_private",
+        "uid",
+        "updated_at",
     ],
-    "pain": ["id", "when", "athlete", "knee", "nrs_0_10", "context", "note", "note_private"],
-    "outcomes": ["id", "when", "athlete", "instrument", "score_0_100", "note", "note_private"],
+    "pain": ["id", "when", "athlete", "knee", "nrs_0_10", "context", "note", "note_private", "uid", "updated_at"],
+    "outcomes": ["id", "when", "athlete", "instrument", "score_0_100", "note", "note_private", "uid", "updated_at"],
 }
 KIND_OF = {
     "athletes": "athlete",
@@ -103,7 +110,7 @@ def _like(read: pd.DataFrame, store_frame: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for col in store_frame.columns:
         want, got = store_frame[col], read[col]
-        if col in ("when", "start_utc"):
+        if col in ("when", "start_utc", "updated_at"):
             out[col] = (
                 pd.to_datetime(want).astype("datetime64[s]"),
                 pd.to_datetime(got).astype("datetime64[s]"),

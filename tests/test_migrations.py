@@ -107,23 +107,19 @@ def make_schema_1_store(folder: Path) -> Path:
     return db
 
 
-def _schema_1_columns() -> dict[str, list[str]]:
-    conn = sqlite3.connect(":memory:")
-    conn.executescript(SCHEMA_1)
-    columns = {t: [c[1] for c in conn.execute(f"PRAGMA table_info({t})")] for t in TABLES}
-    conn.close()
-    return columns
-
-
-SCHEMA_1_COLUMNS = _schema_1_columns()
-
-
-def dump(db: Path) -> dict[str, list[tuple]]:
-    """Every row of every hipknee table, by id (the schema version row aside), in schema 1's
-    columns (later schemas add columns and may rebuild a table in another column order)."""
+def columns_of(db: Path) -> dict[str, list[str]]:
     with sqlite3.connect(db) as conn:
-        rows = {t: conn.execute(f"SELECT {', '.join(SCHEMA_1_COLUMNS[t])} FROM {t} ORDER BY 1").fetchall()
-                for t in TABLES if t != "hipknee_meta"}
+        found = {t: [c[1] for c in conn.execute(f'PRAGMA table_info("{t}")')] for t in TABLES if t != "hipknee_meta"}
+    conn.close()
+    return found
+
+
+def dump(db: Path, columns: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
+    """Every row of every hipknee table, by id (the schema version row aside): all its columns, or
+    only ``columns`` (e.g. those an older schema had)."""
+    columns = columns or columns_of(db)
+    with sqlite3.connect(db) as conn:
+        rows = {t: conn.execute(f"SELECT {', '.join(columns[t])} FROM {t} ORDER BY 1").fetchall() for t in columns}
     conn.close()
     return rows
 
@@ -144,11 +140,11 @@ def indexes_of(db: Path) -> set[str]:
 
 def test_a_schema_1_store_is_upgraded_with_every_row_kept(tmp_path: Path) -> None:
     db = make_schema_1_store(tmp_path / "old")
-    before = dump(db)
+    before, old_columns = dump(db), columns_of(db)
     assert sum(map(len, before.values())) == 2 + 3 + 40 + 6 + 15 + 20 + 2
 
     with hipknee.Store.open(tmp_path / "old") as st:
-        assert st.schema_version == SCHEMA_VERSION
+        assert st.schema_version == SCHEMA_VERSION == 5
         # Read through the store too: deleted rows stay hidden, the rest are all there.
         assert st.athlete_names() == ["Ana"]
         assert len(st.sets()) == 39 and len(st.sets(include_deleted=True)) == 40
@@ -156,7 +152,7 @@ def test_a_schema_1_store_is_upgraded_with_every_row_kept(tmp_path: Path) -> Non
         assert "monster walk" in st.exercise_names()
         st.add({"when": "2026-03-21", "athlete": "Ana", "knee": "left", "nrs": 1, "context": "rest"}, kind="pain")
 
-    after = dump(db)
+    after = dump(db, old_columns)
     after["pain_entries"] = after["pain_entries"][:-1]
     assert after == before
     assert version_of(db) == str(SCHEMA_VERSION)
@@ -206,7 +202,7 @@ def test_two_notebooks_opening_an_old_store_at_once_upgrade_it_once(tmp_path: Pa
     from threading import Barrier
 
     db = make_schema_1_store(tmp_path / "old")
-    before = dump(db)
+    before, old_columns = dump(db), columns_of(db)
     steps = []
     step = migrations.MIGRATIONS[1]
     monkeypatch.setitem(migrations.MIGRATIONS, 1, lambda conn: (steps.append(1), step(conn)))
@@ -219,4 +215,62 @@ def test_two_notebooks_opening_an_old_store_at_once_upgrade_it_once(tmp_path: Pa
 
     with ThreadPoolExecutor(2) as pool:
         assert list(pool.map(open_store, range(2))) == [SCHEMA_VERSION] * 2
-    assert steps == [1] and dump(db) == before and version_of(db) == str(SCHEMA_VERSION)
+    assert steps == [1] and dump(db, old_columns) == before
+    assert version_of(db) == str(SCHEMA_VERSION)
+
+
+# -- schema 5: global ids and updated-at times -----------------------------------------------------
+def test_the_upgrade_gives_every_row_a_global_id_and_an_updated_at(tmp_path: Path) -> None:
+    from hipknee.store.identity import builtin_uid, is_uid
+
+    db = make_schema_1_store(tmp_path / "old")
+    with sqlite3.connect(db) as conn:  # sets saved one by one (no session): two moments, three sets
+        conn.execute("UPDATE strength_sets SET session = NULL WHERE id IN (2, 3, 5)")
+        conn.execute("UPDATE strength_sets SET at = ? WHERE id IN (2, 3)", (T.format(2),))
+    conn.close()
+    with hipknee.Store.open(tmp_path / "old") as st:
+        sets = st.sets(include_deleted=True).set_index("id")
+        sessions = st.sessions(include_deleted=True)
+    rows = dump(db)
+    with sqlite3.connect(db) as conn:
+        for table in TABLES[1:]:
+            found = conn.execute(f"SELECT uid, updated_at, created_at, deleted_at FROM {table}").fetchall()
+            assert all(is_uid(uid) for uid, *_ in found), table
+            assert len({uid for uid, *_ in found}) == len(found) == len(rows[table]), table
+            assert all(updated == (deleted or created) for _, updated, created, deleted in found), table
+        builtins = conn.execute("SELECT name, uid FROM exercises WHERE builtin").fetchall()
+        custom = conn.execute("SELECT uid FROM exercises WHERE NOT builtin").fetchone()[0]
+    conn.close()
+    assert builtins and all(uid == builtin_uid(name) for name, uid in builtins)
+    assert custom not in {builtin_uid(n) for n in ("monster walk",)}
+    # The lone sets got sessions: one for the two at the same moment, another for the third.
+    assert sets.loc[2, "session"] == sets.loc[3, "session"] != sets.loc[5, "session"]
+    assert sets["session"].notna().all() and sets.loc[2, "session"] not in {f"s{i}" for i in range(21)}
+    assert set(sessions["session"]) == set(sets["session"])
+
+
+def test_an_upgraded_store_has_the_tables_of_a_new_one(tmp_path: Path) -> None:
+    make_schema_1_store(tmp_path / "old")
+    hipknee.Store.open(tmp_path / "old").close()
+    hipknee.Store.open(tmp_path / "new").close()
+    old, new = tmp_path / "old" / "hipknee.db", tmp_path / "new" / "hipknee.db"
+    # The same columns (an added column comes last in an upgraded table: the order differs, by name nothing does).
+    assert {t: sorted(c) for t, c in columns_of(old).items()} == {t: sorted(c) for t, c in columns_of(new).items()}
+    assert indexes_of(old) - {i for i in indexes_of(old) if i.startswith("sqlite_")} == {
+        i for i in indexes_of(new) if not i.startswith("sqlite_")
+    }
+
+
+def test_a_failing_global_id_step_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = make_schema_1_store(tmp_path / "old")
+    before, old_columns = dump(db), columns_of(db)
+    step = migrations.MIGRATIONS[2]
+
+    def half_done(conn) -> None:
+        step(conn)
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setitem(migrations.MIGRATIONS, 2, half_done)
+    with pytest.raises(RuntimeError):
+        hipknee.Store.open(tmp_path / "old")
+    assert version_of(db) == "1" and columns_of(db) == old_columns and dump(db) == before

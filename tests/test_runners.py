@@ -30,7 +30,8 @@ def write(folder: Path, files: dict[str, bytes]) -> list[Path]:
 def athletes(data: Path) -> list[dict]:
     with hipknee.Store.open(data) as st:
         frame = st.athletes()
-    return [{k: (None if v != v else v) for k, v in row.items() if k != "id"} for row in frame.to_dict("records")]
+    return [{k: (None if v != v else v) for k, v in row.items() if k not in ("id", "uid", "updated_at")}
+            for row in frame.to_dict("records")]
 
 
 # -- runner add / list / set ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from ..errors import HipkneeError, ValidationError
-from . import backups, log, runners, sharing
+from . import backups, bundles, log, runners, sharing
 from .terminal import printable
 
 __all__ = ["build_parser", "main"]
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = _Parser(prog="hipknee", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (log, runners, sharing, backups):
+    for module in (log, runners, sharing, bundles, backups):
         module.register(sub)
     for command in sub.choices.values():
         command.set_defaults(options=_options(command))

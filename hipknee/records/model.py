@@ -48,6 +48,7 @@ __all__ = [
     "RECORD_KINDS",
     "clock_minutes",
     "note_text",
+    "check_set_against_exercise",
     "validate_record",
 ]
 
@@ -392,6 +393,20 @@ def validate_record(cls: type[Record], data: dict[str, Any] | Record) -> Record:
         return cls.model_validate(data)
     except pydantic.ValidationError as exc:
         raise _translate(cls, exc, data) from None
+
+
+def check_set_against_exercise(rec: Any, ex: Any) -> None:
+    """Check a strength set against its exercise (a mapping with ``name``, ``measure`` and
+    ``per_side``): the side it may be done on and the value its measure needs."""
+    if ex["per_side"] and rec.side == "both":
+        raise ValidationError("side", rec.side, f"'left' or 'right': {ex['name']} is done one side at a time", record="set")
+    if not ex["per_side"] and rec.side != "both":
+        raise ValidationError("side", rec.side, f"'both': {ex['name']} is a two-sided exercise", record="set")
+    needed = {"reps": "reps", "time": "duration_s", "hold": "hold_s"}[ex["measure"]]
+    if getattr(rec, needed) is None:
+        raise ValidationError(
+            needed, None, f"a value: {ex['name']} is measured by {ex['measure']} ({needed})", record="set"
+        )
 
 
 def _translate(cls: type[Record], exc: pydantic.ValidationError, data: dict[str, Any]) -> ValidationError:

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection
 from ..errors import StoreError
 from ..records.zones import machine_zone, utc_of
 from .engine import write_connection
+from .identity import builtin_uid, new_session, new_uid
 from .locations import newest_backup
 from .schema import SCHEMA_VERSION, meta, metadata
 
@@ -124,11 +125,52 @@ def _one_run_per_file(conn: Connection) -> None:
     )
 
 
+# The record tables as schema 4 had them (frozen: not read from today's schema).
+_SCHEMA_2_TABLES = ("athletes", "exercises", "strength_sets", "strength_tests", "runs", "pain_entries", "outcome_scores")
+# Rows given their ids per statement batch: bounded memory on a coach's store of millions of rows.
+_BATCH = 5000
+
+
+def _give_records_global_ids(conn: Connection) -> None:
+    """4 -> 5: every row gets a global id (``uid``) and an updated-at time; sets without a session
+    get one, a session per runner and moment.
+
+    Portable SQL (SQLite and PostgreSQL alike): the ids are made in Python and written in batches,
+    never with a database's own UUID function. A row's updated-at is when it was deleted, else
+    when it was created (the last change the store knew of). Built-in exercises get the uid of
+    their name (:func:`.identity.builtin_uid`), the same in every store.
+    """
+    for name in _SCHEMA_2_TABLES:
+        conn.execute(text(f"ALTER TABLE {name} ADD COLUMN uid VARCHAR(36)"))
+        # The type SQLAlchemy's DDL gives a DateTime on each dialect, as a new store has it.
+        stamp = "DATETIME" if conn.dialect.name == "sqlite" else "TIMESTAMP WITHOUT TIME ZONE"
+        conn.execute(text(f"ALTER TABLE {name} ADD COLUMN updated_at {stamp}"))
+        conn.execute(text(f"UPDATE {name} SET updated_at = COALESCE(deleted_at, created_at)"))
+        set_uid = text(f"UPDATE {name} SET uid = :uid WHERE id = :id")
+        page = text(f"SELECT id FROM {name} WHERE id > :last ORDER BY id LIMIT {_BATCH}")
+        last = -1
+        while ids := [row[0] for row in conn.execute(page, {"last": last})]:
+            conn.execute(set_uid, [{"uid": new_uid(), "id": id} for id in ids])
+            last = ids[-1]
+        conn.execute(text(f"CREATE UNIQUE INDEX ux_{name}_uid ON {name} (uid)"))
+    builtins = conn.execute(text("SELECT id, name FROM exercises WHERE builtin = :yes"), {"yes": True}).all()
+    if builtins:
+        conn.execute(text("UPDATE exercises SET uid = :uid WHERE id = :id"),
+                     [{"uid": builtin_uid(name), "id": id} for id, name in builtins])
+    lone = conn.execute(text("SELECT DISTINCT athlete_id, at FROM strength_sets WHERE session IS NULL")).all()
+    for first in range(0, len(lone), _BATCH):
+        conn.execute(
+            text("UPDATE strength_sets SET session = :session WHERE session IS NULL AND athlete_id = :athlete AND at = :at"),
+            [{"session": new_session(), "athlete": athlete, "at": at} for athlete, at in lone[first:first + _BATCH]],
+        )
+
+
 #: ``MIGRATIONS[n]`` upgrades a store at schema version ``n`` to ``n + 1``.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _index_sets_by_exercise,
     2: _runner_time_zones,
     3: _one_run_per_file,
+    4: _give_records_global_ids,
 }
 
 

@@ -4,6 +4,9 @@ Every record table keeps the moment of the entry in ``at`` (the runner's local w
 ``athletes.timezone``), names its athlete (and exercise) by id, and is soft-deleted through
 ``deleted_at`` so a delete can be undone. A run also keeps its start as a UTC instant
 (``start_utc``); a file is imported once per runner (``ux_runs_athlete_file``).
+Since schema 5 every row also has a global id (``uid``, unique in its table) and the time it last
+changed (``updated_at``), both set by the store (see :mod:`.identity`); they are nullable only because
+a migration adds them to existing tables.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sqlalchemy import (
 __all__ = ["SCHEMA_VERSION", "metadata", "TABLES", "meta"]
 
 #: Bump with a migration in ``hipknee.migrations`` whenever the tables below change.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -42,6 +45,9 @@ def _audit() -> list[Column]:
     return [
         Column("created_at", DateTime, nullable=False),
         Column("deleted_at", DateTime, nullable=True),
+        # Schema 3: stable identities (see hipknee.store.identity).
+        Column("uid", String(36), nullable=True),
+        Column("updated_at", DateTime, nullable=True),
     ]
 
 
@@ -193,3 +199,8 @@ TABLES: dict[str, Table] = {
     "pain": pain_entries,
     "outcome": outcome_scores,
 }
+
+# Schema 3: a record's global id is unique in its table (and found quickly when bundles merge).
+for _table in TABLES.values():
+    Index(f"ux_{_table.name}_uid", _table.c.uid, unique=True)
+del _table

@@ -3,13 +3,16 @@
 One embedded SQLite file by default (``DATA/hipknee.db``); any SQLAlchemy URL works the same way.
 Every save is one transaction; deletes are soft and can be undone; reads return tidy pandas
 DataFrames (datetimes, categoricals for side, knee and context).
+
+Every record has a global id (``uid``) and an updated-at time the store sets on add, update,
+delete and undelete (see :mod:`.identity`); :meth:`Store.portable_rows` and
+:meth:`Store.merge_rows` move records between stores by those ids (what share bundles carry).
 """
 
 from __future__ import annotations
 
 import numbers
 import os
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, func, inspect, select, text
+from sqlalchemy import Engine, and_, bindparam, func, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError, ValidationError
@@ -34,15 +37,18 @@ from ..records.model import (
     TEST_UNITS,
     Record,
     Run,
+    check_set_against_exercise,
     validate_record,
 )
 from ..records.periods import period
 from ..records.zones import utc_of
 from . import locations as paths
+from . import sync
 from .backup import before_open
 from .changes import Change, ChangeListeners, Listener, Subscription
 from .duplicates import KnownRun, find_known_run, lock_runner
 from .engine import make_engine, read_connection, write_connection
+from .identity import builtin_uid, new_session, new_uid, next_stamp
 from .migrations import upgrade
 from .schema import SCHEMA_VERSION, TABLES, meta, metadata
 
@@ -123,7 +129,7 @@ class Store:
                 now = datetime.now()
                 conn.execute(
                     TABLES["exercise"].insert(),
-                    [self._row(e, now) for e in BUILTIN_EXERCISES],
+                    [{**self._row(e, now), "uid": builtin_uid(e.name), "updated_at": now} for e in BUILTIN_EXERCISES],
                 )
                 return
             if meta.name not in tables:
@@ -167,6 +173,7 @@ class Store:
     def add_many(self, records: Iterable[Record | Mapping[str, Any]], kind: str | None = None) -> list[int]:
         """Validate every record first, then save them all in one transaction (all or nothing)."""
         checked = [self._validate(r, kind) for r in _items(records, "records")]
+        _give_sessions(checked)
         now = datetime.now()
         ids: list[int] = []
         with write_connection(self.engine, self._where) as conn:
@@ -174,7 +181,8 @@ class Store:
             for rec in checked:
                 row = self._resolve(rec, lookup, conn)
                 table = TABLES[rec.kind]
-                result = conn.execute(table.insert().values(**self._row(rec, now, row)))
+                values = {**self._row(rec, now, row), "uid": new_uid(), "updated_at": now}
+                result = conn.execute(table.insert().values(**values))
                 ids.append(int(result.inserted_primary_key[0]))
                 lookup.added(rec, ids[-1])
         if ids:
@@ -207,8 +215,11 @@ class Store:
                 if known is not None:
                     out.append(known)
                     continue
-                result = conn.execute(TABLES["run"].insert().values(**values))
+                result = conn.execute(TABLES["run"].insert().values(**values, uid=new_uid(), updated_at=now))
                 out.append(int(result.inserted_primary_key[0]))
+        added = tuple(id for id in out if isinstance(id, int))
+        if added:
+            self._listeners.notify(Change("add", ("run",), added))
         return out
 
     def known_run(self, run: Run, start_utc: datetime | None = None) -> KnownRun | None:
@@ -222,7 +233,7 @@ class Store:
 
     def add_session(self, sets: Iterable[Record | Mapping[str, Any]]) -> str:
         """Save the strength sets of one session together; returns the session id."""
-        session = uuid.uuid4().hex
+        session = new_session()
         records = []
         for item in _items(sets, "sets"):
             if not isinstance(item, (Record, Mapping)):
@@ -260,7 +271,10 @@ class Store:
                 # A run's instant follows a new time or runner; otherwise it stays (an imported file's own).
                 moved = kind == "run" and bool({"when", "athlete"} & set(changes[id]))
                 row = self._resolve(rec, _Lookup(conn), conn, updating=id, derive_start=moved)
-                conn.execute(table.update().where(table.c.id == id).values(**self._row(rec, None, row)))
+                values = self._row(rec, None, row)
+                previous = conn.execute(select(table.c.updated_at).where(table.c.id == id)).scalar()
+                values["updated_at"] = next_stamp(previous)
+                conn.execute(table.update().where(table.c.id == id).values(**values))
         self._listeners.notify(Change("update", (kind,), tuple(id for id, _rec in checked)))
 
     def delete(self, kind: str, id: int) -> None:
@@ -275,12 +289,14 @@ class Store:
         table = self._table(kind)
         id = _record_id(kind, id)
         with write_connection(self.engine, self._where) as conn:
-            found = conn.execute(select(table.c.id).where(table.c.id == id)).first()
+            found = conn.execute(select(table.c.id, table.c.updated_at).where(table.c.id == id)).first()
             if found is None:
                 raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
             if kind == "run" and when is None:
                 _check_file_once(conn, id)
-            conn.execute(table.update().where(table.c.id == id).values(deleted_at=when))
+            stamp = next_stamp(found.updated_at, when)
+            deleted = None if when is None else stamp  # a delete is the record's latest change
+            conn.execute(table.update().where(table.c.id == id).values(deleted_at=deleted, updated_at=stamp))
         self._listeners.notify(Change("delete" if when is not None else "undelete", (kind,), (id,)))
 
     def delete_session(self, session: str) -> int:
@@ -304,12 +320,17 @@ class Store:
                 # One delete stamps all its sets with the same moment: that moment marks them.
                 last = conn.execute(select(func.max(table.c.deleted_at)).where(table.c.session == session)).scalar()
                 which = table.c.deleted_at == last if last is not None else None
-            found = [] if which is None else conn.execute(select(table.c.id).where(table.c.session == session, which))
+            found = [] if which is None else conn.execute(
+                select(table.c.id, table.c.updated_at).where(table.c.session == session, which)).all()
             ids = [int(row[0]) for row in found]
             if not ids:
                 state = "saved sets" if when is not None else "deleted sets"
                 raise ValidationError("session", session, f"the session id of a hip session with {state}", record="set")
-            conn.execute(table.update().where(table.c.id.in_(ids)).values(deleted_at=when))
+            # One moment marks every set of this delete (what its undo brings back); each set's
+            # updated-at moves on from its own.
+            conn.execute(table.update().where(table.c.id == bindparam("set_id")).values(
+                deleted_at=when, updated_at=bindparam("stamp")),
+                [{"set_id": int(id), "stamp": next_stamp(previous, when)} for id, previous in found])
         self._listeners.notify(Change("delete" if when is not None else "undelete", ("set",), tuple(ids)))
         return len(ids)
 
@@ -348,6 +369,8 @@ class Store:
         exercises = TABLES["exercise"]
         if kind in ("athlete", "exercise"):
             cols = [c for c in table.c if c.name not in ("created_at", "deleted_at")]
+            if include_deleted:
+                cols.append(table.c.deleted_at)
             stmt = select(*cols)
             conds = [] if include_deleted else [table.c.deleted_at.is_(None)]
             if kind == "athlete" and athlete is not None:
@@ -473,12 +496,55 @@ class Store:
         """Names of the exercises in the catalogue."""
         return self.exercises()["name"].tolist()
 
+    def sessions(self, *, athlete: str | None = None, include_deleted: bool = False) -> pd.DataFrame:
+        """Hip sessions, oldest first: ``session`` (the global id its sets share), athlete, when (its
+        first set), sets (how many, not deleted) and ``updated_at`` (the latest change to any of its
+        sets, deletes included). A session whose sets are all deleted shows only with ``include_deleted``."""
+        sets = self.read("set", athlete=athlete, include_deleted=True,
+                         columns=["when", "athlete", "session", "updated_at", "deleted_at"])
+        live = sets["deleted_at"].isna()
+        grouped = sets.assign(live=live).groupby("session", sort=False, observed=True)
+        frame = pd.DataFrame({
+            "athlete": grouped["athlete"].first().astype(object),
+            "when": grouped["when"].min(),
+            "sets": grouped["live"].sum().astype("int64"),
+            "updated_at": grouped["updated_at"].max(),
+        }).rename_axis("session").reset_index()
+        if not include_deleted:
+            frame = frame[frame["sets"] > 0]
+        frame["athlete"] = frame["athlete"].astype("category")
+        return frame.sort_values(["when", "session"], kind="stable").reset_index(drop=True)
+
     def count(self, kind: str, *, include_deleted: bool = False) -> int:
         """How many records of a kind the store holds."""
         table = self._table(kind)
         clause = "" if include_deleted else " WHERE deleted_at IS NULL"
         with read_connection(self.engine, self._where) as conn:
             return int(conn.execute(text(f"SELECT count(*) FROM {table.name}{clause}")).scalar() or 0)
+
+    # -- records by global id --------------------------------------------------------------
+    def portable_rows(self, athlete: str, *, start: Any = None, end: Any = None) -> dict[str, list[dict[str, Any]]]:
+        """One runner's records (deleted ones too, so deletes travel) in the portable form of
+        :mod:`.sync`: per kind, rows keyed by global id, athletes and exercises named by uid.
+        ``start``/``end`` bound ``when`` as in :meth:`read`; the exercises are those her sets use."""
+        if not isinstance(athlete, str):
+            raise ValidationError("athlete", athlete, "an athlete's name")
+        start, end = period(start, end)
+        with read_connection(self.engine, self._where) as conn:
+            return sync.portable_rows(
+                conn, athlete,
+                start=None if start is None else start.to_pydatetime(),
+                end=None if end is None else end.to_pydatetime(),
+                where=self._where,
+            )
+
+    def merge_rows(self, rows: Mapping[str, Iterable[Mapping[str, Any]]]) -> sync.MergeCounts:
+        """Merge records in portable form (see :mod:`.sync`) in one transaction: new ones added,
+        newer ones (by ``updated_at``) replacing older, deletes and undeletes carried over.
+        Everything is validated first; a :class:`ValidationError` means nothing was written."""
+        checked = sync.check_rows(rows)
+        with write_connection(self.engine, self._where) as conn:
+            return sync.merge_rows(conn, checked)
 
     # -- internals -----------------------------------------------------------------------
     @staticmethod
@@ -537,7 +603,7 @@ class Store:
                     record="set",
                 )
             ids["exercise_id"] = ex["id"]
-            _check_set_against_exercise(rec, ex)
+            check_set_against_exercise(rec, ex)
         if rec.kind == "run":
             if start_utc is not None:
                 ids["start_utc"] = utc_of(start_utc, "UTC")
@@ -559,6 +625,15 @@ class Store:
             data["created_at"] = now
         data.update(ids or {})
         return data
+
+
+def _give_sessions(records: list[Record]) -> None:
+    """Sets saved without a session get one: a session per athlete and moment among ``records``."""
+    made: dict[tuple[str, datetime], str] = {}
+    for rec in records:
+        if rec.kind == "set" and not rec.session:  # type: ignore[attr-defined]
+            key = (rec.athlete, rec.when)  # type: ignore[attr-defined]
+            rec.session = made.setdefault(key, new_session())  # type: ignore[attr-defined]
 
 
 def _items(values: Any, name: str) -> list[Any]:
@@ -593,18 +668,6 @@ def _check_file_once(conn: Connection, id: int | None, athlete_id: int | None = 
     ).scalar()
     if other is not None:
         raise ValidationError("source_hash", digest, f"a file not yet in this runner's log (run {other} is from it)", record="run")
-
-
-def _check_set_against_exercise(rec: Any, ex: Mapping[str, Any]) -> None:
-    if ex["per_side"] and rec.side == "both":
-        raise ValidationError("side", rec.side, f"'left' or 'right': {ex['name']} is done one side at a time", record="set")
-    if not ex["per_side"] and rec.side != "both":
-        raise ValidationError("side", rec.side, f"'both': {ex['name']} is a two-sided exercise", record="set")
-    needed = {"reps": "reps", "time": "duration_s", "hold": "hold_s"}[ex["measure"]]
-    if getattr(rec, needed) is None:
-        raise ValidationError(
-            needed, None, f"a value: {ex['name']} is measured by {ex['measure']} ({needed})", record="set"
-        )
 
 
 class _Lookup:
@@ -670,7 +733,7 @@ def _only(stmt: Any, columns: Iterable[str], kind: str) -> list[Any]:
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Give a raw query result tidy dtypes."""
     for col in frame.columns:
-        if col in ("when", "deleted_at", "start_utc"):
+        if col in ("when", "deleted_at", "start_utc", "updated_at"):
             frame[col] = pd.to_datetime(frame[col], format="ISO8601") if len(frame) else pd.Series(dtype="datetime64[ns]")
         elif col in _CATEGORIES:
             frame[col] = pd.Categorical(frame[col], categories=list(_CATEGORIES[col]))
@@ -682,7 +745,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             frame[col] = frame[col].astype(bool)
         elif col in ("id", "nrs", "score"):
             frame[col] = frame[col].astype("int64")
-        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument", "timezone"):
+        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument", "timezone", "uid"):
             frame[col] = frame[col].astype(object)
         else:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")

@@ -14,6 +14,7 @@ sample). Units as everywhere: kg, s (sets), km and min (runs), 0-10 NRS, RPE 0-1
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -111,9 +112,10 @@ def make_coach_store(
             with write_connection(store.engine, store.path) as conn:
                 for p in chunk:
                     rows = _season_rows(p, start, seasons, weeks, exercise_ids)
+                    ids = np.random.default_rng([seed, p.index, 0x1D])  # the rows' global ids
                     for kind, cols in rows.items():
                         cols["athlete_id"] = int(athlete_ids[p.name])
-                        totals[kind] += _insert(conn, kind, cols, created)
+                        totals[kind] += _insert(conn, kind, cols, created, ids)
                     bar.update(1)
     finally:
         bar.close()
@@ -343,6 +345,8 @@ _INT_COLUMNS = {"reps", "nrs", "score", "exercise_id", "athlete_id"}
 
 def _plain_column(name: str, values: Any, n: int) -> list[Any]:
     """A column as plain Python values for the driver: NaN -> NULL, whole numbers as int."""
+    if isinstance(values, list):
+        return values
     if not isinstance(values, np.ndarray):
         return [values] * n
     if values.dtype.kind == "f":
@@ -354,11 +358,18 @@ def _plain_column(name: str, values: Any, n: int) -> list[Any]:
     return values.tolist()
 
 
-def _insert(conn: Any, kind: str, cols: dict[str, Any], created: str) -> int:
+def _uids(rng: np.random.Generator, n: int) -> list[str]:
+    """``n`` random (version 4) UUIDs drawn from ``rng``, so the same seed gives the same ids."""
+    raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
+    return [str(uuid.UUID(bytes=row.tobytes(), version=4)) for row in raw]
+
+
+def _insert(conn: Any, kind: str, cols: dict[str, Any], created: str, rng: np.random.Generator) -> int:
     n = len(cols["at"])
     if n == 0:
         return 0
-    cols = {**cols, "note": "", "note_private": 0, "created_at": created}
+    cols = {**cols, "note": "", "note_private": 0, "created_at": created, "updated_at": created,
+            "uid": _uids(rng, n)}
     names = list(cols)
     # An untyped table clause: values are already in the store's stored form (text timestamps).
     target = table(_TABLE_NAMES[kind], *(column(c) for c in names))

@@ -2,7 +2,8 @@
 
 Units are in the column names (``distance_km``, ``duration_min``, ``load_kg``, ``nrs_0_10``,
 ``rpe_0_10``); a strength test's unit varies by test, so it stays in its own ``unit`` column.
-Private notes are replaced by :data:`REDACTED` unless ``include_private`` is asked for.
+Private notes are replaced by :data:`REDACTED` unless ``include_private`` is asked for. Every row
+keeps its record's global id (``uid``) and the time it last changed (``updated_at``).
 
 Formats:
 
