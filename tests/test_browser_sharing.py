@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, served
+from browser_helpers import free_port, served
 
 import hipknee
 from hipknee.views.report import build_report, write_report
