@@ -119,11 +119,13 @@ def jupyter_env(folder: Path, data: Path) -> dict[str, str]:
     }
 
 
-def jupyterlab_command(*, root: Path, port: int, token: str, folder: Path) -> list[str]:
-    """JupyterLab of this environment on 127.0.0.1 with ``token``, serving ``root``, its
-    workspaces and settings under ``folder``."""
+def jupyterlab_command(*, root: Path, port: int, token: str, folder: Path, launcher: str = "jupyter") -> list[str]:
+    """JupyterLab on 127.0.0.1 with ``token``, serving ``root``, its workspaces and settings under
+    ``folder``; started as ``make lab`` starts it (``launcher="hipknee"``: ``hipknee lab``) or as
+    ``jupyter lab`` typed by hand in this environment (``"jupyter"``)."""
+    start = {"hipknee": [sys.executable, "-m", "hipknee", "lab"], "jupyter": [sys.executable, "-m", "jupyterlab"]}
     command = [
-        sys.executable, "-m", "jupyterlab",
+        *start[launcher],
         "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
         "--ServerApp.open_browser=False", "--no-browser",
@@ -131,8 +133,8 @@ def jupyterlab_command(*, root: Path, port: int, token: str, folder: Path) -> li
         "--LabApp.extension_manager=readonly",
         f"--LabApp.workspaces_dir={folder / 'workspaces'}", f"--LabApp.user_settings_dir={folder / 'settings'}",
     ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
+    if launcher == "jupyter" and hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # `hipknee lab` adds it itself
     return command
 
 

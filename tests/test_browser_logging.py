@@ -22,7 +22,7 @@ TIMEOUT_MS = 60_000
 
 @pytest.fixture
 def lab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """JupyterLab on 127.0.0.1 with a token, serving a copy of the notebooks, its store in a temp
+    """JupyterLab as `make lab` starts it, on 127.0.0.1 with a token, serving a copy of the notebooks, its store in a temp
     folder holding one runner (Ana). Yields (notebook URL with token, data folder)."""
     root = tmp_path / "root"
     shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
@@ -31,7 +31,7 @@ def lab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         store.add(hipknee.Athlete(name="Ana", involved_side="left"))
     port, token = free_port(), secrets.token_hex(16)
     jupyter = tmp_path / "jupyter"
-    command = jupyterlab_command(root=root, port=port, token=token, folder=jupyter)
+    command = jupyterlab_command(root=root, port=port, token=token, folder=jupyter, launcher="hipknee")
     status = f"http://127.0.0.1:{port}/api/status?token={token}"
     with served(command, cwd=root, env=jupyter_env(jupyter, data), url=status, log=tmp_path / "jupyterlab.log"):
         yield f"http://127.0.0.1:{port}/lab/tree/01_log_session.ipynb?token={token}", data

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import HipkneeError, ValidationError
-from . import backups, log, sharing
+from . import backups, log, serve, sharing
 
 __all__ = ["build_parser", "main"]
 
@@ -17,7 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="hipknee", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (log, sharing, backups):
+    for module in (log, sharing, backups, serve):
         module.register(sub)
     return parser
 
@@ -25,7 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 store or file problem, 2 bad input)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "passes_on_options", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra  # options a command passes on to the program it starts (`lab`)
     try:
         return int(args.handler(args) or 0)
     except ValidationError as exc:
