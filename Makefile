@@ -33,11 +33,12 @@ test: venv
 demo: $(STAMP)
 	$(BIN)/hipknee demo --if-missing
 
-# The coach dashboard, read-only and on this machine only: http://127.0.0.1:$(DASHBOARD_PORT)
+# The coach dashboard, read-only and on this machine only: open the address it prints (with its
+# token) on http://127.0.0.1:$(DASHBOARD_PORT).
 DASHBOARD_PORT ?= 8866
 dashboard: $(STAMP)
 	$(BIN)/hipknee demo --if-missing
-	$(BIN)/voila notebooks/04_dashboard.ipynb --port=$(DASHBOARD_PORT) --Voila.ip=127.0.0.1
+	$(BIN)/hipknee dashboard --port=$(DASHBOARD_PORT)
 
 # The README's picture of the demo season's dashboard (written into a throw-away store).
 dashboard-image: $(STAMP)

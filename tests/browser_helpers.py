@@ -1,6 +1,5 @@
-"""What the browser tests share: Debian's Chromium, a free port, servers (JupyterLab, Voila) run
-in a process group of their own until a block ends, JupyterLab driven as a person drives it.
-Fixtures live in conftest.py."""
+"""What the browser tests share: Debian's Chromium, a free port, servers (JupyterLab, the coach
+dashboard) run in a process group of their own until a block ends. Fixtures live in conftest.py."""
 
 from __future__ import annotations
 
@@ -23,11 +22,13 @@ __all__ = [
     "LAB_TIMEOUT_MS",
     "STDERR_OUTPUT",
     "current_notebook",
+    "dashboard_command",
     "ensure_chromium",
     "free_port",
     "jupyterlab_command",
     "jupyter_env",
     "open_in_lab",
+    "printed_dashboard_url",
     "run_all_cells",
     "save_notebook",
     "served",
@@ -82,7 +83,7 @@ def wait_for_http(url: str, timeout: float = 90.0) -> None:
 
 @contextlib.contextmanager
 def served(command: list[str], *, cwd: Path, env: dict[str, str], url: str, log: Path) -> Iterator[int]:
-    """Run a server (JupyterLab, Voila) in a process group of its own until the block ends;
+    """Run a server (JupyterLab, the dashboard) in a process group of its own until the block ends;
     ``url`` must answer before the block starts. The group holds the kernels it starts, so
     stopping it stops them too. The server's output goes to ``log``. Yields the server's pid."""
     with log.open("wb") as out:
@@ -136,6 +137,24 @@ def jupyterlab_command(*, root: Path, port: int, token: str, folder: Path, launc
     if launcher == "jupyter" and hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # `hipknee lab` adds it itself
     return command
+
+
+def dashboard_command(notebook: Path, *, port: int, data: Path, extra: tuple[str, ...] = ()) -> list[str]:
+    """The coach dashboard as ``make dashboard`` starts it (``hipknee dashboard``), on ``port``."""
+    return [sys.executable, "-m", "hipknee", "dashboard", str(notebook), f"--port={port}",
+            f"--data={data}", "--no-browser", *extra]
+
+
+def printed_dashboard_url(log: Path, timeout: float = 30.0) -> str:
+    """The address with its token that the dashboard printed when it started (read from ``log``)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]+", log.read_text(errors="replace"))
+        if found:
+            return found.group(0)
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no address with a token in {log}")
+        time.sleep(0.2)
 
 
 # -- JupyterLab, driven as a person drives it ---------------------------------------------------

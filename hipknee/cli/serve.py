@@ -1,5 +1,5 @@
 """Commands that open the notebooks in a browser: ``lab`` (JupyterLab, notebooks saved without
-outputs)."""
+outputs) and ``dashboard`` (the coach dashboard, behind a token)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..servers import OUTPUTS_EXTENSION
+from ..servers import OUTPUTS_EXTENSION, dashboard
 from ..store import locations
-from .options import data_option
+from .options import data_option, path_arg
 
 # JupyterLab options that choose the folder it serves: given one, `hipknee lab` adds no default.
 _ROOT_OPTIONS = ("--notebook-dir", "--ServerApp.root_dir", "--ServerApp.notebook_dir")
@@ -65,6 +65,60 @@ def _run_lab(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - execv does not return
 
 
+# -- dashboard ---------------------------------------------------------------------------------
+def _at_least_one(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: a whole number, 1 or more")
+    return number
+
+
+def _port(value: str) -> int:
+    number = _at_least_one(value)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r}: a port, 1 to 65535")
+    return number
+
+
+def _add_dashboard(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "dashboard",
+        help="serve the coach dashboard on 127.0.0.1, behind a token printed at start",
+        description="Serve the coach dashboard (notebooks/04_dashboard.ipynb) with Voila on "
+                    "127.0.0.1. The address printed at start carries a new token; without it, or "
+                    "under another host name, the page is refused.",
+    )
+    p.add_argument("notebook", metavar="NOTEBOOK", nargs="?", type=path_arg, default=None,
+                   help="the dashboard notebook (default: the project's notebooks/04_dashboard.ipynb)")
+    data_option(p)
+    p.add_argument("--port", type=_port, default=8866, help="port on 127.0.0.1 (default: 8866)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument("--max-kernels", type=_at_least_one, default=dashboard.MAX_KERNELS,
+                   help=f"dashboard pages open at once, each with its kernel (default: {dashboard.MAX_KERNELS})")
+    p.add_argument("--idle-timeout", type=_at_least_one, default=dashboard.IDLE_TIMEOUT_S, metavar="S",
+                   help="shut down a kernel no page is connected to after idling this many seconds "
+                        f"(default: {dashboard.IDLE_TIMEOUT_S})")
+    p.set_defaults(handler=_run_dashboard)
+
+
+def _run_dashboard(args: argparse.Namespace) -> int:
+    notebook = args.notebook
+    if notebook is None:
+        notebooks = _project_notebooks()
+        notebook = notebooks / "04_dashboard.ipynb" if notebooks is not None else None
+    if notebook is None or not notebook.is_file():
+        print(f"hipknee: error: no dashboard notebook {'at ' + str(notebook) if notebook else 'found'}: "
+              "give its path (NOTEBOOK)", file=sys.stderr)
+        return 2
+    dashboard.serve(notebook, port=args.port, open_browser=not args.no_browser, max_kernels=args.max_kernels,
+                    idle_timeout=args.idle_timeout, data=args.data)
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the ``hipknee`` parser."""
     _add_lab(sub)
+    _add_dashboard(sub)
