@@ -139,10 +139,11 @@ def jupyterlab_command(*, root: Path, port: int, token: str, folder: Path, launc
     return command
 
 
-def dashboard_command(notebook: Path, *, port: int, data: Path, extra: tuple[str, ...] = ()) -> list[str]:
+def dashboard_command(notebook: Path, *, port: int, data: Path, extra: tuple[str, ...] = (),
+                      open_browser: bool = False) -> list[str]:
     """The coach dashboard as ``make dashboard`` starts it (``hipknee dashboard``), on ``port``."""
     return [sys.executable, "-m", "hipknee", "dashboard", str(notebook), f"--port={port}",
-            f"--data={data}", "--no-browser", *extra]
+            f"--data={data}", *([] if open_browser else ["--no-browser"]), *extra]
 
 
 def printed_dashboard_url(log: Path, timeout: float = 30.0) -> str:

@@ -45,9 +45,9 @@ class Dashboard:
                 if any("ipykernel" in part for part in p.cmdline())]
 
 
-def dashboard(tmp_path: Path, demo_master: Path, *extra: str) -> Iterator[Dashboard]:
+def dashboard(tmp_path: Path, demo_master: Path, *extra: str, browser: Path | None = None) -> Iterator[Dashboard]:
     """``hipknee dashboard`` serving a copy of the dashboard notebook (a chart image beside it)
-    over a copy of the demo season."""
+    over a copy of the demo season; ``browser``: the program it opens the page with (none by default)."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
     shutil.copy2(DASHBOARD, folder / DASHBOARD.name)
@@ -55,9 +55,11 @@ def dashboard(tmp_path: Path, demo_master: Path, *extra: str) -> Iterator[Dashbo
     data = tmp_path / "data"
     shutil.copytree(demo_master, data)
     port, log = free_port(), tmp_path / "dashboard.log"
-    command = dashboard_command(folder / DASHBOARD.name, port=port, data=data, extra=extra)
+    command = dashboard_command(folder / DASHBOARD.name, port=port, data=data, extra=extra,
+                                open_browser=browser is not None)
+    env = {**os.environ, **({"BROWSER": str(browser)} if browser is not None else {})}
     try:
-        with served(command, cwd=tmp_path, env={**os.environ}, url=f"http://127.0.0.1:{port}/login", log=log) as pid:
+        with served(command, cwd=tmp_path, env=env, url=f"http://127.0.0.1:{port}/login", log=log) as pid:
             yield Dashboard(printed_dashboard_url(log), pid, log)
     finally:
         print(log.read_text(errors="replace")[-3000:])
@@ -164,6 +166,23 @@ def test_kernels_are_capped_and_idle_ones_culled(one_kernel_server: Dashboard) -
     assert status == 200 and "kernelId" in body
     # The token was printed once, at start: the requests that carried it are logged without it.
     assert server.log.read_text().count(server.token) == 1
+
+
+def test_the_browser_opens_the_address_with_the_token(tmp_path: Path, demo_master: Path) -> None:
+    """Voila opens its bare address (the login page); the dashboard opens the one with the token,
+    through a private file rather than on the browser's command line."""
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\necho "$1" >> "{opened}"\n')
+    browser.chmod(0o755)
+    for server in dashboard(tmp_path, demo_master, browser=browser):
+        deadline = time.monotonic() + 30
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        page = Path(urlsplit(opened.read_text().strip()).path)
+        assert server.token not in opened.read_text()
+        assert page.stat().st_mode & 0o077 == 0  # readable by this user only
+        assert f'url={server.url}"' in page.read_text()
 
 
 def test_cli_refuses_bad_limits(capsys: pytest.CaptureFixture[str]) -> None:

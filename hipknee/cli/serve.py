@@ -113,8 +113,10 @@ def _run_dashboard(args: argparse.Namespace) -> int:
         print(f"hipknee: error: no dashboard notebook {'at ' + str(notebook) if notebook else 'found'}: "
               "give its path (NOTEBOOK)", file=sys.stderr)
         return 2
-    dashboard.serve(notebook, port=args.port, open_browser=not args.no_browser, max_kernels=args.max_kernels,
-                    idle_timeout=args.idle_timeout, data=args.data)
+    from ..servers.voila_app import serve  # loads Voila: only for this command
+
+    serve(notebook, port=args.port, open_browser=not args.no_browser, max_kernels=args.max_kernels,
+          idle_timeout=args.idle_timeout, data=args.data)
     return 0
 
 

@@ -3,10 +3,11 @@
 The dashboard shows a squad's health data (names, LSI, pain status), and Voila as it comes lets
 any client that reaches its port in: no token, any ``Host`` header (so a web page the coach visits
 can read it through DNS rebinding), and a kernel of about 170 MB started for every request, kept
-alive for good. :func:`serve` starts Voila with:
+alive for good. :func:`hipknee.servers.voila_app.serve` starts Voila with:
 
-- **a token**: generated at start and printed once with the address, as JupyterLab does; without
-  it a request gets the login page, never the dashboard, and starts no kernel;
+- **a token**: generated at start and printed once with the address, as JupyterLab does (the
+  browser it opens gets the address with the token); without it a request gets the login page,
+  never the dashboard, and starts no kernel;
 - **Host and Origin checks**: a request naming any host but this machine's loopback address or
   ``localhost`` is refused (403), and so is a websocket opened from another site's page;
 - **kernels bounded**: at most ``max_kernels`` at once (a further page gets 503 until one ends),
@@ -17,8 +18,6 @@ alive for good. :func:`serve` starts Voila with:
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ValidationError
@@ -32,10 +31,9 @@ __all__ = [
     "LAB_ONLY_TAG",
     "MAX_KERNELS",
     "dashboard_config",
-    "serve",
 ]
 
-#: Kernels (open dashboard pages) at once (:class:`hipknee.servers.kernels.CappedKernelManager`); each holds about 170 MB.
+#: Kernels (open dashboard pages) at once (:class:`hipknee.servers.voila_app.CappedKernelManager`); each holds about 170 MB.
 MAX_KERNELS = 4
 #: A kernel no page is connected to is shut down after idling this long (s).
 IDLE_TIMEOUT_S = 600
@@ -46,7 +44,7 @@ LAB_ONLY_TAG = "lab-only"
 
 
 def dashboard_config(*, max_kernels: int = MAX_KERNELS, idle_timeout: int = IDLE_TIMEOUT_S) -> Config:
-    """The Voila configuration of :func:`serve` (see the module's description)."""
+    """The Voila configuration of the coach dashboard (see the module's description)."""
     # Jupyter's libraries load only when a server starts.
     from jupyter_server.log import log_request
     from traitlets.config import Config
@@ -68,7 +66,7 @@ def dashboard_config(*, max_kernels: int = MAX_KERNELS, idle_timeout: int = IDLE
             },
         },
         "VoilaConfiguration": {
-            "multi_kernel_manager_class": "hipknee.servers.kernels.CappedKernelManager",
+            "multi_kernel_manager_class": "hipknee.servers.voila_app.CappedKernelManager",
             "file_allowlist": [],
             "show_tracebacks": False,
         },
@@ -81,18 +79,3 @@ def dashboard_config(*, max_kernels: int = MAX_KERNELS, idle_timeout: int = IDLE
         },
         "TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": [LAB_ONLY_TAG]},
     })
-
-
-def serve(notebook: Path, *, port: int, open_browser: bool = True, max_kernels: int = MAX_KERNELS,
-          idle_timeout: int = IDLE_TIMEOUT_S, data: str | os.PathLike[str] | None = None) -> None:
-    """Serve ``notebook`` with Voila on 127.0.0.1:``port`` until stopped (Ctrl-C), protected as the
-    module describes; the kernels read the store in ``data`` (default: ``$HIPKNEE_DATA`` or the
-    project's ``data/``). Prints the address with its token once, when the server is up."""
-    from voila.app import Voila
-
-    if data is not None:
-        os.environ["HIPKNEE_DATA"] = str(Path(data).expanduser().resolve())
-    argv = [str(notebook), f"--port={port}"]
-    if not open_browser:
-        argv.append("--no-browser")
-    Voila.launch_instance(argv=argv, config=dashboard_config(max_kernels=max_kernels, idle_timeout=idle_timeout))
