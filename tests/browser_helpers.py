@@ -1,11 +1,13 @@
 """What the browser tests share: Debian's Chromium, a free port, servers (JupyterLab, the coach
-dashboard) run in a process group of their own until a block ends. Fixtures live in conftest.py."""
+dashboard) run in a process group of their own until a block ends, JupyterLab driven as a person
+drives it, and a copy of the project under git. Fixtures live in conftest.py."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,6 +18,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parent.parent
+
 __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
@@ -25,14 +29,17 @@ __all__ = [
     "dashboard_command",
     "ensure_chromium",
     "free_port",
+    "git",
     "jupyterlab_command",
     "jupyter_env",
     "open_in_lab",
     "printed_dashboard_url",
+    "project_copy",
     "run_all_cells",
     "save_notebook",
     "served",
     "shown_chart_count",
+    "tracked_text",
     "wait_for_http",
 ]
 
@@ -223,3 +230,28 @@ def shown_chart_count(scope) -> int:  # noqa: ANN001 - playwright Locator
                return box.width >= 300 && box.height >= 150;
            }).length"""
     )
+
+
+# -- a copy of the project under git ------------------------------------------------------------
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` (as a throw-away identity) and return its output."""
+    command = ["git", "-c", "user.name=hipknee tests", "-c", "user.email=tests@hipknee.invalid", *args]
+    return subprocess.run(command, cwd=repo, capture_output=True, text=True, check=True).stdout
+
+
+def project_copy(target: Path) -> Path:
+    """A git repository at ``target`` holding the notebooks, ``.gitignore`` and ``data/README.md``
+    as they are in this working tree, committed: what a fresh clone holds of them."""
+    shutil.copytree(REPO / "notebooks", target / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (target / "data").mkdir()
+    shutil.copy2(REPO / "data" / "README.md", target / "data" / "README.md")
+    shutil.copy2(REPO / ".gitignore", target / ".gitignore")
+    git(target, "init", "--quiet")
+    git(target, "add", "--all")
+    git(target, "commit", "--quiet", "-m", "the project's notebooks")
+    return target
+
+
+def tracked_text(repo: Path) -> str:
+    """Every tracked file of ``repo`` as it is on disk, one string."""
+    return "\n".join((repo / name).read_text(errors="replace") for name in git(repo, "ls-files").split("\n") if name)

@@ -17,16 +17,18 @@ from browser_helpers import (
     STDERR_OUTPUT,
     dashboard_command,
     free_port,
+    git,
     jupyter_env,
     jupyterlab_command,
     open_in_lab,
     printed_dashboard_url,
+    project_copy,
     run_all_cells,
     save_notebook,
     served,
     shown_chart_count,
+    tracked_text,
 )
-from test_notebook_outputs import git, project_copy, tracked_text
 
 import hipknee
 

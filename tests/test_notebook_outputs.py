@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -16,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser_helpers import free_port, jupyter_env, jupyterlab_command, served
+from browser_helpers import free_port, git, jupyter_env, jupyterlab_command, project_copy, served, tracked_text
 from tornado import web
 
 from hipknee.servers import notebook_outputs
@@ -101,30 +99,6 @@ def test_make_venv_enabled_it_for_this_environment() -> None:
 
 
 # -- through a real JupyterLab ----------------------------------------------------------------
-def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo`` (as a throw-away identity) and return its output."""
-    command = ["git", "-c", "user.name=hipknee tests", "-c", "user.email=tests@hipknee.invalid", *args]
-    return subprocess.run(command, cwd=repo, capture_output=True, text=True, check=True).stdout
-
-
-def project_copy(target: Path) -> Path:
-    """A git repository at ``target`` holding the notebooks, ``.gitignore`` and ``data/README.md``
-    as they are in this working tree, committed."""
-    shutil.copytree(REPO / "notebooks", target / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    (target / "data").mkdir()
-    shutil.copy2(REPO / "data" / "README.md", target / "data" / "README.md")
-    shutil.copy2(REPO / ".gitignore", target / ".gitignore")
-    git(target, "init", "--quiet")
-    git(target, "add", "--all")
-    git(target, "commit", "--quiet", "-m", "the project's notebooks")
-    return target
-
-
-def tracked_text(repo: Path) -> str:
-    """Every tracked file of ``repo`` as it is on disk, one string."""
-    return "\n".join((repo / name).read_text(errors="replace") for name in git(repo, "ls-files").split("\n") if name)
-
-
 @pytest.fixture
 def lab_by_hand(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """``jupyter lab`` started by hand in this environment (not through ``hipknee lab``), serving a
