@@ -4,10 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.hipknee-installed
+# The file that turns hipknee's pre-save hook on (hipknee/servers/notebook_outputs.py).
+OUTPUTS_HOOK := $(VENV)/etc/jupyter/jupyter_server_config.d/hipknee.json
 
 .PHONY: lab test venv demo dashboard-image bench dashboard
 
-venv: $(STAMP)
+venv: $(STAMP) $(OUTPUTS_HOOK)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,24 +17,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# JupyterLab refuses to start as root (containers, CI machines) unless told it may.
-LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Every Jupyter server of the environment saves notebooks without their outputs (personal data).
+$(OUTPUTS_HOOK): $(STAMP)
+	$(BIN)/python -m hipknee.servers.notebook_outputs
+	touch $@
 
-lab: $(STAMP)
+# `hipknee lab` opens JupyterLab on notebooks/ with that hook (and --allow-root when run as root).
+lab: venv
 	$(BIN)/hipknee demo --if-missing
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_FLAGS)
+	$(BIN)/hipknee lab
 
-test: $(STAMP)
+test: venv
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)
 	$(BIN)/hipknee demo --if-missing
 
-# The coach dashboard, read-only and on this machine only: http://127.0.0.1:$(DASHBOARD_PORT)
+# The coach dashboard, read-only and on this machine only: open the address it prints (with its
+# token) on http://127.0.0.1:$(DASHBOARD_PORT).
 DASHBOARD_PORT ?= 8866
 dashboard: $(STAMP)
 	$(BIN)/hipknee demo --if-missing
-	$(BIN)/voila notebooks/04_dashboard.ipynb --port=$(DASHBOARD_PORT) --Voila.ip=127.0.0.1
+	$(BIN)/hipknee dashboard --port=$(DASHBOARD_PORT)
 
 # The README's picture of the demo season's dashboard (written into a throw-away store).
 dashboard-image: $(STAMP)

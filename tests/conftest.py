@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_helpers import CHROMIUM_ARGS, ensure_chromium
 
 import hipknee
 from hipknee.synthetic.demo import make_demo
@@ -55,38 +55,13 @@ def demo_store(demo_dir: Path) -> Iterator[hipknee.Store]:
         yield st
 
 
-# -- browsers ---------------------------------------------------------------------------------
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _ensure_chromium() -> Path:
-    """Debian's Chromium, installed with apt-get when missing so browser tests run rather than skip."""
-    if not CHROMIUM.exists():
-        import subprocess
-
-        env = {"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
-        install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
-        if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-            subprocess.run(["apt-get", "update"], env=env, check=True, capture_output=True)
-            subprocess.run(install, env=env, check=True, capture_output=True)
-    return CHROMIUM
-
-
+# -- browsers (helpers shared with the tests are in browser_helpers.py) ------------------------
 @pytest.fixture(scope="session")
 def browser():  # noqa: ANN201 - a playwright Browser
     """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
-    executable = _ensure_chromium()
+    executable = ensure_chromium()
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(executable), headless=True, args=CHROMIUM_ARGS)
         yield chromium
@@ -107,34 +82,6 @@ def output_dir() -> Path:
     folder = REPO / "test-output"
     folder.mkdir(exist_ok=True)
     return folder
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_http(url: str, timeout: float = 90.0) -> None:
-    """Poll ``url`` until it answers (any HTTP status) or fail after ``timeout`` s."""
-    import time
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=5)  # noqa: S310 - localhost only
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{url} did not answer within {timeout} s") from None
-            time.sleep(0.5)
 
 
 # -- analyses and charts -----------------------------------------------------------------------
@@ -161,32 +108,6 @@ settings.register_profile(
 )
 settings.register_profile("full", parent=settings.get_profile("ci"), max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-@contextlib.contextmanager
-def served(command: list[str], *, cwd: Path, env: dict[str, str], url: str, log: Path) -> Iterator[None]:
-    """Run a server (JupyterLab, Voila) in a process group of its own until the block ends;
-    ``url`` must answer before the block starts. The group holds the kernels it starts, so
-    stopping it stops them too. The server's output goes to ``log``."""
-    import os
-    import signal
-    import subprocess
-
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            wait_for_http(url, timeout=60)
-            yield
-        finally:
-            try:
-                os.killpg(server.pid, signal.SIGTERM)
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
-            except ProcessLookupError:
-                pass
-
 
 # -- the machine's time zone --------------------------------------------------------------------
 @pytest.fixture

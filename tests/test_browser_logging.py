@@ -4,16 +4,14 @@ of the form needs a scrollbar of its own at 1400 px; the recent entries and the 
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, served
+from browser_helpers import free_port, jupyter_env, jupyterlab_command, served
 
 import hipknee
 
@@ -25,7 +23,7 @@ TIMEOUT_MS = 60_000
 
 @pytest.fixture
 def lab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """JupyterLab on 127.0.0.1 with a token, serving a copy of the notebooks, its store in a temp
+    """JupyterLab as `make lab` starts it, on 127.0.0.1 with a token, serving a copy of the notebooks, its store in a temp
     folder holding one runner (Ana). Yields (notebook URL with token, data folder)."""
     root = tmp_path / "root"
     shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
@@ -34,29 +32,9 @@ def lab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         store.add(hipknee.Athlete(name="Ana", involved_side="left"))
     port, token = free_port(), secrets.token_hex(16)
     jupyter = tmp_path / "jupyter"
-    # No "get notified about Jupyter news?" prompt and no update check: nothing leaves the machine.
-    notification = jupyter / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    notification.parent.mkdir(parents=True)
-    notification.write_text('{"fetchNews": "false", "checkForUpdates": false}')
-    env = {
-        **os.environ,
-        "HIPKNEE_DATA": str(data),
-        "JUPYTER_CONFIG_DIR": str(jupyter / "config"),
-        "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
-    }
-    command = [
-        sys.executable, "-m", "jupyterlab",
-        "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--ServerApp.open_browser=False", "--no-browser",
-        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",
-        f"--LabApp.workspaces_dir={jupyter / 'workspaces'}", f"--LabApp.user_settings_dir={jupyter / 'settings'}",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
+    command = jupyterlab_command(root=root, port=port, token=token, folder=jupyter, launcher="hipknee")
     status = f"http://127.0.0.1:{port}/api/status?token={token}"
-    with served(command, cwd=root, env=env, url=status, log=tmp_path / "jupyterlab.log"):
+    with served(command, cwd=root, env=jupyter_env(jupyter, data), url=status, log=tmp_path / "jupyterlab.log"):
         yield f"http://127.0.0.1:{port}/lab/tree/01_log_session.ipynb?token={token}", data
 
 

@@ -1,15 +1,13 @@
 """What the coach sees, in headless Chromium: the report file opened from disk, and the Voila
-dashboard served from 127.0.0.1 with its runner picker."""
+dashboard served from 127.0.0.1 (logged in with its token) with its runner picker."""
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, served
+from browser_helpers import dashboard_command, free_port, jupyter_env, printed_dashboard_url, served
 
 import hipknee
 from hipknee.views.report import build_report, write_report
@@ -47,36 +45,20 @@ def test_report_file_shows_its_charts_offline(
 
 @pytest.fixture
 def voila(tmp_path: Path) -> Iterator[str]:
-    """Voila serving the dashboard notebook on 127.0.0.1, its store a 3-runner demo squad in a
-    temp folder. Yields the page URL."""
+    """The coach dashboard as `make dashboard` serves it (`hipknee dashboard`, Voila on 127.0.0.1
+    behind a token), its store a 3-runner demo squad in a temp folder. Yields the address with the
+    token that it printed at start."""
     data = tmp_path / "data"
     with hipknee.Store.open(data) as store:
         hipknee.make_demo(store, runners=3)
-    jupyter = tmp_path / "jupyter"
-    env = {
-        **os.environ,
-        "HIPKNEE_DATA": str(data),
-        "JUPYTER_CONFIG_DIR": str(jupyter / "config"),
-        "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
-        "JUPYTER_DATA_DIR": str(jupyter / "data"),
-    }
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "voila",
-        str(DASHBOARD),
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--Voila.port_retries=0",
-        "--show_tracebacks=True",
-    ]
+    port, log = free_port(), tmp_path / "dashboard.log"
+    env = jupyter_env(tmp_path / "jupyter", data)
     try:
-        with served(command, cwd=tmp_path, env=env, url=f"http://127.0.0.1:{port}/", log=tmp_path / "voila.log"):
-            yield f"http://127.0.0.1:{port}/"
+        with served(dashboard_command(DASHBOARD, port=port, data=data), cwd=tmp_path, env=env,
+                    url=f"http://127.0.0.1:{port}/login", log=log):
+            yield printed_dashboard_url(log)
     finally:
-        print((tmp_path / "voila.log").read_text(errors="replace")[-3000:])
+        print(log.read_text(errors="replace")[-3000:])
 
 
 def test_voila_dashboard_picker_changes_the_charts(voila: str, page, output_dir: Path) -> None:

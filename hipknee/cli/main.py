@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from ..errors import HipkneeError, ValidationError
-from . import backups, bundles, log, runners, sharing
+from . import backups, bundles, log, runners, serve, sharing
 from .terminal import printable
 
 __all__ = ["build_parser", "main"]
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = _Parser(prog="hipknee", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (log, runners, sharing, bundles, backups):
+    for module in (log, runners, sharing, bundles, backups, serve):
         module.register(sub)
     for command in sub.choices.values():
         command.set_defaults(options=_options(command))
@@ -58,7 +58,10 @@ def _as_given(exc: ValidationError, args: argparse.Namespace) -> ValidationError
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 store or file problem, 2 bad input, 130 stopped)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "passes_on_options", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra  # options a command passes on to the program it starts (`lab`)
     with contextlib.redirect_stdout(_ClosedPipeGuard(sys.stdout)) as out:
         try:
             code = int(args.handler(args) or 0)
