@@ -12,6 +12,8 @@ import pytest
 import hipknee
 from hipknee import ValidationError
 
+pytestmark = pytest.mark.both_backends
+
 WHEN = "2026-03-02T18:00"
 GOOD_SET = dict(when=WHEN, athlete="Ana", exercise="single-leg deadlift", side="left", reps=10, load_kg=6.0)
 GOOD_PAIN = dict(when=WHEN, athlete="Ana", knee="left", nrs=3, context="after")

@@ -8,9 +8,12 @@ import pandas as pd
 import pytest
 
 import hipknee
+from backends import Backend
 from hipknee.analyses.season import Association, _spearman, season_summary, summarise_all
 from hipknee.frames import log_frames
 from hipknee.synthetic.demo import make_demo
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_demo_season_answers(demo_frames) -> None:
@@ -74,8 +77,8 @@ def test_empty_store_gives_sentences_not_errors(store: hipknee.Store) -> None:
     assert any("not enough data" in line for line in lines)
 
 
-def test_summarise_all_one_row_per_runner(tmp_path) -> None:
-    with hipknee.Store.open(tmp_path / "squad") as st:
+def test_summarise_all_one_row_per_runner(backend: Backend) -> None:
+    with backend.open(backend.new()) as st:
         names = make_demo(st, runners=3)
         table = summarise_all(st)
         anna = season_summary(st, "Anna")
@@ -93,10 +96,10 @@ def test_unknown_runner_is_a_validation_error(demo_frames) -> None:
         season_summary(demo_frames, "Bob")
 
 
-def test_summarise_all_matches_each_runners_own_summary(tmp_path) -> None:
+def test_summarise_all_matches_each_runners_own_summary(backend: Backend) -> None:
     """The squad's verdicts are picked for every runner at once; they must be what each runner's own
     summary says, including the cases picked one by one (pain only on the other knee, a tie)."""
-    with hipknee.Store.open(tmp_path / "squad") as st:
+    with backend.open(backend.new()) as st:
         make_demo(st, runners=3)
         st.add_many([hipknee.Athlete(name=n, involved_side="left") for n in ("Ben", "Cleo", "Dan")])
         pain = []

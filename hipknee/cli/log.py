@@ -25,18 +25,20 @@ def _run_demo(args: argparse.Namespace) -> int:
     from ..synthetic.demo import make_demo
 
     if args.if_missing:
+        # The demo shown beside a runner's own log is always a local file.
         target = paths.data_dir(args.data) / paths.DEMO_DIR_NAME
         if (target / paths.DB_NAME).exists():
             print(f"demo store already at {target / paths.DB_NAME}")
             return 0
+        opened = Store.open(target)
     else:
-        target = paths.data_dir(args.data)
-    with Store.open(target) as store:
+        opened = open_store(args)
+    with opened as store:
         if not args.if_missing and store.athlete_names():
-            raise ValidationError("--data", str(target), "a data directory whose store has no runners yet "
+            raise ValidationError("--data", store.where, "a store that has no runners yet "
                                   "(the demo never writes into a store that holds a log)")
         names = make_demo(store, seed=args.seed, runners=args.runners)
-        print(f"demo season for {', '.join(names)} written to {store.path} "
+        print(f"demo season for {', '.join(names)} written to {store.where} "
               f"({store.count('run')} runs, {store.count('set')} sets, {store.count('pain')} pain entries)")
     return 0
 

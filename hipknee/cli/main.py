@@ -1,5 +1,6 @@
 """The ``hipknee`` command line. Every subcommand takes ``--data DIR`` (default: ``$HIPKNEE_DATA``
-or the project's ``data/``). Errors are printed as one clear line, never a traceback."""
+or the project's ``data/``) or ``--url URL`` (default: ``$HIPKNEE_URL``: a club's PostgreSQL
+database). Errors are printed as one clear line, never a traceback."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import HipkneeError, ValidationError
-from . import backups, log, sharing
+from . import backups, club, log, sharing
 
 __all__ = ["build_parser", "main"]
 
@@ -17,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="hipknee", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (log, sharing, backups):
+    for module in (log, sharing, backups, club):
         module.register(sub)
     return parser
 

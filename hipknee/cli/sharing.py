@@ -54,7 +54,7 @@ def _run_plot(args: argparse.Namespace) -> int:
     from ..store import locations as paths
     from ..views.charts import plot_file
 
-    if not paths.db_path(args.data).exists():
+    if paths.store_url(args.url, args.data) is None and not paths.db_path(args.data).exists():
         raise ValidationError("--data", str(paths.data_dir(args.data)), "a data directory holding hipknee.db")
     with open_store(args) as store:
         out = plot_file(args.chart, store, args.out, athlete=args.athlete, exercise=args.exercise)
