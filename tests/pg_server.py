@@ -145,22 +145,6 @@ class PgServer:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return name
 
-    def drop_roles(self, *roles: str) -> None:
-        """Drop logins and group roles made by a test (their databases need not be dropped first:
-        a dropped role must own nothing and hold no privilege, so its objects are dropped too)."""
-        with self.connect() as conn:
-            dbs = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datallowconn")]
-            present = [r for r in roles if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (r,)).fetchone()]
-        if not present:
-            return
-        quoted = ", ".join(f'"{r}"' for r in present)
-        for db in dbs:
-            with self.connect(db) as conn:
-                conn.execute(f"DROP OWNED BY {quoted} CASCADE")
-        with self.connect() as conn:
-            for role in present:
-                conn.execute(f'DROP ROLE IF EXISTS "{role}"')
-
 
 def start() -> PgServer:
     """Install if needed, initdb and start a server; :class:`ServerError` with the reason if it cannot."""

@@ -177,7 +177,8 @@ def _server_error(where: str, exc: BaseException) -> StoreError:
     said = _one_line(str(orig)) or type(orig).__name__
     sqlstate = getattr(orig, "sqlstate", None)
     address = server_address(where) if "://" in where else where
-    if sqlstate == "42501":  # insufficient privilege, row-level security included
+    # Insufficient privilege (row-level security included), or a write into a coach's read-only view.
+    if sqlstate == "42501" or sqlstate == "0A000" and "view" in said:
         return StoreError(where, f"the database refused it ({said})",
                           advice="this login may not do that (a runner changes only her own entries, a coach "
                                  "only reads her runners'); ask the club's owner")
