@@ -12,7 +12,7 @@ from ..errors import OutputFileError, ValidationError
 from ..records.model import Athlete
 from ..store import Store, club
 from ..store import locations as paths
-from ..store.engine import parse_url, shown_url
+from ..store.engine import parse_url, shown_url, without_password
 from .options import path_arg, url_option
 
 
@@ -27,7 +27,7 @@ def _owner_store(args: argparse.Namespace) -> Store:
 
 def _login_url(store: Store, role: str) -> str:
     """The URL a member sets as HIPKNEE_URL: the club's, with her login and no password."""
-    return store.engine.url.set(username=role, password=None).render_as_string(hide_password=False)
+    return without_password(store.engine.url).set(username=role).render_as_string(hide_password=False)
 
 
 def _pgpass_line(store: Store, role: str, password: str) -> str:

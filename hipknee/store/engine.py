@@ -37,6 +37,7 @@ __all__ = [
     "server_address",
     "shown_url",
     "translate_errors",
+    "without_password",
     "write_connection",
 ]
 
@@ -92,6 +93,12 @@ def shown_url(url: str | URL) -> str:
     if "password" in url.query:
         url = url.update_query_dict({"password": "***"})
     return url.render_as_string(hide_password=True)
+
+
+def without_password(url: URL) -> URL:
+    """``url`` with no password at all (libpq then finds it in ``~/.pgpass`` or a service file)."""
+    query = {k: v for k, v in url.query.items() if k != "password"}
+    return URL.create(url.drivername, url.username, None, url.host, url.port, url.database, query)
 
 
 def server_address(url: str | URL) -> str:

@@ -38,7 +38,7 @@ from ..records.model import (
 )
 from . import locations as paths
 from .backup import before_open
-from .engine import is_server, make_engine, parse_url, read_connection, shown_url, write_connection
+from .engine import is_server, make_engine, parse_url, read_connection, shown_url, without_password, write_connection
 from .migrations import table_names, upgrade
 from .schema import SCHEMA_VERSION, TABLES, meta, metadata
 
@@ -122,7 +122,7 @@ class Store:
         """The store's database URL without any password (a server's comes from ``~/.pgpass``)."""
         if self.path is not None:
             return f"sqlite:///{self.path}"
-        return self.engine.url.set(password=None).render_as_string(hide_password=False)
+        return without_password(self.engine.url).render_as_string(hide_password=False)
 
     def _prepare(self) -> None:
         with write_connection(self.engine, self._where) as conn:
