@@ -19,6 +19,7 @@ from psycopg import errors
 import hipknee
 from clubs import Club
 from hipknee.cli import main
+from hipknee.store import locations
 from hipknee.store.engine import make_engine, write_connection
 from hipknee.views.report import build_overview
 from pg_server import PgServer
@@ -323,3 +324,55 @@ def test_a_migration_keeps_the_clubs_rules(pg_server: PgServer, tmp_path: Path, 
         assert st.pain()["note"].tolist() == ["Ana"]
     with club.connect(f"bea_{club.tag}") as conn:
         assert conn.execute("SELECT note FROM pain_entries").fetchall() == [("Bea",)]
+
+
+# -- backups ------------------------------------------------------------------------------------
+def test_backup_and_restore_of_a_club_use_pg_dump_and_keep_its_rules(
+    pg_server: PgServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    club = Club(pg_server, tmp_path)
+    club.init()
+    coach = club.add_coach("Carla", f"carla_{club.tag}")
+    runners = {name: club.add_runner(name, f"{name.lower()}_{club.tag}", *(["Carla"] if name == "Ana" else []))
+               for name in ("Ana", "Bea")}
+    for name, login in runners.items():
+        with hipknee.open_store(url=club.url(login)) as st:
+            log_week(st, name)
+    capsys.readouterr()
+
+    assert club.hipknee("backup") == 0
+    said = capsys.readouterr().out
+    assert "with pg_dump (custom format)" in said
+    dump = Path(re.search(r"to (\S+\.dump)", said).group(1))
+    assert dump.read_bytes()[:5] == b"PGDMP" and dump.parent == locations.data_dir() / locations.BACKUP_DIR
+    assert club.hipknee("backup", "--list") == 0 and str(dump) in capsys.readouterr().out
+
+    # Later: Ana deletes a week of runs, the owner drops a table by mistake.
+    with club.connect(runners["Ana"]) as conn:
+        assert conn.execute("DELETE FROM runs").rowcount == 3
+    with club.connect() as conn:
+        conn.execute("DROP TABLE outcome_scores CASCADE")
+
+    assert club.hipknee("restore", dump.name) == 0
+    said = capsys.readouterr().out
+    assert "with pg_restore (one transaction)" in said and "kept as" in said
+    kept = Path(said.split("kept as ")[1].split()[0])
+    assert kept.read_bytes()[:5] == b"PGDMP"
+    with club.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM runs").fetchone() == (6,)
+        assert conn.execute("SELECT count(*) FROM outcome_scores").fetchone() == (2,)
+    # The rules came back with the tables: the coach still reads only Ana, private note blank.
+    with club.connect(coach) as conn:
+        assert conn.execute("SELECT DISTINCT athlete_id FROM runs").fetchall() == [(1,)]
+        assert conn.execute("SELECT note FROM pain_entries WHERE note_private").fetchall() == [("",)]
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("SELECT * FROM public.runs")
+    with club.connect(runners["Bea"]) as conn:
+        assert {r[0] for r in conn.execute("SELECT athlete_id FROM runs")} == {2}
+    with hipknee.open_store(url=club.url(runners["Ana"])) as st:
+        assert len(st.runs()) == 3
+
+    # Something that is not a dump is refused before anything is touched.
+    (tmp_path / "notes.dump").write_text("not a dump")
+    assert club.hipknee("restore", str(tmp_path / "notes.dump")) == 2
+    assert "pg_dump's custom format" in capsys.readouterr().err
