@@ -60,12 +60,19 @@ def pg_server() -> Iterator[PgServer]:
 
 
 @pytest.fixture(scope="session")
-def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Backend:
-    """Where the test's stores live: SQLite unless the module is marked ``both_backends``."""
-    name = getattr(request, "param", "sqlite")
-    if name == "postgresql":
-        return PostgresBackend(request.getfixturevalue("pg_server"))
+def sqlite_backend(tmp_path_factory: pytest.TempPathFactory) -> SqliteBackend:
     return SqliteBackend(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def postgresql_backend(pg_server: PgServer) -> PostgresBackend:
+    return PostgresBackend(pg_server)
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """Where the test's stores live: SQLite unless the module is marked ``both_backends``."""
+    return request.getfixturevalue(f"{getattr(request, 'param', 'sqlite')}_backend")
 
 
 @pytest.fixture
