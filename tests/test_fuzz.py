@@ -12,7 +12,6 @@ saves, reads back and counts rows.
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -23,10 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hipknee
+from backends import Backend
 from hipknee.cli import main
 from hipknee.records.catalogue import BUILTIN_EXERCISES
 from hipknee.records.model import RECORD_KINDS, validate_record
 from hipknee.store.schema import TABLES
+
+# The store API's fuzzing runs on SQLite and on PostgreSQL (what one accepts, the other must too);
+# the forms' and importers' fuzzing, whose inputs never reach the database unchecked, on SQLite.
+both_backends = pytest.mark.both_backends
 
 #: Examples per test in the current profile ("ci" 100, "full" 1000): the cheap tests run more.
 BASE = settings().max_examples
@@ -206,8 +210,8 @@ def _counted(entry: str, inputs: int = 1) -> None:
 
 
 @pytest.fixture(scope="module")
-def fuzz_store(tmp_path_factory: pytest.TempPathFactory) -> hipknee.Store:
-    with hipknee.Store.open(tmp_path_factory.mktemp("fuzz")) as st:
+def fuzz_store(backend: Backend) -> hipknee.Store:
+    with backend.open(backend.new()) as st:
         st.add(hipknee.Athlete(name="Ana", involved_side="left"))
         yield st
 
@@ -222,9 +226,8 @@ def _expected(kind: str, data: Any) -> hipknee.records.Record | None:
 def _rows(store: hipknee.Store) -> dict[str, int]:
     """Rows of every kind, deleted ones included, in one query."""
     counts = ", ".join(f"(SELECT count(*) FROM {table.name})" for table in TABLES.values())
-    with sqlite3.connect(store.path) as conn:
-        found = conn.execute(f"SELECT {counts}").fetchone()
-    conn.close()
+    with store.engine.connect() as conn:  # plain SQL, not the store's own count()
+        found = conn.exec_driver_sql(f"SELECT {counts}").fetchone()
     return dict(zip(TABLES, found))
 
 
@@ -268,6 +271,7 @@ def test_record_classes_accept_or_raise_validation_error(kind: str) -> None:
 
 
 # -- the store API ---------------------------------------------------------------------------
+@both_backends
 @pytest.mark.parametrize("kind", list(RECORD_KINDS))
 def test_store_add_saves_and_reads_back_or_writes_nothing(fuzz_store: hipknee.Store, kind: str) -> None:
     @settings(max_examples=STORED, suppress_health_check=[HealthCheck.too_slow])
@@ -279,6 +283,7 @@ def test_store_add_saves_and_reads_back_or_writes_nothing(fuzz_store: hipknee.St
     check()
 
 
+@both_backends
 @settings(max_examples=STORED, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(sets=st.lists(record_input("set", modes=("allowed",) * 8 + MODES), min_size=0, max_size=4))
 def test_store_add_session_is_all_or_nothing(fuzz_store: hipknee.Store, sets: list[dict[str, Any]]) -> None:
@@ -298,6 +303,7 @@ def test_store_add_session_is_all_or_nothing(fuzz_store: hipknee.Store, sets: li
     SAVED["store.add_session"] += len(sets)
 
 
+@both_backends
 @settings(max_examples=BASE, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(kind=st.sampled_from(["pain", "run", "athlete"]), data=st.data())
 def test_store_update_changes_the_row_or_nothing(fuzz_store: hipknee.Store, kind: str, data: st.DataObject) -> None:
@@ -327,6 +333,7 @@ IDS = st.one_of(BAD, st.integers(min_value=-3, max_value=10**6), st.just(2**63),
 KINDS = st.one_of(st.sampled_from(list(RECORD_KINDS)), BAD)
 
 
+@both_backends
 @settings(max_examples=STORED, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(action=st.sampled_from(["get", "delete", "undelete", "read", "count"]), kind=KINDS, arg=IDS,
        start=st.one_of(st.none(), WHEN_VALID, WHEN_EDGE, BAD), athlete=st.one_of(st.none(), st.just("Ana"), BAD))
@@ -377,6 +384,7 @@ def test_cli_answers_bad_input_in_one_line(tmp_path: Path, argv: list[str], caps
 
 
 # -- found by fuzzing ------------------------------------------------------------------------
+@both_backends
 def test_a_deleted_athletes_name_is_a_validation_error(store: hipknee.Store) -> None:
     bo = store.add(hipknee.Athlete(name="Bo"))
     store.delete("athlete", bo)

@@ -67,6 +67,17 @@ def test_bad_value_names_field_and_writes_nothing(store: hipknee.Store, kind: st
     assert _rows(store) == before
 
 
+@pytest.mark.parametrize(("kind", "base", "field"), [("pain", GOOD_PAIN, "note"), ("run", GOOD_RUN, "athlete"),
+                                                     ("athlete", dict(name="Ana"), "name")])
+def test_a_nul_character_is_refused_on_either_store(store: hipknee.Store, kind: str, base: dict, field: str) -> None:
+    """PostgreSQL cannot hold NUL in text; SQLite could, but both stores take the same records."""
+    before = _rows(store)
+    with pytest.raises(ValidationError) as info:
+        store.add({**base, field: "a\x00b"}, kind=kind)
+    assert info.value.field == field and "NUL" in info.value.allowed
+    assert _rows(store) == before
+
+
 def test_the_good_records_are_accepted(store: hipknee.Store) -> None:
     # The bases above are valid: the failures are the field's fault alone.
     for kind, base in (("set", GOOD_SET), ("pain", GOOD_PAIN), ("run", GOOD_RUN)):
