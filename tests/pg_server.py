@@ -146,35 +146,23 @@ class PgServer:
         return name
 
 
-def start() -> PgServer:
-    """Install if needed, initdb and start a server; :class:`ServerError` with the reason if it cannot."""
+def start(folder: Path | None = None, *, durable: bool = False) -> PgServer:
+    """Install if needed, initdb and start a server; :class:`ServerError` with the reason if it cannot.
+
+    ``folder``: keep the server's files there and start the server already in it, if any (the
+    benchmarks keep their generated club this way); otherwise a temporary folder. ``durable``:
+    flush every commit to disk, as a production server does (the suite's own server does not).
+    """
     bindir = _bindir()
-    folder = Path(tempfile.mkdtemp(prefix="hipknee-pg-"))
-    password = secrets.token_urlsafe(16)
-    if os.geteuid() == 0:
-        try:
-            user = pwd.getpwnam(SUPERUSER)
-        except KeyError:
-            raise ServerError("the postgres system user is missing (Debian's postgresql package makes it)") from None
-        os.chown(folder, user.pw_uid, user.pw_gid)
-    pwfile = folder / "pw"
-    pwfile.write_text(password + "\n")
-    if os.geteuid() == 0:
-        os.chown(pwfile, user.pw_uid, user.pw_gid)
-    init = subprocess.run(
-        [*_as_server_user(), str(bindir / "initdb"), "-D", str(folder / "data"), "-U", SUPERUSER,
-         "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8",
-         "--locale=C.UTF-8", "--no-sync"],
-        capture_output=True, text=True, timeout=120,
-    )
-    pwfile.unlink()
-    if init.returncode != 0:
-        raise ServerError(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
-    # fsync off: a throwaway server need not survive a power cut, and every CREATE DATABASE would
-    # otherwise wait for the disk. In postgresql.conf, not on the command line, so that a test of
-    # durability can turn it on again (PgServer.durable).
-    with (folder / "data" / "postgresql.conf").open("a") as conf:
-        conf.write("\nfsync = off\nfull_page_writes = off\n")
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="hipknee-pg-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    secret = folder / "superuser-password"
+    if not (folder / "data" / "PG_VERSION").exists():
+        shutil.rmtree(folder / "data", ignore_errors=True)
+        secret.unlink(missing_ok=True)
+        _initdb(bindir, folder, durable)
+    password = secret.read_text().strip()
     passfile = Path(tempfile.mkdtemp(prefix="hipknee-pgpass-")) / "pgpass"
     server = PgServer(bindir, folder, free_port(), password, passfile)
     passfile.touch(mode=0o600)
@@ -190,6 +178,39 @@ def start() -> PgServer:
             passfile.write_text("")
             server.remember(SUPERUSER, password)
     return server
+
+
+def _initdb(bindir: Path, folder: Path, durable: bool) -> None:
+    password = secrets.token_urlsafe(16)
+    user = None
+    if os.geteuid() == 0:
+        try:
+            user = pwd.getpwnam(SUPERUSER)
+        except KeyError:
+            raise ServerError("the postgres system user is missing (Debian's postgresql package makes it)") from None
+        os.chown(folder, user.pw_uid, user.pw_gid)
+    pwfile = folder / "pw"
+    pwfile.write_text(password + "\n")
+    if user is not None:
+        os.chown(pwfile, user.pw_uid, user.pw_gid)
+    init = subprocess.run(
+        [*_as_server_user(), str(bindir / "initdb"), "-D", str(folder / "data"), "-U", SUPERUSER,
+         "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8",
+         "--locale=C.UTF-8", "--no-sync"],
+        capture_output=True, text=True, timeout=120,
+    )
+    pwfile.unlink()
+    if init.returncode != 0:
+        raise ServerError(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
+    secret = folder / "superuser-password"
+    secret.touch(mode=0o600)
+    secret.write_text(password)
+    if not durable:
+        # fsync off: a throwaway server need not survive a power cut, and every CREATE DATABASE
+        # would otherwise wait for the disk. In postgresql.conf, not on the command line, so that
+        # a test of durability can turn it on again (PgServer.durable).
+        with (folder / "data" / "postgresql.conf").open("a") as conf:
+            conf.write("\nfsync = off\nfull_page_writes = off\n")
 
 
 def wait_until_ready(server: PgServer, timeout: float = 30) -> None:
@@ -208,7 +229,7 @@ def wait_until_ready(server: PgServer, timeout: float = 30) -> None:
 
 
 def remove(server: PgServer) -> None:
-    """Stop the server (immediate: nothing of it is kept) and delete its folders."""
+    """Stop the server (immediate: nothing of it is kept) and delete its files."""
     try:
         server.stop("immediate")
     finally:
