@@ -125,4 +125,4 @@ def test_errors_never_show_the_password(owner: Club, problem: str, caplog: pytes
     assert code in (1, 2) and len(errors.strip().splitlines()) == 1 and "Traceback" not in errors
     assert SECRET not in out + errors
     if problem in ("unreachable", "wrong password"):
-        assert f"{HOST}:" in errors and "could not be reached" in errors
+        assert f"{HOST}:" in errors and "could not connect to the database server at" in errors

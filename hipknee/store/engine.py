@@ -195,7 +195,7 @@ def _server_error(where: str, exc: BaseException) -> StoreError:
             advice = "check the user name, and the password in ~/.pgpass (or PGPASSFILE, the service file)"
         else:
             advice = "check that the server is running and that the URL (or HIPKNEE_URL) names its host and port"
-        return StoreError(where, f"the database server at {address} could not be reached ({said})", advice=advice)
+        return StoreError(where, f"could not connect to the database server at {address} ({said})", advice=advice)
     return StoreError(where, f"the database could not be used ({said})",
                       advice="try again; if it persists, ask the club's owner")
 
