@@ -78,9 +78,11 @@ def backend(request: pytest.FixtureRequest) -> Backend:
 @pytest.fixture
 def store(backend: Backend) -> Iterator[hipknee.Store]:
     """An empty store with one athlete, Ana (painful side: left)."""
-    with backend.open(backend.new()) as st:
+    place = backend.new()
+    with backend.open(place) as st:
         st.add(hipknee.Athlete(name="Ana", body_mass_kg=60.0, involved_side="left"))
         yield st
+    backend.release(place)
 
 
 @pytest.fixture(scope="session")
@@ -109,8 +111,10 @@ def demo_place(backend: Backend, demo_master: Path) -> str:
 @pytest.fixture
 def demo_store(backend: Backend, demo_place: str) -> Iterator[hipknee.Store]:
     """The demo season, opened from a private copy."""
-    with backend.open(backend.copy(demo_place)) as st:
+    place = backend.copy(demo_place)
+    with backend.open(place) as st:
         yield st
+    backend.release(place)
 
 
 # -- browsers ---------------------------------------------------------------------------------

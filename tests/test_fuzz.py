@@ -211,9 +211,11 @@ def _counted(entry: str, inputs: int = 1) -> None:
 
 @pytest.fixture(scope="module")
 def fuzz_store(backend: Backend) -> hipknee.Store:
-    with backend.open(backend.new()) as st:
+    place = backend.new()
+    with backend.open(place) as st:
         st.add(hipknee.Athlete(name="Ana", involved_side="left"))
         yield st
+    backend.release(place)
 
 
 def _expected(kind: str, data: Any) -> hipknee.records.Record | None:

@@ -148,20 +148,28 @@ def squad_place(backend: Backend) -> str:
 
 @pytest.fixture
 def squad(backend: Backend, squad_place: str):
-    with backend.open(backend.copy(squad_place)) as st:
+    place = backend.copy(squad_place)
+    with backend.open(place) as st:
         yield st
+    backend.release(place)
 
 
 @pytest.fixture(scope="module")
 def overview_html(backend: Backend, squad_place: str) -> str:
-    with backend.open(backend.copy(squad_place)) as st:
-        return build_overview(st, progress=False)
+    place = backend.copy(squad_place)
+    with backend.open(place) as st:
+        html = build_overview(st, progress=False)
+    backend.release(place)
+    return html
 
 
 @pytest.fixture(scope="module")
 def maria_html(backend: Backend, demo_place: str) -> str:
-    with backend.open(backend.copy(demo_place)) as st:
-        return build_report(st)
+    place = backend.copy(demo_place)
+    with backend.open(place) as st:
+        html = build_report(st)
+    backend.release(place)
+    return html
 
 
 # -- one runner --------------------------------------------------------------------------------

@@ -78,13 +78,15 @@ def test_empty_store_gives_sentences_not_errors(store: hipknee.Store) -> None:
 
 
 def test_summarise_all_one_row_per_runner(backend: Backend) -> None:
-    with backend.open(backend.new()) as st:
+    place = backend.new()
+    with backend.open(place) as st:
         names = make_demo(st, runners=3)
         table = summarise_all(st)
         anna = season_summary(st, "Anna")
     assert table["athlete"].tolist() == names
     assert {"lsi_now", "pain_verdict", "acwr_zone", "status"} <= set(table.columns)
     assert table["pain_verdict"].isin(["better", "worse", "no clear change", "not enough data"]).all()
+    backend.release(place)
     assert table.loc[0, "pain_verdict"] == "better"
     # The same answers as one runner's own summary.
     row = table.set_index("athlete").loc["Anna"]
@@ -99,7 +101,8 @@ def test_unknown_runner_is_a_validation_error(demo_frames) -> None:
 def test_summarise_all_matches_each_runners_own_summary(backend: Backend) -> None:
     """The squad's verdicts are picked for every runner at once; they must be what each runner's own
     summary says, including the cases picked one by one (pain only on the other knee, a tie)."""
-    with backend.open(backend.new()) as st:
+    place = backend.new()
+    with backend.open(place) as st:
         make_demo(st, runners=3)
         st.add_many([hipknee.Athlete(name=n, involved_side="left") for n in ("Ben", "Cleo", "Dan")])
         pain = []
@@ -112,6 +115,7 @@ def test_summarise_all_matches_each_runners_own_summary(backend: Backend) -> Non
             pain.append(hipknee.PainEntry(when=when, athlete="Dan", knee="right", nrs=day % 4, context="during"))
         st.add_many(pain)
         frames = log_frames(st)
+    backend.release(place)
     for start, end in (("2026-03-16", "2026-05-10"), (None, None)):
         table = summarise_all(frames, start=start, end=end)
         own = pd.DataFrame([season_summary(frames, name, start=start, end=end).verdicts() for name in frames.names()])

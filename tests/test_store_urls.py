@@ -24,7 +24,7 @@ def shown_anywhere(exc: BaseException) -> str:
 
 
 # -- which store -------------------------------------------------------------------------------
-def test_every_command_takes_url_and_data() -> None:
+def test_every_command_takes_url() -> None:
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse keeps them here
     for name, sub in commands.items():

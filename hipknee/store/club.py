@@ -10,7 +10,7 @@ server, so the three group roles carry the database's name, e.g. ``club_runners`
   her athlete row. ``club_coaching`` (coach_role, athlete_id): which runners each coach follows.
 - ``DB_runners`` (no login): every runner's login is a member. Row-level security on the athletes
   table and on every table with an ``athlete_id`` lets a runner read, add, change and delete the
-  rows of her own athlete only (and change only her name, body mass and painful side); she reads
+  rows of her own athlete only (and, of her athlete row, not its id, creation or deletion); she reads
   the exercise catalogue and may add to it, but not change it.
 - ``DB_coaches`` (no login): every coach's login is a member. Coaches have no privilege on the
   tables at all. They read the schema ``coach_views``: one view per runner table, with the table's
@@ -58,8 +58,8 @@ __all__ = [
 COACH_VIEWS = "coach_views"
 MEMBERS = "club_members"
 COACHING = "club_coaching"
-#: Columns of a runner's own athlete row that she may change.
-RUNNER_CHANGES_ATHLETE = ("name", "body_mass_kg", "involved_side")
+#: Columns of her own athlete row that a runner may not change: deleting or re-dating herself is the owner's.
+RUNNER_KEEPS_ATHLETE = ("id", "created_at", "deleted_at")
 _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _POLICIES = ("hipknee_runner_own", "hipknee_coach_reads", "hipknee_everyone_reads", "hipknee_runner_adds",
              "hipknee_member_self")
@@ -241,7 +241,7 @@ def apply_access(conn: Connection) -> None:
                          f"TO {run} WITH CHECK (NOT builtin)")
 
     reset("athletes")
-    changes = ", ".join(_q(conn, c) for c in RUNNER_CHANGES_ATHLETE)
+    changes = ", ".join(_q(conn, c.name) for c in TABLES["athlete"].c if c.name not in RUNNER_KEEPS_ATHLETE)
     conn.exec_driver_sql(f"GRANT SELECT, UPDATE ({changes}) ON {table('athletes')} TO {run}")
     conn.exec_driver_sql(f"GRANT SELECT ON {table('athletes')} TO {views}")
     conn.exec_driver_sql(f"CREATE POLICY hipknee_runner_own ON {table('athletes')} "
