@@ -128,7 +128,7 @@ class Store:
         with write_connection(self.engine, self._where) as conn:
             if is_server(self.engine):
                 # Two first opens of an empty club database create its tables once.
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)" % _CREATE_LOCK)
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (_CREATE_LOCK,))
             tables = table_names(conn)
             if not tables:
                 metadata.create_all(conn)
