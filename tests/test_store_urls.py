@@ -69,6 +69,23 @@ def test_postgresql_urls_mean_psycopg(pg_server: PgServer) -> None:
         assert st.url.startswith("postgresql+psycopg://") and st.engine.driver == "psycopg"
 
 
+def test_a_service_file_names_the_club(pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """libpq's service file instead of a host in the URL: hipknee, pg_dump and messages all follow it."""
+    owner = Club(pg_server, tmp_path)
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[club]\nhost={HOST}\nport={owner.server.port}\ndbname={owner.database}\nuser={owner.owner}\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    monkeypatch.setenv("HIPKNEE_URL", "postgresql+psycopg:///?service=club")
+    with hipknee.open_store() as st:  # the owner's password: PGPASSFILE, as ever
+        st.add(hipknee.Athlete(name="Ana"))
+    assert main(["backup"]) == 0
+    assert "club-" in capsys.readouterr().out
+    monkeypatch.setenv("PGSERVICEFILE", str(tmp_path / "missing.conf"))
+    assert main(["export", "--format", "csv", "--out", str(tmp_path / "x")]) == 1
+    assert "service 'club'" in capsys.readouterr().err
+
+
 # -- the password never shows ----------------------------------------------------------------------
 @pytest.fixture
 def owner(pg_server: PgServer, tmp_path: Path) -> Club:

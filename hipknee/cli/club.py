@@ -32,7 +32,7 @@ def _login_url(store: Store, role: str) -> str:
 
 def _pgpass_line(store: Store, role: str, password: str) -> str:
     url = store.engine.url
-    fields = [url.host or "*", str(url.port or 5432), url.database or "*", role, password]
+    fields = [url.host or "*", str(url.port or "*"), url.database or "*", role, password]
     return ":".join(f.replace("\\", "\\\\").replace(":", "\\:") for f in fields) + "\n"
 
 

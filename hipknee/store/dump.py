@@ -40,10 +40,15 @@ _REASON = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 def _server_url(url: str | URL) -> URL:
     parsed = parse_url(url)
-    if parsed.get_backend_name() == "sqlite" or not parsed.database:
-        raise ValidationError("url", shown_url(parsed), "a PostgreSQL URL naming a database, "
+    if parsed.get_backend_name() == "sqlite" or not (parsed.database or "service" in parsed.query):
+        raise ValidationError("url", shown_url(parsed), "a PostgreSQL URL naming a database (or a service), "
                                                         "e.g. postgresql+psycopg://owner@club.example.org:5432/club")
     return parsed
+
+
+def _name(url: URL) -> str:
+    """What the dumps of the database at ``url`` are named after: the database, or the service."""
+    return str(url.database or url.query["service"])
 
 
 def _tool(name: str) -> str:
@@ -63,11 +68,13 @@ def _connection(url: URL) -> Iterator[tuple[str, dict[str, str]]]:
     """A libpq connection string without the password, and the environment for the tools."""
     params = {"host": url.host, "port": url.port, "user": url.username, "dbname": url.database}
     params.update({k: v for k, v in url.query.items() if k != "password"})
+    # Left out, not empty: an empty dbname would hide the service file's.
+    params = {k: v for k, v in params.items() if v not in (None, "")}
     password = url.password or url.query.get("password")
     env = dict(os.environ)
     env.setdefault("PGCONNECT_TIMEOUT", str(CONNECT_TIMEOUT_S))
     if password is None:
-        yield make_conninfo(**{k: v for k, v in params.items() if v is not None}), env
+        yield make_conninfo(**params), env
         return
     with tempfile.TemporaryDirectory(prefix="hipknee-pg-") as folder:
         passfile = Path(folder) / "pgpass"
@@ -76,7 +83,7 @@ def _connection(url: URL) -> Iterator[tuple[str, dict[str, str]]]:
         with os.fdopen(descriptor, "w") as fh:
             fh.write(f"*:*:*:*:{escaped}\n")
         env["PGPASSFILE"] = str(passfile)
-        yield make_conninfo(**{k: v for k, v in params.items() if v is not None}), env
+        yield make_conninfo(**params), env
 
 
 def _run(tool: str, args: list[str], env: dict[str, str], where: str) -> None:
@@ -93,8 +100,8 @@ def _folder(data: str | os.PathLike[str] | None) -> Path:
 
 def list_dumps(url: str | URL, data: str | os.PathLike[str] | None = None) -> list[Path]:
     """The dumps of the database at ``url`` in ``DATA/backups``, newest first."""
-    database = _server_url(url).database
-    pattern = re.compile(rf"^{re.escape(str(database))}-(\d{{8}}-\d{{6}}-\d{{6}})-[a-z0-9-]+\.dump$")
+    database = _name(_server_url(url))
+    pattern = re.compile(rf"^{re.escape(database)}-(\d{{8}}-\d{{6}}-\d{{6}})-[a-z0-9-]+\.dump$")
     folder = _folder(data)
     if not folder.is_dir():
         return []
@@ -111,7 +118,7 @@ def dump_database(url: str | URL, data: str | os.PathLike[str] | None = None, *,
     parsed = _server_url(url)
     folder = _folder(data)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{parsed.database}-{datetime.now():%Y%m%d-%H%M%S-%f}-{reason}.dump"
+    target = folder / f"{_name(parsed)}-{datetime.now():%Y%m%d-%H%M%S-%f}-{reason}.dump"
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         with _connection(parsed) as (conninfo, env):

@@ -102,9 +102,12 @@ def without_password(url: URL) -> URL:
 
 
 def server_address(url: str | URL) -> str:
-    """``HOST:PORT`` of a server URL (libpq's defaults when the URL leaves them out)."""
+    """``HOST:PORT`` of a server URL (libpq's defaults when the URL leaves them out), or the
+    service it names."""
     if not isinstance(url, URL):
         url = make_url(str(url))
+    if url.host is None and "service" in url.query:
+        return f"the service {url.query['service']!r} (pg_service.conf)"
     host = url.host or url.query.get("host") or "localhost"
     port = url.port or url.query.get("port") or 5432
     if isinstance(host, tuple):
