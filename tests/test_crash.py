@@ -24,7 +24,7 @@ pytestmark = pytest.mark.both_backends
 
 #: Kills per backend. A killed client leaves the server nothing to repair (it rolls the open
 #: transaction back), so fewer do there; the server's own crash is tested in test_club_load.py.
-KILLS = {"sqlite": 60, "postgresql": 15}
+KILLS = {"sqlite": 60, "postgresql": 10}
 #: A saver that prints nothing for this long is stuck: the test fails instead of hanging the suite.
 STUCK_S = 60
 

@@ -28,8 +28,9 @@ from hipknee.records.catalogue import BUILTIN_EXERCISES
 from hipknee.records.model import RECORD_KINDS, validate_record
 from hipknee.store.schema import TABLES
 
-# The store API's fuzzing runs on SQLite and on PostgreSQL (what one accepts, the other must too);
-# the forms' and importers' fuzzing, whose inputs never reach the database unchecked, on SQLite.
+# Saving generated records runs on SQLite and on PostgreSQL: what one accepts, the other must
+# accept and give back the same. The rest (sessions, updates, lookups, forms, importers) goes
+# through the same validation and saves, on SQLite.
 both_backends = pytest.mark.both_backends
 
 #: Examples per test in the current profile ("ci" 100, "full" 1000): the cheap tests run more.
@@ -285,7 +286,6 @@ def test_store_add_saves_and_reads_back_or_writes_nothing(fuzz_store: hipknee.St
     check()
 
 
-@both_backends
 @settings(max_examples=STORED, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(sets=st.lists(record_input("set", modes=("allowed",) * 8 + MODES), min_size=0, max_size=4))
 def test_store_add_session_is_all_or_nothing(fuzz_store: hipknee.Store, sets: list[dict[str, Any]]) -> None:
@@ -305,7 +305,6 @@ def test_store_add_session_is_all_or_nothing(fuzz_store: hipknee.Store, sets: li
     SAVED["store.add_session"] += len(sets)
 
 
-@both_backends
 @settings(max_examples=BASE, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(kind=st.sampled_from(["pain", "run", "athlete"]), data=st.data())
 def test_store_update_changes_the_row_or_nothing(fuzz_store: hipknee.Store, kind: str, data: st.DataObject) -> None:
@@ -335,7 +334,6 @@ IDS = st.one_of(BAD, st.integers(min_value=-3, max_value=10**6), st.just(2**63),
 KINDS = st.one_of(st.sampled_from(list(RECORD_KINDS)), BAD)
 
 
-@both_backends
 @settings(max_examples=STORED, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(action=st.sampled_from(["get", "delete", "undelete", "read", "count"]), kind=KINDS, arg=IDS,
        start=st.one_of(st.none(), WHEN_VALID, WHEN_EDGE, BAD), athlete=st.one_of(st.none(), st.just("Ana"), BAD))
