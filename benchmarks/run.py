@@ -567,7 +567,6 @@ def bench_reports(folder: Path, mode: Mode, profile: bool) -> list[Figure]:
 
 # -- PostgreSQL: a club's server ----------------------------------------------------------------------
 PG_SAVE_TARGET = 3.0  # a save through the server: within 3x of SQLite's median, same run
-BENCH_RUNNER, BENCH_COACH = "bench_runner", "bench_coach"
 
 
 @dataclass
@@ -611,6 +610,9 @@ def club_database(mode: Mode, url: str) -> ClubDatabase:
     source = Path(coach_store.__file__).read_bytes() + str(SCHEMA_VERSION).encode()
     key = hashlib.sha1(source).hexdigest()[:10]
     with hipknee.Store.open(url=url) as store:
+        # Logins belong to the whole server: named after the database, like the club's roles.
+        database = store.engine.url.database
+        runner_role, coach_role = f"{database}_bench_runner", f"{database}_bench_coach"
         with store.engine.connect() as conn:
             found = conn.exec_driver_sql("SELECT value FROM hipknee_meta WHERE key = 'benchmark-store'").scalar()
         if found is None or json.loads(found)["key"] != key:
@@ -627,30 +629,30 @@ def club_database(mode: Mode, url: str) -> ClubDatabase:
             size = json.loads(found)
         club.install(store.engine, store.where)
         names = store.athlete_names()
-        passwords = {role: club.new_password() for role in (BENCH_RUNNER, BENCH_COACH)}
+        passwords = {role: club.new_password() for role in (runner_role, coach_role)}
         with store.engine.begin() as conn:
             members = {r for (r,) in conn.exec_driver_sql("SELECT role_name FROM club_members")}
             for role, password in passwords.items():
                 if role in members:  # made by an earlier run: a new password for this one
                     pgconn = conn.connection.driver_connection.pgconn
                     verifier = pgconn.encrypt_password(password.encode(), role.encode(), b"scram-sha-256").decode()
-                    conn.exec_driver_sql(f"ALTER ROLE {role} PASSWORD '{verifier}'")
-        if BENCH_COACH not in members:
-            club.add_coach(store.engine, store.where, "Benchmark coach", role=BENCH_COACH, password=passwords[BENCH_COACH])
-        if BENCH_RUNNER not in members:
-            club.add_runner(store.engine, store.where, hipknee.Athlete(name=names[0]), role=BENCH_RUNNER,
-                            password=passwords[BENCH_RUNNER], coaches=[])
+                    conn.exec_driver_sql(f"ALTER ROLE \"{role}\" PASSWORD '{verifier}'")
+        if coach_role not in members:
+            club.add_coach(store.engine, store.where, "Benchmark coach", role=coach_role, password=passwords[coach_role])
+        if runner_role not in members:
+            club.add_runner(store.engine, store.where, hipknee.Athlete(name=names[0]), role=runner_role,
+                            password=passwords[runner_role], coaches=[])
         with store.engine.begin() as conn:  # the coach follows every runner
             conn.exec_driver_sql("INSERT INTO club_coaching (coach_role, athlete_id) SELECT %s, id FROM athletes "
-                                 "ON CONFLICT DO NOTHING", (BENCH_COACH,))
+                                 "ON CONFLICT DO NOTHING", (coach_role,))
         where = store.where
         with store.engine.connect() as conn:
             version = str(conn.exec_driver_sql("SHOW server_version").scalar())
     owner = make_url(url)
     return ClubDatabase(
         owner=url,
-        runner=owner.set(username=BENCH_RUNNER, password=passwords[BENCH_RUNNER]).render_as_string(hide_password=False),
-        coach=owner.set(username=BENCH_COACH, password=passwords[BENCH_COACH]).render_as_string(hide_password=False),
+        runner=owner.set(username=runner_role, password=passwords[runner_role]).render_as_string(hide_password=False),
+        coach=owner.set(username=coach_role, password=passwords[coach_role]).render_as_string(hide_password=False),
         size=size, where=where, version=version,
     )
 

@@ -154,8 +154,7 @@ def start(folder: Path | None = None, *, durable: bool = False) -> PgServer:
     flush every commit to disk, as a production server does (the suite's own server does not).
     """
     bindir = _bindir()
-    if folder is None:
-        folder = Path(tempfile.mkdtemp(prefix="hipknee-pg-"))
+    folder = Path(tempfile.mkdtemp(prefix="hipknee-pg-")) if folder is None else folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     secret = folder / "superuser-password"
     if not (folder / "data" / "PG_VERSION").exists():

@@ -46,6 +46,7 @@ __all__ = [
     "add_coach",
     "add_runner",
     "apply_access",
+    "check_role",
     "drop_views",
     "install",
     "installed",
@@ -60,6 +61,7 @@ MEMBERS = "club_members"
 COACHING = "club_coaching"
 #: Columns of her own athlete row that a runner may not change: deleting or re-dating herself is the owner's.
 RUNNER_KEEPS_ATHLETE = ("id", "created_at", "deleted_at")
+_MAX_NAME = 63  # bytes in a PostgreSQL name
 _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _POLICIES = ("hipknee_runner_own", "hipknee_coach_reads", "hipknee_everyone_reads", "hipknee_runner_adds",
              "hipknee_member_self")
@@ -155,6 +157,11 @@ def _install(conn: Connection, where: str) -> Roles:
     tables, row-level security, privileges and the coaches' views. Safe to run again."""
     _check_owner(conn, where)
     roles = _roles(conn)
+    longest = max(len(r.encode()) for r in (roles.runners, roles.coaches, roles.views))
+    if longest > _MAX_NAME:  # PostgreSQL would cut the role names short
+        database = _scalar(conn, "SELECT current_database()")
+        raise ValidationError("database", database, f"a database name of at most "
+                                                    f"{_MAX_NAME - longest + len(database.encode())} bytes for a club")
     schema = _q(conn, _data_schema(conn))
     for role in (roles.runners, roles.coaches, roles.views):
         if not _scalar(conn, "SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname = %s", role):
