@@ -4,7 +4,9 @@
     python -m benchmarks.run --quick    # 10 runners x 1 season, fewer repeats, under a minute
 
 Prints the machine, then per figure: the value measured, its target, the baseline measured in the
-same run and the ratio to it. The generated store is cached in benchmarks/results/ (git-ignored),
+same run and the ratio to it. The same store is also loaded into PostgreSQL (a club's server: a
+throwaway local server kept in benchmarks/results/, or ``--postgresql-url``) to time saving a
+session there beside SQLite, and reading the squad's frames as the owner and as a coach. The generated store is cached in benchmarks/results/ (git-ignored),
 keyed by its size, seed and the generator's source, so later runs skip generating it. The save
 benchmark writes into the cached store's file and deletes its rows again afterwards. ``--profile`` prints a cProfile of every figure that
 misses its target; ``--markdown`` prints the table as Markdown too.
@@ -582,6 +584,187 @@ def bench_reports(folder: Path, mode: Mode, profile: bool) -> list[Figure]:
     return figures
 
 
+# -- PostgreSQL: a club's server ----------------------------------------------------------------------
+PG_SAVE_TARGET = 3.0  # a save through the server: within 3x of SQLite's median, same run
+
+
+@dataclass
+class ClubDatabase:
+    """The coach store in PostgreSQL, with a runner's and a coach's login (passwords in the URLs:
+    hipknee shows them nowhere)."""
+
+    owner: str
+    runner: str
+    coach: str
+    size: dict[str, Any]
+    where: str
+    version: str
+
+
+def _pg_server(mode: Mode, url: str | None) -> tuple[Any, str]:
+    """A server and the owner's URL of a database for the coach store: ``url`` as given, else a
+    local server kept in benchmarks/results/ (started at a free port on 127.0.0.1, flushing every
+    commit to disk as a production server does), stopped by the caller."""
+    database = f"coach_{mode.runners}r_{mode.seasons}s"
+    if url is not None:
+        return None, url
+    sys.path.insert(0, str(REPO / "tests"))
+    import pg_server  # the suite's throwaway server (tests/pg_server.py)
+
+    server = pg_server.start(RESULTS / "postgresql", durable=True)
+    os.environ["PGPASSFILE"] = str(server.passfile)
+    with server.connect() as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{database}"')
+    return server, server.url(database)
+
+
+def club_database(mode: Mode, url: str) -> ClubDatabase:
+    """The coach store generated into the database at ``url`` (once: kept while the generator's
+    source and the schema stay the same), made a club with one runner's and one coach's login."""
+    from sqlalchemy.engine import make_url
+
+    from hipknee.store import club
+
+    source = Path(coach_store.__file__).read_bytes() + str(SCHEMA_VERSION).encode()
+    key = hashlib.sha1(source).hexdigest()[:10]
+    with hipknee.Store.open(url=url) as store:
+        # Logins belong to the whole server: named after the database, like the club's roles.
+        database = store.engine.url.database
+        runner_role, coach_role = f"{database}_bench_runner", f"{database}_bench_coach"
+        with store.engine.connect() as conn:
+            found = conn.exec_driver_sql("SELECT value FROM hipknee_meta WHERE key = 'benchmark-store'").scalar()
+        if found is None or json.loads(found)["key"] != key:
+            if store.athlete_names():
+                raise SystemExit(f"{store.where} holds another store: give --postgresql-url an empty database")
+            started = time.perf_counter()
+            size = coach_store.make_coach_store(store, runners=mode.runners, seasons=mode.seasons, seed=1, progress=True)
+            size = {**asdict(size), "seconds": round(time.perf_counter() - started, 1), "key": key}
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql("INSERT INTO hipknee_meta (key, value) VALUES ('benchmark-store', %s)",
+                                     (json.dumps(size),))
+            print(f"generated {size} into PostgreSQL in {size['seconds']} s", file=sys.stderr)
+        else:
+            size = json.loads(found)
+        club.install(store.engine, store.where)
+        names = store.athlete_names()
+        passwords = {role: club.new_password() for role in (runner_role, coach_role)}
+        with store.engine.begin() as conn:
+            members = {r for (r,) in conn.exec_driver_sql("SELECT role_name FROM club_members")}
+            for role, password in passwords.items():
+                if role in members:  # made by an earlier run: a new password for this one
+                    pgconn = conn.connection.driver_connection.pgconn
+                    verifier = pgconn.encrypt_password(password.encode(), role.encode(), b"scram-sha-256").decode()
+                    conn.exec_driver_sql(f"ALTER ROLE \"{role}\" PASSWORD '{verifier}'")
+        if coach_role not in members:
+            club.add_coach(store.engine, store.where, "Benchmark coach", role=coach_role, password=passwords[coach_role])
+        if runner_role not in members:
+            club.add_runner(store.engine, store.where, hipknee.Athlete(name=names[0]), role=runner_role,
+                            password=passwords[runner_role], coaches=[])
+        with store.engine.begin() as conn:  # the coach follows every runner
+            conn.exec_driver_sql("INSERT INTO club_coaching (coach_role, athlete_id) SELECT %s, id FROM athletes "
+                                 "ON CONFLICT DO NOTHING", (coach_role,))
+        where = store.where
+        with store.engine.connect() as conn:
+            version = str(conn.exec_driver_sql("SHOW server_version").scalar())
+    owner = make_url(url)
+    return ClubDatabase(
+        owner=url,
+        runner=owner.set(username=runner_role, password=passwords[runner_role]).render_as_string(hide_password=False),
+        coach=owner.set(username=coach_role, password=passwords[coach_role]).render_as_string(hide_password=False),
+        size=size, where=where, version=version,
+    )
+
+
+def _psycopg_version() -> str:
+    import psycopg
+
+    return psycopg.__version__
+
+
+def _pg_bare_commit(url: str) -> Callable[[], None]:
+    """A one-row transaction straight through psycopg, a connection kept open as the store's pool
+    does: the server's floor for a save (network round trips and the WAL flush)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    conn = psycopg.connect(host=parsed.host, port=parsed.port, user=parsed.username, password=parsed.password,
+                           dbname=parsed.database)
+
+    def commit() -> None:
+        with conn.transaction():
+            conn.execute("INSERT INTO hipknee_meta (key, value) VALUES ('benchmark', %s) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(time.time()),))
+
+    commit.close = conn.close  # type: ignore[attr-defined]
+    return commit
+
+
+def _take_out_pg_benchmark_saves(url: str) -> None:
+    with hipknee.Store.open(url=url) as store, store.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM strength_sets WHERE note = %s", (BENCH_NOTE,))
+        conn.exec_driver_sql("DELETE FROM hipknee_meta WHERE key = 'benchmark'")
+
+
+def bench_postgresql(folder: Path, mode: Mode, club: ClubDatabase, sqlite_frames: dict[str, pd.DataFrame],
+                     sqlite_read: float, profile: bool) -> list[Figure]:
+    """A session saved through the server beside the same save into SQLite (in turns), and the
+    squad's frames read from the server as the owner and as a coach, beside SQLite's read."""
+    from hipknee.analyses.season import summarise_all
+
+    figures = []
+    _take_out_benchmark_saves(folder / "hipknee.db")
+    _take_out_pg_benchmark_saves(club.owner)
+    bare = _pg_bare_commit(club.owner)
+    try:
+        with hipknee.Store.open(folder) as lite, hipknee.Store.open(url=club.owner) as owner, \
+             hipknee.Store.open(url=club.runner) as runner:
+            athlete = runner.athlete_names()[0]
+            sets = programme_sets(lite, athlete, "2025-12-28T18:00")
+            base, server, own, floor = interleaved(
+                [lambda: lite.add_session(sets), lambda: owner.add_session(sets), lambda: runner.add_session(sets),
+                 bare], mode.save_repeats)
+            for label, times in (("", server), (" as a runner's login (row-level security)", own)):
+                figures.append(Figure(
+                    f"save a session through PostgreSQL on 127.0.0.1{label} ({len(sets)} sets), median", times.median,
+                    cpu=times.cpu_median, target=PG_SAVE_TARGET * base.median, baseline=base.median,
+                    baseline_name="SQLite store.add_session",
+                    note=f"p95 {p95(times) * 1000:.1f} ms (SQLite p95 {p95(base) * 1000:.1f} ms) over {mode.save_repeats} "
+                         f"saves in turns; target {PG_SAVE_TARGET:g}x SQLite's median; a bare one-row commit through "
+                         f"psycopg (the server's floor) median {floor.median * 1000:.1f} ms",
+                ))
+            if profile and server.median >= PG_SAVE_TARGET * base.median:
+                print("\n-- profile: store.add_session through PostgreSQL --\n"
+                      + profile_text(lambda: owner.add_session(sets)))
+    finally:
+        bare.close()  # type: ignore[attr-defined]
+        _take_out_benchmark_saves(folder / "hipknee.db")
+        _take_out_pg_benchmark_saves(club.owner)
+
+    for label, url in (("as the owner", club.owner), (f"as a coach following all {mode.runners} runners "
+                                                     "(views, row-level security)", club.coach)):
+        with hipknee.Store.open(url=url) as store:
+            frames: dict[str, pd.DataFrame] = {}
+            times = timings(lambda store=store: frames.update(read_frames(store)), 1, warmup=0)
+        for name, frame in sqlite_frames.items():  # the same rows, values and types as from SQLite
+            pd.testing.assert_frame_equal(frames[name], frame, check_exact=True, obj=f"{name} from PostgreSQL")
+        figures.append(Figure(f"read the analyses' columns of every frame from PostgreSQL, {label}", times.median,
+                              cpu=times.cpu_median, baseline=sqlite_read, baseline_name="from SQLite",
+                              note="the frames equal SQLite's, every row and column"))
+        if profile:
+            print("\n-- profile: store.read('set', columns=...) from PostgreSQL --\n" + profile_text(
+                lambda url=url: hipknee.Store.open(url=url).read("set", columns=ANALYSIS_COLUMNS["sets"])))
+    server_summary = timings(lambda: summarise_all(frames), mode.analysis_repeats)
+    lite_summary = timings(lambda: summarise_all(sqlite_frames), mode.analysis_repeats)
+    pd.testing.assert_frame_equal(summarise_all(frames), summarise_all(sqlite_frames), check_exact=True)
+    figures.append(Figure("squad summary (summarise_all) on the coach's frames from PostgreSQL",
+                          server_summary.median, cpu=server_summary.cpu_median, target=1.0,
+                          baseline=lite_summary.median, baseline_name="on SQLite's frames",
+                          note="the same table, every row and column"))
+    return figures
+
+
 # -- output --------------------------------------------------------------------------------------
 def table(figures: list[Figure]) -> list[list[str]]:
     rows = [["figure", "wall", "CPU", "target", "met", "baseline (same run)", "ratio"]]
@@ -635,6 +818,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the row-by-row baseline on the first N runners (default 20 of 100; quick: all)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of every figure that misses its target")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown too")
+    parser.add_argument("--postgresql-url", metavar="URL",
+                        help="an empty database on a PostgreSQL server, as a login with CREATEROLE (default: a local "
+                             "server of the benchmark's own, kept in benchmarks/results/postgresql)")
+    parser.add_argument("--no-postgresql", action="store_true", help="leave PostgreSQL out")
     args = parser.parse_args(argv)
     mode = QUICK if args.quick else FULL
     if args.runners or args.seasons or args.baseline_runners:
@@ -669,6 +856,18 @@ def main(argv: list[str] | None = None) -> int:
     figures += read
     _stage("season analyses and the row-by-row baseline")
     figures += bench_analyses(frames, mode, args.profile)
+    if not args.no_postgresql:
+        _stage("PostgreSQL: the coach store in a club's database")
+        server, url = _pg_server(mode, args.postgresql_url)
+        try:
+            club = club_database(mode, url)
+            print(f"PostgreSQL {club.version} (psycopg {_psycopg_version()}): {club.where}, {club.size['sets']:,} sets "
+                  f"(generated with COPY in {club.size['seconds']} s)")
+            _stage("PostgreSQL: saving and reading")
+            figures += bench_postgresql(folder, mode, club, frames, read[-1].value, args.profile)
+        finally:
+            if server is not None:
+                server.stop("fast")
     del frames
     _stage("report and overview")
     figures += bench_reports(folder, mode, args.profile)

@@ -29,17 +29,23 @@ class ValidationError(HipkneeError, ValueError):
 
 
 class StoreError(HipkneeError):
-    """The store file cannot be used as it is; names the file and what to do about it."""
+    """The store cannot be used as it is; names the file (or the database, by its URL without the
+    password) and what to do about it."""
 
-    def __init__(self, path: Path | str | None, problem: str, *, backup: Path | None = None) -> None:
-        self.path = Path(path) if path is not None else None
+    def __init__(
+        self, path: Path | str | None, problem: str, *, backup: Path | None = None, advice: str | None = None
+    ) -> None:
+        # A database URL names a server, not a file.
+        self.path = Path(path) if path is not None and "://" not in str(path) else None
+        self.where = str(path)
         self.problem = problem
         self.backup = backup
-        advice = (
-            f"restore the newest backup with `hipknee restore {backup}`"
-            if backup is not None
-            else "no backup of it was found; keep the file and ask for help"
-        )
+        if advice is None:
+            advice = (
+                f"restore the newest backup with `hipknee restore {backup}`"
+                if backup is not None
+                else "no backup of it was found; keep the file and ask for help"
+            )
         super().__init__(f"{path}: {problem}; nothing was changed. To go on, {advice}.")
 
 

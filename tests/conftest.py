@@ -1,7 +1,10 @@
-"""Shared fixtures: a temporary store, the demo season, and a guard that keeps tests out of data/."""
+"""Shared fixtures: a temporary store (SQLite, or PostgreSQL on the suite's own server), the demo
+season, and a guard that keeps tests out of data/."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +13,10 @@ import pytest
 from browser_helpers import CHROMIUM_ARGS, ensure_chromium
 
 import hipknee
+import pg_server as pg_server_module
+from backends import BACKENDS, Backend, PostgresBackend, SqliteBackend
 from hipknee.synthetic.demo import make_demo
+from pg_server import PgServer
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,12 +29,61 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     return folder
 
 
+# -- stores on either backend -------------------------------------------------------------------
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test in a module marked ``both_backends`` that uses a store runs on SQLite and on PostgreSQL."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends"):
+        metafunc.parametrize("backend", BACKENDS, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The suite's PostgreSQL server (started on first use, stopped at the end); its password file
+    is PGPASSFILE for the whole run, so URLs carry no password."""
+    try:
+        server = pg_server_module.start()
+    except pg_server_module.ServerError as exc:
+        pytest.fail(f"the PostgreSQL test server could not start, so the PostgreSQL tests cannot run: {exc}",
+                    pytrace=False)
+    saved = os.environ.get("PGPASSFILE")
+    os.environ["PGPASSFILE"] = str(server.passfile)
+    try:
+        with server.connect() as conn:
+            conn.execute(f'CREATE DATABASE "{pg_server_module.EMPTY_TEMPLATE}"')
+        hipknee.Store.open(url=server.url(pg_server_module.EMPTY_TEMPLATE)).close()
+        yield server
+    finally:
+        if saved is None:
+            os.environ.pop("PGPASSFILE", None)
+        else:
+            os.environ["PGPASSFILE"] = saved
+        pg_server_module.remove(server)
+
+
+@pytest.fixture(scope="session")
+def sqlite_backend(tmp_path_factory: pytest.TempPathFactory) -> SqliteBackend:
+    return SqliteBackend(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def postgresql_backend(pg_server: PgServer) -> PostgresBackend:
+    return PostgresBackend(pg_server)
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """Where the test's stores live: SQLite unless the module is marked ``both_backends``."""
+    return request.getfixturevalue(f"{getattr(request, 'param', 'sqlite')}_backend")
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[hipknee.Store]:
-    """An empty store in a temporary folder, with one athlete, Ana (painful side: left)."""
-    with hipknee.Store.open(tmp_path / "store") as st:
+def store(backend: Backend) -> Iterator[hipknee.Store]:
+    """An empty store with one athlete, Ana (painful side: left)."""
+    place = backend.new()
+    with backend.open(place) as st:
         st.add(hipknee.Athlete(name="Ana", body_mass_kg=60.0, involved_side="left"))
         yield st
+    backend.release(place)
 
 
 @pytest.fixture(scope="session")
@@ -48,11 +103,19 @@ def demo_dir(demo_master: Path, tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def demo_place(backend: Backend, demo_master: Path) -> str:
+    """Where the demo season written once for the backend is (copy it before writing)."""
+    return str(demo_master) if backend.name == "sqlite" else backend.master("demo", make_demo)
+
+
 @pytest.fixture
-def demo_store(demo_dir: Path) -> Iterator[hipknee.Store]:
+def demo_store(backend: Backend, demo_place: str) -> Iterator[hipknee.Store]:
     """The demo season, opened from a private copy."""
-    with hipknee.Store.open(demo_dir) as st:
+    place = backend.copy(demo_place)
+    with backend.open(place) as st:
         yield st
+    backend.release(place)
 
 
 # -- browsers (helpers shared with the tests are in browser_helpers.py) ------------------------
@@ -99,7 +162,7 @@ def demo_frames(demo_master: Path, tmp_path_factory: pytest.TempPathFactory):  #
 # -- hypothesis profiles ----------------------------------------------------------------------
 # "ci" (the default) keeps the generated-input tests short; "full" is the long run:
 # HYPOTHESIS_PROFILE=full python -m pytest tests/test_fuzz.py
-import os  # noqa: E402
+
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 

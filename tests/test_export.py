@@ -12,8 +12,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import hipknee
+from backends import cli_location
 from hipknee.cli import main
 from hipknee.views.export import REDACTED, export_tables
+
+pytestmark = pytest.mark.both_backends
 
 PRIVATE = "divorce papers"  # from the demo season's private note
 PUBLIC = "Stairs at work hurt the knee again"
@@ -188,24 +191,23 @@ def test_private_notes_are_withheld_unless_asked(squad: hipknee.Store, tmp_path:
 
 
 def test_cli_export_writes_the_workbook(
-    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_store: hipknee.Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "coach.xlsx"
-    assert main(["export", "--format", "xlsx", "--data", str(demo_dir), "--out", str(out)]) == 0
+    assert main(["export", "--format", "xlsx", *cli_location(demo_store), "--out", str(out)]) == 0
     assert "private notes withheld" in capsys.readouterr().out
     assert set(pd.read_excel(out, sheet_name=None)) == set(EXPECTED_COLUMNS)
 
 
 def test_cli_export_rejects_a_workbook_without_xlsx_suffix(
-    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_store: hipknee.Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(
         [
             "export",
             "--format",
             "xlsx",
-            "--data",
-            str(demo_dir),
+            *cli_location(demo_store),
             "--out",
             str(tmp_path / "coach.csv"),
         ]

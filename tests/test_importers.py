@@ -26,6 +26,8 @@ import hipknee
 from hipknee.cli import main
 from hipknee.importers import import_paths
 
+pytestmark = pytest.mark.both_backends
+
 DAY = timedelta(days=1)
 
 

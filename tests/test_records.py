@@ -12,6 +12,8 @@ import pytest
 import hipknee
 from hipknee import ValidationError
 
+pytestmark = pytest.mark.both_backends
+
 WHEN = "2026-03-02T18:00"
 GOOD_SET = dict(when=WHEN, athlete="Ana", exercise="single-leg deadlift", side="left", reps=10, load_kg=6.0)
 GOOD_PAIN = dict(when=WHEN, athlete="Ana", knee="left", nrs=3, context="after")
@@ -62,6 +64,17 @@ def test_bad_value_names_field_and_writes_nothing(store: hipknee.Store, kind: st
     assert err.field == field
     assert f"{kind}.{field}: got " in str(err)
     assert "allowed:" in str(err) and err.allowed
+    assert _rows(store) == before
+
+
+@pytest.mark.parametrize(("kind", "base", "field"), [("pain", GOOD_PAIN, "note"), ("run", GOOD_RUN, "athlete"),
+                                                     ("athlete", dict(name="Ana"), "name")])
+def test_a_nul_character_is_refused_on_either_store(store: hipknee.Store, kind: str, base: dict, field: str) -> None:
+    """PostgreSQL cannot hold NUL in text; SQLite could, but both stores take the same records."""
+    before = _rows(store)
+    with pytest.raises(ValidationError) as info:
+        store.add({**base, field: "a\x00b"}, kind=kind)
+    assert info.value.field == field and "NUL" in info.value.allowed
     assert _rows(store) == before
 
 

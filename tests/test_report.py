@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -11,12 +10,15 @@ import pandas as pd
 import pytest
 
 import hipknee
+from backends import Backend, cli_location
 from hipknee.analyses.attention import attention_order
 from hipknee.analyses.weekly_table import weekly_table
 from hipknee.cli import main
 from hipknee.frames import log_frames
 from hipknee.frames import read_notes as notes_table
 from hipknee.views.report import build_overview, build_report
+
+pytestmark = pytest.mark.both_backends
 
 PRIVATE = "divorce papers"  # the demo season's private note
 PUBLIC = "Stairs at work hurt the knee again"
@@ -93,79 +95,83 @@ def _runner(
     return out
 
 
-@pytest.fixture(scope="module")
-def squad_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _build_squad(st: hipknee.Store) -> None:
     """Four runners. Expected attention points (see hipknee.attention):
     Flare 6+ (pain worse, red week), Spike 3 (ACWR spike, no clear change), Better 1 (LSI 80 %),
     Steady 1 (no clear change; LSI 100 %, so after Better on the tie)."""
-    folder = tmp_path_factory.mktemp("squad")
-    with hipknee.Store.open(folder) as st:
-        st.add_many(_runner("Steady", during=[1] * 6, morning=[1] * 6, weak_n=200.0, spike=False))
-        st.add_many(
-            _runner(
-                "Better",
-                during=[6, 6, 6, 1, 1, 1],
-                morning=[3, 3, 3, 1, 1, 1],
-                weak_n=160.0,
-                spike=False,
-            )
+    st.add_many(_runner("Steady", during=[1] * 6, morning=[1] * 6, weak_n=200.0, spike=False))
+    st.add_many(
+        _runner(
+            "Better",
+            during=[6, 6, 6, 1, 1, 1],
+            morning=[3, 3, 3, 1, 1, 1],
+            weak_n=160.0,
+            spike=False,
         )
-        st.add_many(
-            _runner(
-                "Flare",
-                during=[1, 1, 1, 1, 1, 7],
-                morning=[1, 1, 1, 1, 1, 4],
-                weak_n=200.0,
-                spike=False,
-            )
+    )
+    st.add_many(
+        _runner(
+            "Flare",
+            during=[1, 1, 1, 1, 1, 7],
+            morning=[1, 1, 1, 1, 1, 4],
+            weak_n=200.0,
+            spike=False,
         )
-        st.add_many(_runner("Spike", during=[1] * 6, morning=[1] * 6, weak_n=200.0, spike=True))
-        st.add(
-            hipknee.PainEntry(
-                when="2026-03-10T21:00",
-                athlete="Steady",
-                knee="left",
-                nrs=1,
-                context="rest",
-                note="Knee <b>fine</b> & stairs OK <script>alert('x')</script>",
-            )
+    )
+    st.add_many(_runner("Spike", during=[1] * 6, morning=[1] * 6, weak_n=200.0, spike=True))
+    st.add(
+        hipknee.PainEntry(
+            when="2026-03-10T21:00",
+            athlete="Steady",
+            knee="left",
+            nrs=1,
+            context="rest",
+            note="Knee <b>fine</b> & stairs OK <script>alert('x')</script>",
         )
-        st.add(
-            hipknee.PainEntry(
-                when="2026-03-11T21:00",
-                athlete="Steady",
-                knee="left",
-                nrs=1,
-                context="rest",
-                note="Secret worry about the marathon entry.",
-                note_private=True,
-            )
+    )
+    st.add(
+        hipknee.PainEntry(
+            when="2026-03-11T21:00",
+            athlete="Steady",
+            knee="left",
+            nrs=1,
+            context="rest",
+            note="Secret worry about the marathon entry.",
+            note_private=True,
         )
-    return folder
+    )
+
+
+@pytest.fixture(scope="module")
+def squad_place(backend: Backend) -> str:
+    """The hand-built squad, written once per backend."""
+    return backend.master("report_squad", _build_squad)
 
 
 @pytest.fixture
-def squad(squad_dir: Path, tmp_path: Path):
-    target = tmp_path / "squad"
-    shutil.copytree(squad_dir, target)
-    with hipknee.Store.open(target) as st:
+def squad(backend: Backend, squad_place: str):
+    place = backend.copy(squad_place)
+    with backend.open(place) as st:
         yield st
+    backend.release(place)
 
 
 @pytest.fixture(scope="module")
-def overview_html(squad_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    target = tmp_path_factory.mktemp("squad-copy") / "squad"
-    shutil.copytree(squad_dir, target)
-    with hipknee.Store.open(target) as st:
-        return build_overview(st, progress=False)
+def overview_html(backend: Backend, squad_place: str) -> str:
+    place = backend.copy(squad_place)
+    with backend.open(place) as st:
+        html = build_overview(st, progress=False)
+    backend.release(place)
+    return html
 
 
 @pytest.fixture(scope="module")
-def maria_html(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    target = tmp_path_factory.mktemp("demo-copy") / "demo"
-    shutil.copytree(demo_master, target)
-    with hipknee.Store.open(target) as st:
-        return build_report(st)
+def maria_html(backend: Backend, demo_place: str) -> str:
+    place = backend.copy(demo_place)
+    with backend.open(place) as st:
+        html = build_report(st)
+    backend.release(place)
+    return html
 
 
 # -- one runner --------------------------------------------------------------------------------
@@ -317,14 +323,13 @@ def test_overview_orders_runners_by_need(overview_html: str) -> None:
 def test_cli_report_writes_one_runner_and_the_overview(
     squad: hipknee.Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = str(squad.path.parent)
+    where = cli_location(squad)
     one = tmp_path / "steady.html"
     assert (
         main(
             [
                 "report",
-                "--data",
-                data,
+                *where,
                 "--athlete",
                 "Steady",
                 "--from",
@@ -340,13 +345,13 @@ def test_cli_report_writes_one_runner_and_the_overview(
     html = one.read_text(encoding="utf-8")
     assert "02 Mar 2026 to 22 Mar 2026" in html and _charts(html) == 3
     assert "private notes left out" in capsys.readouterr().out
-    assert main(["report", "--data", data, "--out", str(tmp_path / "x.html")]) == 2
+    assert main(["report", *where, "--out", str(tmp_path / "x.html")]) == 2
     assert "--all" in capsys.readouterr().err
     # The library names fields; the command line names its options.
     assert main(["report", "--data", data, "--athlete", "Steady", "--to", "soon", "--out", str(tmp_path / "x.html")]) == 2
     assert capsys.readouterr().err.startswith("hipknee: error: --to: got 'soon'")
     assert (
-        main(["report", "--data", data, "--athlete", "Steady", "--out", str(tmp_path / "x.pdf")])
+        main(["report", *where, "--athlete", "Steady", "--out", str(tmp_path / "x.pdf")])
         == 2
     )
     assert not (tmp_path / "x.pdf").exists()
@@ -378,9 +383,9 @@ def test_a_runner_with_nothing_logged_gets_a_report_that_says_so(store: hipknee.
 def test_cli_report_all_writes_the_overview(store: hipknee.Store, tmp_path: Path) -> None:
     store.add(hipknee.Athlete(name="Bea", involved_side="right"))
     out = tmp_path / "squad.html"
-    assert main(["report", "--data", str(store.path.parent), "--all", "--out", str(out)]) == 0
+    assert main(["report", *cli_location(store), "--all", "--out", str(out)]) == 0
     html = out.read_text(encoding="utf-8")
     assert "Squad overview" in html and _charts(html) == 3 * 2
     assert re.findall(r'<a href="#runner-\d+">([^<]+)</a>', html) == ["Ana", "Bea"]  # a tie: by name
     with pytest.raises(SystemExit):
-        main(["report", "--data", str(store.path.parent), "--all", "--athlete", "Ana", "--out", str(out)])
+        main(["report", *cli_location(store), "--all", "--athlete", "Ana", "--out", str(out)])

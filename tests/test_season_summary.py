@@ -8,11 +8,14 @@ import pandas as pd
 import pytest
 
 import hipknee
+from backends import Backend
 from hipknee.analyses.associations import Association
 from hipknee.analyses.associations import spearman as _spearman
 from hipknee.analyses.season import season_summary, summarise_all
 from hipknee.frames import log_frames
 from hipknee.synthetic.demo import make_demo
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_demo_season_answers(demo_frames) -> None:
@@ -76,14 +79,16 @@ def test_empty_store_gives_sentences_not_errors(store: hipknee.Store) -> None:
     assert any("not enough data" in line for line in lines)
 
 
-def test_summarise_all_one_row_per_runner(tmp_path) -> None:
-    with hipknee.Store.open(tmp_path / "squad") as st:
+def test_summarise_all_one_row_per_runner(backend: Backend) -> None:
+    place = backend.new()
+    with backend.open(place) as st:
         names = make_demo(st, runners=3)
         table = summarise_all(st)
         anna = season_summary(st, "Anna")
     assert table["athlete"].tolist() == names
     assert {"lsi_now", "pain_verdict", "acwr_zone", "status"} <= set(table.columns)
     assert table["pain_verdict"].isin(["better", "worse", "no clear change", "not enough data"]).all()
+    backend.release(place)
     assert table.loc[0, "pain_verdict"] == "better"
     # The same answers as one runner's own summary.
     row = table.set_index("athlete").loc["Anna"]
@@ -95,10 +100,11 @@ def test_unknown_runner_is_a_validation_error(demo_frames) -> None:
         season_summary(demo_frames, "Bob")
 
 
-def test_summarise_all_matches_each_runners_own_summary(tmp_path) -> None:
+def test_summarise_all_matches_each_runners_own_summary(backend: Backend) -> None:
     """The squad's verdicts are picked for every runner at once; they must be what each runner's own
     summary says, including the cases picked one by one (pain only on the other knee, a tie)."""
-    with hipknee.Store.open(tmp_path / "squad") as st:
+    place = backend.new()
+    with backend.open(place) as st:
         make_demo(st, runners=3)
         st.add_many([hipknee.Athlete(name=n, involved_side="left") for n in ("Ben", "Cleo", "Dan")])
         pain = []
@@ -111,6 +117,7 @@ def test_summarise_all_matches_each_runners_own_summary(tmp_path) -> None:
             pain.append(hipknee.PainEntry(when=when, athlete="Dan", knee="right", nrs=day % 4, context="during"))
         st.add_many(pain)
         frames = log_frames(st)
+    backend.release(place)
     for start, end in (("2026-03-16", "2026-05-10"), (None, None)):
         table = summarise_all(frames, start=start, end=end)
         own = pd.DataFrame([season_summary(frames, name, start=start, end=end).verdicts() for name in frames.names()])

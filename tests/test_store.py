@@ -13,6 +13,8 @@ import hipknee
 from hipknee.store import locations as paths
 from hipknee.store.schema import SCHEMA_VERSION
 
+pytestmark = pytest.mark.both_backends
+
 WHEN = "2026-03-02T18:00"
 
 EXAMPLES = {

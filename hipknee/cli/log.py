@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..errors import ValidationError
 from .options import data_option, open_store, path_arg, whole_number
 from .terminal import printable
 
@@ -23,7 +24,7 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
 def _run_demo(args: argparse.Namespace) -> int:
     from ..store import Store
     from ..store import locations as paths
-    from ..synthetic.demo import check_demo, write_demo
+    from ..synthetic.demo import check_demo, make_demo, write_demo
 
     check_demo(args.seed, args.runners)
     target = paths.data_dir(args.data)
@@ -32,10 +33,20 @@ def _run_demo(args: argparse.Namespace) -> int:
         if (target / paths.DB_NAME).exists():
             print(f"demo store already at {target / paths.DB_NAME}")
             return 0
+    elif paths.store_url(args.url, args.data) is not None:
+        # A club's database: the runners are written as they come (each one transaction).
+        with open_store(args) as store:
+            if store.count("athlete", include_deleted=True):
+                raise ValidationError("url", store.where, "a database that has no runners yet "
+                                      "(the demo never writes into a store that holds a log)")
+            names = make_demo(store, seed=args.seed, runners=args.runners, progress=args.runners > 1)
+            print(f"demo season for {', '.join(names)} written to {store.where} "
+                  f"({store.count('run')} runs, {store.count('set')} sets, {store.count('pain')} pain entries)")
+        return 0
     # All or nothing: Ctrl-C or a kill leaves no partial squad.
     names = write_demo(target, seed=args.seed, runners=args.runners, progress=args.runners > 1)
     with Store.open(target) as store:
-        print(f"demo season for {', '.join(names)} written to {store.path} "
+        print(f"demo season for {', '.join(names)} written to {store.where} "
               f"({store.count('run')} runs, {store.count('set')} sets, {store.count('pain')} pain entries)")
     return 0
 

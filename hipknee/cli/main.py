@@ -1,5 +1,6 @@
 """The ``hipknee`` command line. Every subcommand takes ``--data DIR`` (default: ``$HIPKNEE_DATA``
-or the project's ``data/``). Errors are printed as one clear line, never a traceback."""
+or the project's ``data/``) or ``--url URL`` (default: ``$HIPKNEE_URL``: a club's PostgreSQL
+database). Errors are printed as one clear line, never a traceback."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from ..errors import HipkneeError, ValidationError
-from . import backups, bundles, log, runners, serve, sharing
+from . import backups, bundles, club, log, runners, serve, sharing
 from .terminal import printable
 
 __all__ = ["build_parser", "main"]
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = _Parser(prog="hipknee", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (log, runners, sharing, bundles, backups, serve):
+    for module in (log, runners, sharing, bundles, backups, club, serve):
         module.register(sub)
     for command in sub.choices.values():
         command.set_defaults(options=_options(command))

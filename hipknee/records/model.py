@@ -195,6 +195,15 @@ class Record(BaseModel):
         except pydantic.ValidationError as exc:
             raise _translate(type(self), exc, {name: value}) from None
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL cannot store a NUL character in text; refusing it here keeps what a SQLite
+        # store and a club's server accept the same.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text without NUL (\\x00) characters")
+        return value
+
     @classmethod
     def validate(cls, data: dict[str, Any]) -> "Record":  # type: ignore[override]
         """Build the record from a mapping, raising :class:`ValidationError` on bad input."""

@@ -1,4 +1,6 @@
-"""Where a runner's store lives: ``--data DIR`` > ``$HIPKNEE_DATA`` > the project's ``data/``."""
+"""Where a runner's store lives: ``--url URL`` > ``--data DIR`` > ``$HIPKNEE_URL`` > ``$HIPKNEE_DATA``
+> the project's ``data/``. A URL names a database server (a club's PostgreSQL); the rest a folder
+holding the SQLite file."""
 
 from __future__ import annotations
 
@@ -20,11 +22,14 @@ __all__ = [
     "list_backups",
     "newest_backup",
     "project_root",
+    "store_url",
 ]
 
 DB_NAME = "hipknee.db"
 DEMO_DIR_NAME = "demo"
 ENV_VAR = "HIPKNEE_DATA"
+#: A database URL (``postgresql+psycopg://USER@HOST:PORT/DATABASE``) to use instead of the data folder.
+URL_ENV_VAR = "HIPKNEE_URL"
 BACKUP_DIR = "backups"
 # hipknee-YYYYMMDD-HHMMSS-ffffff-REASON.db: the name sorts (and tells) when it was made.
 _BACKUP_NAME = re.compile(r"^hipknee-(\d{8}-\d{6}-\d{6})-[a-z0-9-]+\.db$")
@@ -50,6 +55,16 @@ def data_dir(data: str | os.PathLike[str] | None = None) -> Path:
     if root is not None:
         return root / "data"
     return Path(platformdirs.user_data_dir("hipknee"))
+
+
+def store_url(url: str | None = None, data: str | os.PathLike[str] | None = None) -> str | None:
+    """The database URL a store should open: ``url`` when given, else ``$HIPKNEE_URL`` unless a data
+    directory was named; ``None`` means the SQLite file in :func:`data_dir`."""
+    if url is not None and str(url).strip():
+        return str(url).strip()
+    if data is not None and str(data) != "":
+        return None
+    return os.environ.get(URL_ENV_VAR, "").strip() or None
 
 
 def db_path(data: str | os.PathLike[str] | None = None) -> Path:

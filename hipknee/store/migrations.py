@@ -7,6 +7,9 @@ from today's tables in ``hipknee.schema``), so it keeps meaning what it meant wh
 
 Before any step runs, the file is checked without being written to (:mod:`.files`) and
 backed up (:mod:`.backup`); the steps and the new version number commit together or not at all.
+On PostgreSQL (a club) the same steps run in one transaction too (its DDL is transactional), by
+the club's owner only; a club's access rules (:mod:`.club`) are laid again over the upgraded tables
+in that same transaction. A step that needs a dialect of its own asks ``conn.dialect.name``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlalchemy import (
     String,
     bindparam,
     column,
+    inspect,
     select,
     table,
     text,
@@ -32,12 +36,13 @@ from sqlalchemy.engine import Connection
 
 from ..errors import StoreError
 from ..records.zones import machine_zone, utc_of
-from .engine import write_connection
+from . import club
+from .engine import is_server, shown_url, write_connection
 from .identity import builtin_uid, new_session, new_uid
 from .locations import newest_backup
 from .schema import SCHEMA_VERSION, meta, metadata
 
-__all__ = ["MIGRATIONS", "as_version", "check_version", "structure_problems", "upgrade"]
+__all__ = ["MIGRATIONS", "as_version", "check_version", "column_names", "structure_problems", "table_names", "upgrade"]
 
 
 def _index_sets_by_exercise(conn: Connection) -> None:
@@ -205,8 +210,30 @@ def structure_problems(columns: dict[str, set[str]], version: int) -> str:
     return ""
 
 
-def _columns(conn: Connection, tables: Iterable[str]) -> dict[str, set[str]]:
-    return {name: {c[1] for c in conn.exec_driver_sql(f'PRAGMA table_info("{name}")')} for name in tables}
+def table_names(conn: Connection) -> set[str]:
+    """The tables (and, on a server, views) that the connection's unqualified names reach."""
+    if conn.dialect.name == "sqlite":
+        return set(inspect(conn).get_table_names())
+    # On PostgreSQL through the search path: a coach's views stand in for the tables they guard.
+    rows = conn.exec_driver_sql(
+        "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p', 'v') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+        "AND pg_catalog.pg_table_is_visible(c.oid)"
+    )
+    return {row[0] for row in rows}
+
+
+def column_names(conn: Connection, tables: Iterable[str]) -> dict[str, set[str]]:
+    """The columns of each table, as a query sees them (either dialect)."""
+    return {name: set(conn.exec_driver_sql(f'SELECT * FROM "{name}" WHERE 1 = 0').keys()) for name in tables}
+
+
+def _owns_tables(conn: Connection) -> bool:
+    """On a server: may this login change the tables (the club's owner, or a superuser)?"""
+    return bool(conn.exec_driver_sql(
+        "SELECT pg_catalog.pg_has_role(c.relowner, 'USAGE') FROM pg_catalog.pg_class c "
+        "WHERE c.oid = 'hipknee_meta'::regclass"
+    ).scalar())
 
 
 def upgrade(engine: Engine, version: int, path: Path | None = None) -> None:
@@ -216,20 +243,31 @@ def upgrade(engine: Engine, version: int, path: Path | None = None) -> None:
     The version is read again under the write lock: two notebooks opening an old store at once
     upgrade it once.
     """
-    where = path or "the store"
+    where = path or shown_url(engine.url)
     check_version(where, version)
     try:
         with write_connection(engine, where) as conn:
-            found = as_version(conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar())
+            server = is_server(engine)
+            if server and not _owns_tables(conn):
+                raise StoreError(where, f"its tables are at schema {version} and this hipknee needs {SCHEMA_VERSION}; "
+                                        "only the club's owner can upgrade them",
+                                 advice="ask the owner to run `hipknee club init --url OWNER_URL` with this hipknee")
+            # Under the write lock (SQLite) or the version row's lock (PostgreSQL).
+            query = select(meta.c.value).where(meta.c.key == "schema_version")
+            found = as_version(conn.execute(query.with_for_update() if server else query).scalar())
             if found == SCHEMA_VERSION:
                 return
             check_version(where, found)
+            guarded = server and club.installed(conn)
+            if guarded:
+                club.drop_views(conn)  # they depend on the columns the steps may change
             for v in range(found, SCHEMA_VERSION):
                 MIGRATIONS[v](conn)
-            if conn.dialect.name == "sqlite":
-                problems = structure_problems(_columns(conn, metadata.tables), SCHEMA_VERSION)
-                if problems:
-                    raise StoreError(where, f"its tables do not match hipknee's schema {SCHEMA_VERSION} after upgrading ({problems})")
+            problems = structure_problems(column_names(conn, table_names(conn)), SCHEMA_VERSION)
+            if problems:
+                raise StoreError(where, f"its tables do not match hipknee's schema {SCHEMA_VERSION} after upgrading ({problems})")
+            if guarded:
+                club.apply_access(conn)
             conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
     except StoreError as exc:
         if path is None or exc.backup is not None:

@@ -1,6 +1,7 @@
 """The store: what notebooks, forms, importers and analyses call to save and read a training log.
 
-One embedded SQLite file by default (``DATA/hipknee.db``); any SQLAlchemy URL works the same way.
+One embedded SQLite file by default (``DATA/hipknee.db``); a club's PostgreSQL database (``--url`` or
+``$HIPKNEE_URL``) works the same way, its access rules enforced by the server (:mod:`.club`).
 Every save is one transaction; deletes are soft and can be undone; reads return tidy pandas
 DataFrames (datetimes, categoricals for side, knee and context).
 
@@ -20,7 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, bindparam, func, inspect, select, text
+from sqlalchemy import Engine, and_, bindparam, func, select, text
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError, ValidationError
@@ -47,9 +48,17 @@ from . import sync
 from .backup import before_open
 from .changes import Change, ChangeListeners, Listener, Subscription
 from .duplicates import KnownRun, find_known_run, lock_runner
-from .engine import make_engine, read_connection, write_connection
+from .engine import (
+    is_server,
+    make_engine,
+    parse_url,
+    read_connection,
+    shown_url,
+    without_password,
+    write_connection,
+)
 from .identity import builtin_uid, new_session, new_uid, next_stamp
-from .migrations import upgrade
+from .migrations import table_names, upgrade
 from .schema import SCHEMA_VERSION, TABLES, meta, metadata
 
 __all__ = ["KINDS", "Store", "open_store"]
@@ -71,10 +80,13 @@ _CATEGORIES: dict[str, tuple[str, ...]] = {
 _NULLABLE_INTS = {"reps", "dose_sets", "dose_reps"}
 _BOOLS = {"note_private", "per_side", "builtin"}
 _NAME_CATEGORIES = {"athlete", "exercise"}
+# A PostgreSQL advisory lock key (any fixed number): held while an empty database gets its tables.
+_CREATE_LOCK = 0x6869_706B_6E65
 
 
 def open_store(data: str | os.PathLike[str] | None = None, *, url: str | None = None) -> "Store":
-    """Open (creating if needed) the store in ``data`` (see :func:`hipknee.paths.data_dir`) or at ``url``."""
+    """Open (creating if needed) the store at ``url``, in ``data``, or where ``$HIPKNEE_URL`` /
+    ``$HIPKNEE_DATA`` say (see :meth:`Store.open`)."""
     return Store.open(data, url=url)
 
 
@@ -88,7 +100,8 @@ class Store:
     def __init__(self, engine: Engine, *, path: Path | None = None) -> None:
         self.engine = engine
         self.path = path
-        self._where: Path | str = path if path is not None else engine.url.render_as_string(hide_password=True)
+        # What messages name: the file, or the server's URL with any password masked.
+        self._where: Path | str = path if path is not None else shown_url(engine.url)
         #: True when this is the demo season rather than a runner's own log.
         self.is_demo = False
         self._listeners = ChangeListeners()
@@ -108,21 +121,47 @@ class Store:
     # -- opening -------------------------------------------------------------------------
     @classmethod
     def open(cls, data: str | os.PathLike[str] | None = None, *, url: str | None = None) -> "Store":
-        """Open the store in the data directory ``data`` (made if missing), or at a SQLAlchemy ``url``."""
+        """Open the store at the database ``url`` (a club's ``postgresql+psycopg://USER@HOST:PORT/DB``,
+        or ``sqlite:///FILE``), else in the data directory ``data`` (made if missing), else at
+        ``$HIPKNEE_URL``, else in ``$HIPKNEE_DATA`` or the project's ``data/``."""
+        url = paths.store_url(url, data)
+        parsed = parse_url(url) if url is not None else None
         path: Path | None = None
-        if url is None:
+        if parsed is None:
             path = paths.db_path(data)
+        elif parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            path = Path(parsed.database).expanduser()
+        if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Refuse a damaged file untouched; back up before a migration and once a day.
             before_open(path)
-            url = f"sqlite:///{path}"
-        store = cls(make_engine(url), path=path)
-        store._prepare()
+            parsed = parse_url(f"sqlite:///{path}")
+        store = cls(make_engine(parsed), path=path)
+        try:
+            store._prepare()
+        except BaseException:
+            store.close()
+            raise
         return store
+
+    @property
+    def where(self) -> str:
+        """Where the store is, as messages name it: the file, or the URL with any password masked."""
+        return str(self._where)
+
+    @property
+    def url(self) -> str:
+        """The store's database URL without any password (a server's comes from ``~/.pgpass``)."""
+        if self.path is not None:
+            return f"sqlite:///{self.path}"
+        return without_password(self.engine.url).render_as_string(hide_password=False)
 
     def _prepare(self) -> None:
         with write_connection(self.engine, self._where) as conn:
-            tables = set(inspect(conn).get_table_names())
+            if is_server(self.engine):
+                # Two first opens of an empty club database create its tables once.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (_CREATE_LOCK,))
+            tables = table_names(conn)
             if not tables:
                 metadata.create_all(conn)
                 conn.execute(meta.insert(), [{"key": "schema_version", "value": str(SCHEMA_VERSION)}])
@@ -133,7 +172,8 @@ class Store:
                 )
                 return
             if meta.name not in tables:
-                raise StoreError(self._where, "this file is not a hipknee store (it has other tables)")
+                what = "database" if is_server(self.engine) else "file"
+                raise StoreError(self._where, f"this {what} is not a hipknee store (it has other tables)")
             version = self._schema_version(conn)
         if version != SCHEMA_VERSION:
             upgrade(self.engine, version, self.path)

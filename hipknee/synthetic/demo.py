@@ -298,7 +298,13 @@ def notebook_store(data: str | os.PathLike[str] | None = None) -> Store:
 
     The runner's own store when it holds a runner; otherwise the demo season in ``DATA/demo``
     (written on first use), so a fresh machine has something to show. ``store.is_demo`` tells which.
+    When ``$HIPKNEE_URL`` names a club's database (and ``data`` is not given), that store, as it is.
     """
+    url = locations.store_url(None, data)
+    if url is not None:
+        club = Store.open(url=url)
+        club.is_demo = False
+        return club
     own_path = locations.db_path(data)
     if own_path.exists():
         own = Store.open(data)
