@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pg_server import EMPTY_TEMPLATE, PgServer
 
 import hipknee
-from pg_server import EMPTY_TEMPLATE, PgServer
 
 #: The backends a module marked ``both_backends`` runs on (test ids end in ``[sqlite]`` / ``[postgresql]``).
 BACKENDS = ("sqlite", "postgresql")

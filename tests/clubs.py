@@ -9,9 +9,9 @@ import uuid
 from pathlib import Path
 
 import psycopg
+from pg_server import HOST, PgServer
 
 from hipknee.cli import main
-from pg_server import HOST, PgServer
 
 
 class Club:

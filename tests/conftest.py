@@ -3,20 +3,19 @@ season, and a guard that keeps tests out of data/."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pg_server as pg_server_module
 import pytest
+from backends import BACKENDS, Backend, PostgresBackend, SqliteBackend
 from browser_helpers import CHROMIUM_ARGS, ensure_chromium
+from pg_server import PgServer
 
 import hipknee
-import pg_server as pg_server_module
-from backends import BACKENDS, Backend, PostgresBackend, SqliteBackend
 from hipknee.synthetic.demo import make_demo
-from pg_server import PgServer
 
 REPO = Path(__file__).resolve().parent.parent
 

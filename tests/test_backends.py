@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-
 from backends import PostgresBackend, SqliteBackend
+
 from hipknee.analyses.season import summarise_all
 from hipknee.frames import log_frames
 from hipknee.store.store import KINDS

@@ -14,15 +14,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from clubs import Club
+from pg_server import PgServer
 from psycopg import errors
 
 import hipknee
-from clubs import Club
 from hipknee.cli import main
 from hipknee.store import locations
 from hipknee.store.engine import make_engine, write_connection
 from hipknee.views.report import build_overview
-from pg_server import PgServer
 
 RUNNER_TABLES = ["strength_sets", "strength_tests", "runs", "pain_entries", "outcome_scores"]
 WHEN = "2026-03-{:02d}T{:02d}:00"

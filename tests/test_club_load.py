@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
-import hipknee
 from clubs import Club
 from pg_server import HOST, PgServer, free_port, wait_until_ready
+
+import hipknee
 
 RUNNERS = 20
 SESSIONS = 100

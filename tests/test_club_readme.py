@@ -14,10 +14,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pg_server import HOST, SUPERUSER, PgServer
 
 import hipknee
 from hipknee.cli import main
-from pg_server import HOST, SUPERUSER, PgServer
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from backends import env_location
 
 import hipknee
-from backends import env_location
 
 pytestmark = pytest.mark.both_backends
 

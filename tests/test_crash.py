@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
+from backends import Backend, env_location
 
 import hipknee
-from backends import Backend, env_location
 
 pytestmark = pytest.mark.both_backends
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from backends import cli_location
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import hipknee
-from backends import cli_location
 from hipknee.cli import main
 from hipknee.views.export import REDACTED, export_tables
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import Backend
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hipknee
-from backends import Backend
 from hipknee.cli import main
 from hipknee.records.catalogue import BUILTIN_EXERCISES
 from hipknee.records.model import RECORD_KINDS, validate_record

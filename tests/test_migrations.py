@@ -10,9 +10,9 @@ import types
 from pathlib import Path
 
 import pytest
+from backends import Backend
 
 import hipknee
-from backends import Backend
 from hipknee.store import migrations
 from hipknee.store.backup import list_backups
 from hipknee.store.schema import SCHEMA_VERSION

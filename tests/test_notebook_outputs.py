@@ -14,7 +14,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser_helpers import free_port, git, jupyter_env, jupyterlab_command, project_copy, served, tracked_text
+from browser_helpers import (
+    free_port,
+    git,
+    jupyter_env,
+    jupyterlab_command,
+    project_copy,
+    served,
+    tracked_text,
+)
 from tornado import web
 
 from hipknee.servers import notebook_outputs

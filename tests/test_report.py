@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from backends import Backend, cli_location
 
 import hipknee
-from backends import Backend, cli_location
 from hipknee.analyses.attention import attention_order
 from hipknee.analyses.weekly_table import weekly_table
 from hipknee.cli import main
@@ -348,7 +348,7 @@ def test_cli_report_writes_one_runner_and_the_overview(
     assert main(["report", *where, "--out", str(tmp_path / "x.html")]) == 2
     assert "--all" in capsys.readouterr().err
     # The library names fields; the command line names its options.
-    assert main(["report", "--data", data, "--athlete", "Steady", "--to", "soon", "--out", str(tmp_path / "x.html")]) == 2
+    assert main(["report", *where, "--athlete", "Steady", "--to", "soon", "--out", str(tmp_path / "x.html")]) == 2
     assert capsys.readouterr().err.startswith("hipknee: error: --to: got 'soon'")
     assert (
         main(["report", *where, "--athlete", "Steady", "--out", str(tmp_path / "x.pdf")])

@@ -6,9 +6,9 @@ import math
 
 import pandas as pd
 import pytest
+from backends import Backend
 
 import hipknee
-from backends import Backend
 from hipknee.analyses.associations import Association
 from hipknee.analyses.associations import spearman as _spearman
 from hipknee.analyses.season import season_summary, summarise_all

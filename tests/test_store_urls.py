@@ -8,12 +8,12 @@ import traceback
 from pathlib import Path
 
 import pytest
+from clubs import Club
+from pg_server import HOST, PgServer, free_port
 
 import hipknee
-from clubs import Club
 from hipknee.cli import build_parser, main
 from hipknee.store import locations as paths
-from pg_server import HOST, PgServer, free_port
 
 SECRET = "Tr0ub4dor-and-3-horses"
 
