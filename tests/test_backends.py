@@ -21,12 +21,25 @@ def test_the_demo_season_reads_the_same_from_both(sqlite_backend: SqliteBackend,
          postgresql_backend.open(postgresql_backend.master("demo", make_demo)) as server:
         for kind in KINDS:
             for deleted in (False, True):
-                pd.testing.assert_frame_equal(server.read(kind, include_deleted=deleted),
-                                              lite.read(kind, include_deleted=deleted), check_exact=True, obj=kind)
+                pd.testing.assert_frame_equal(_the_log(server.read(kind, include_deleted=deleted)),
+                                              _the_log(lite.read(kind, include_deleted=deleted)), check_exact=True, obj=kind)
         assert len(lite.sets()) > 300 and len(lite.pain()) > 100  # a season, not an empty table compared with another
         frames = {"sqlite": log_frames(lite), "postgresql": log_frames(server)}
         pd.testing.assert_frame_equal(summarise_all(frames["postgresql"]), summarise_all(frames["sqlite"]),
                                       check_exact=True)
         files = {name: export_tables(st, "csv", tmp_path / name) for name, st in (("sqlite", lite), ("postgresql", server))}
-    for table in sorted(p.name for p in files["sqlite"].iterdir()):
-        assert (files["postgresql"] / table).read_bytes() == (files["sqlite"] / table).read_bytes(), table
+    tables = sorted(p.name for p in files["sqlite"].iterdir())
+    assert tables == sorted(p.name for p in files["postgresql"].iterdir()) and len(tables) >= 5
+    for table in tables:
+        server_csv, lite_csv = (pd.read_csv(files[name] / table, dtype=str, keep_default_na=False)
+                                for name in ("postgresql", "sqlite"))
+        pd.testing.assert_frame_equal(_the_log(server_csv), _the_log(lite_csv), obj=table)
+
+
+# Each store built the demo itself, so each gave its records their own global ids, session ids and
+# times of saving: what must agree is everything the runner logged.
+_OWN_TO_EACH_STORE = ["uid", "updated_at", "session"]
+
+
+def _the_log(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=[c for c in _OWN_TO_EACH_STORE if c in frame.columns])

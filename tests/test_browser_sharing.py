@@ -68,7 +68,8 @@ def test_voila_dashboard_picker_changes_the_charts(voila: str, page, output_dir:
     page.goto(voila, timeout=TIMEOUT_MS)
     app = page.locator(".hipknee-coach-dashboard")
     expect(app).to_be_visible()
-    expect(page.locator(".hipknee-squad-table tbody tr")).to_have_count(3)
+    names = page.locator(".hipknee-squad-table .hipknee-squad-pick")  # one button a runner, in attention order
+    expect(names).to_have_count(3)
     chart = app.locator("img.hipknee-dashboard")  # balance, pain and load charts with the summary
     expect(chart).to_be_visible()
     box = chart.bounding_box()
@@ -86,3 +87,11 @@ def test_voila_dashboard_picker_changes_the_charts(voila: str, page, output_dir:
     expect(chart).not_to_have_attribute("src", before)
     expect(chart).to_be_visible()
     page.screenshot(path=str(output_dir / "coach_dashboard_other_runner.png"), full_page=True)
+
+    # A runner's name in the squad table shows her season as the picker does.
+    third = next(name for name in ("Maria", "Anna", "Sofia") if name not in (first, other))
+    shown = chart.get_attribute("src")
+    names.filter(has_text=third).click()
+    expect(message).to_contain_text(third)
+    expect(picker).to_have_value(third)
+    expect(chart).not_to_have_attribute("src", shown)

@@ -20,6 +20,7 @@ from activity_files import (
     tcx_bytes,
     zipped,
 )
+from backends import cli_location
 from fit_tool.profile.profile_type import Sport, SubSport
 
 import hipknee
@@ -305,7 +306,7 @@ def test_a_file_name_that_is_not_utf8_is_imported(store: hipknee.Store, tmp_path
     assert summary.failed == [] and len(summary.imported) == 1
     assert store.runs()["note"].tolist() == ["Morning Run; imported from morning-\ufffd\ufffd.gpx"]
     # The command line shows the name's bytes escaped.
-    assert main(["import", str(folder), "--data", str(store.path.parent)]) == 0
+    assert main(["import", str(folder), *cli_location(store)]) == 0
     assert "morning-\\xff\\xfe.gpx" in capsys.readouterr().out
 
 

@@ -3,6 +3,7 @@ and a password given in a URL never shows: not in a message, a repr, a log line 
 
 from __future__ import annotations
 
+import argparse
 import logging
 import traceback
 from pathlib import Path
@@ -28,10 +29,11 @@ def test_every_command_takes_url() -> None:
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse keeps them here
     for name, sub in commands.items():
-        inner = [a for a in sub._actions if a.dest == "club_command"]  # noqa: SLF001
-        for leaf in (inner[0].choices.values() if inner else [sub]):
+        # A command with its own subcommands (``club ...``, ``runner ...``): each of those takes it.
+        inner = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]  # noqa: SLF001
+        for leaf_name, leaf in (inner[0].choices.items() if inner else [(name, sub)]):
             options = {o for a in leaf._actions for o in a.option_strings}  # noqa: SLF001
-            assert "--url" in options, name
+            assert "--url" in options, f"{name} {leaf_name}"
 
 
 def test_url_beats_data_and_hipknee_url_beats_hipknee_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -99,7 +99,8 @@ def _refused_character(text: str, *, name: bool) -> str | None:
             what = "a line break"
         else:
             continue
-        return f"U+{ord(ch):04X}, {what}"
+        nul = " (NUL)" if ch == "\x00" else ""  # the one character a PostgreSQL text column cannot hold at all
+        return f"U+{ord(ch):04X}{nul}, {what}"
     return None
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError, ValidationError
@@ -247,8 +247,16 @@ def apply_access(conn: Connection) -> None:
     conn.exec_driver_sql(f"CREATE POLICY hipknee_runner_adds ON {table('exercises')} FOR INSERT "
                          f"TO {run} WITH CHECK (NOT builtin)")
 
+    def columns(name: str) -> list[str]:
+        # The columns the table has in this database: the same as today's schema, except while laying
+        # the rules on a club made by an older hipknee (before its upgrade lays them again).
+        present = {row[0] for row in conn.exec_driver_sql(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
+            (_data_schema(conn), name))}
+        return [c.name for c in TABLES[_kind_of(name)].c if c.name in present]
+
     reset("athletes")
-    changes = ", ".join(_q(conn, c.name) for c in TABLES["athlete"].c if c.name not in RUNNER_KEEPS_ATHLETE)
+    changes = ", ".join(_q(conn, c) for c in columns("athletes") if c not in RUNNER_KEEPS_ATHLETE)
     conn.exec_driver_sql(f"GRANT SELECT, UPDATE ({changes}) ON {table('athletes')} TO {run}")
     conn.exec_driver_sql(f"GRANT SELECT ON {table('athletes')} TO {views}")
     conn.exec_driver_sql(f"CREATE POLICY hipknee_runner_own ON {table('athletes')} "
@@ -270,10 +278,9 @@ def apply_access(conn: Connection) -> None:
     drop_views(conn)
     conn.exec_driver_sql(f"SET LOCAL ROLE {views}")
     for name in ["athletes", *_runner_tables()]:
-        columns = [c.name for c in TABLES[_kind_of(name)].c]
         shown = ", ".join(
             "CASE WHEN note_private THEN ''::text ELSE note END AS note" if c == "note" else _q(conn, c)
-            for c in columns
+            for c in columns(name)
         )
         # security_barrier: a coach's own functions in a WHERE clause never see filtered rows.
         conn.exec_driver_sql(f"CREATE VIEW {COACH_VIEWS}.{_q(conn, name)} WITH (security_barrier) "
@@ -329,7 +336,7 @@ def _add_runner(conn: Connection, where: str, athlete: Any, *, role: str, passwo
     check_role(role)
     follow = _coach_roles(conn, coaches)
     athletes = TABLES["athlete"]
-    found = conn.execute(athletes.select().where(athletes.c.name == athlete.name)).mappings().first()
+    found = conn.execute(select(athletes.c.id).where(athletes.c.name == athlete.name)).mappings().first()
     if found is None:
         athlete_id = conn.execute(athletes.insert().values(
             name=athlete.name, body_mass_kg=athlete.body_mass_kg, involved_side=athlete.involved_side,

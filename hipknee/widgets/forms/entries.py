@@ -109,8 +109,10 @@ class RunForm(RecordForm):
         """The pace in min/km as soon as distance and time are both readable; nothing before."""
         distance = parse_number(self.distance.value)
         minutes = typed_minutes(self.duration.value)
-        readable = isinstance(distance, (int, float)) and 0 < distance <= 400 and minutes is not None
-        self.pace.value = coloured(f"pace {pace(distance, minutes)}", QUIET_COLOUR) if readable else ""  # type: ignore[arg-type]
+        if isinstance(distance, (int, float)) and 0 < distance <= 400 and minutes is not None and 0 < minutes < 10_000:
+            self.pace.value = coloured(f"pace {pace(distance, minutes)}", QUIET_COLOUR)
+        else:  # not both readable yet (or a time no run takes, such as 1e309 minutes): no pace rather than a wrong one
+            self.pace.value = ""
 
     def drafts(self, athlete: str, when: datetime | date | None) -> list[Draft]:
         return [

@@ -8,6 +8,8 @@ can be asserted from Python. Every interactive widget carries a ``hipknee-...`` 
 
 from __future__ import annotations
 
+import math
+
 import html
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
@@ -459,4 +461,4 @@ def typed_minutes(text: str) -> float | None:
         value = clock_minutes(parse_number(text))
     except ValueError:
         return None
-    return float(value) if isinstance(value, (int, float)) and value > 0 else None
+    return float(value) if isinstance(value, (int, float)) and 0 < value < math.inf else None
