@@ -27,7 +27,7 @@ def week_start(when: pd.Series) -> pd.Series:
     values = when.to_numpy()
     unit, _ = np.datetime_data(values.dtype)
     ticks = values.view("int64")  # in the column's own unit: no conversion of every value to days
-    day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))
+    day = int(pd.Timedelta(days=1) // pd.Timedelta(1, unit=unit))
     # Day 0 of the epoch (1 Jan 1970) was a Thursday: +3 days makes Monday weekday 0.
     monday = (ticks - (ticks + 3 * day) % (7 * day)).view(values.dtype)
     monday[np.isnat(values)] = np.datetime64("NaT")

@@ -37,6 +37,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -160,7 +161,7 @@ def _cell(value: Any, kind: str) -> str:
 
 
 # -- reading ----------------------------------------------------------------------------------------
-def read_bundle(path: str | Path) -> Bundle:
+def read_bundle(path: str | os.PathLike[str]) -> Bundle:
     """Open and check the bundle at ``path``; its rows typed, not yet validated as records (the
     store does that when merging). Raises :class:`ImportFileError` naming the file when it cannot
     be used (see the module's docstring)."""

@@ -102,7 +102,7 @@ def merge_bundles(
         try:
             bundle = read_bundle(path)
             if opened is None:
-                opened = store()  # type: ignore[operator]
+                opened = store() if callable(store) else store
             result = merge_bundle(opened, bundle)
             summary.merged.append(result)
         except ImportFileError as exc:

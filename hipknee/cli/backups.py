@@ -64,9 +64,9 @@ def _run_restore(args: argparse.Namespace) -> int:
     if url is not None:
         from ..store.dump import restore_database
 
-        kept = restore_database(url, args.backup, args.data)
+        dumped = restore_database(url, args.backup, args.data)
         print(f"restored {shown_url(url)} from {args.backup} with pg_restore (one transaction)")
-        print(f"the database it replaced is kept as {kept} (pg_dump, custom format)")
+        print(f"the database it replaced is kept as {dumped} (pg_dump, custom format)")
         return 0
     data = _sqlite_data(args)
     kept = restore(args.backup, data)

@@ -43,13 +43,13 @@ def _add_merge(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_merge(args: argparse.Namespace) -> int:
-    from ..bundles import Merged, merge_bundles
+    from ..bundles import Merged, Refused, merge_bundles
 
-    def report(result: object) -> None:
+    def report(result: Merged | Refused) -> None:
         if isinstance(result, Merged):
             print(result.line(), flush=True)
         else:
-            print(f"hipknee: error: {result.line()}", file=sys.stderr, flush=True)  # type: ignore[attr-defined]
+            print(f"hipknee: error: {result.line()}", file=sys.stderr, flush=True)
 
     with ExitStack() as stack:
         summary = merge_bundles(lambda: stack.enter_context(open_store(args)), args.files, on_result=report)

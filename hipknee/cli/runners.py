@@ -64,7 +64,7 @@ def _run_add(args: argparse.Namespace) -> int:
     athlete = Athlete.validate({k: v for k, v in values.items() if v is not None})
     with open_store(args, create=True) as store:
         store.add(athlete)
-    print(f"added runner {athlete.name} ({describe(athlete)})")  # type: ignore[attr-defined]
+    print(f"added runner {athlete.name} ({describe(athlete)})")
     return 0
 
 
@@ -108,7 +108,8 @@ def _run_set(args: argparse.Namespace) -> int:
         id = _athlete_id(store, args.name)
         store.update("athlete", id, **changes)
         athlete = store.get("athlete", id)
-    print(f"runner {athlete.name}: {describe(athlete)}")  # type: ignore[attr-defined]
+    assert isinstance(athlete, Athlete)  # what store.get gives for an athlete's id
+    print(f"runner {athlete.name}: {describe(athlete)}")
     if "timezone" in changes:
         print("  times already in the log stay as they are; runs added from now on are placed in this zone")
     return 0

@@ -146,7 +146,7 @@ def choose_athlete(store: Store, athlete: str | None) -> str:
         allowed = ("the name of one of " + ", ".join(names) if names else
                    "a runner's name (a new name adds her), but the store has no runner yet")
         raise ValidationError("athlete", None, allowed, record="import")
-    return validate_record(Athlete, {"name": athlete}).name  # type: ignore[attr-defined]
+    return validate_record(Athlete, {"name": athlete}).name
 
 
 def _runner(store: Store, athlete: str | None, dry_run: bool) -> tuple[str, str, bool]:
@@ -343,7 +343,7 @@ def _run(activity: Activity, athlete: str, zone: str, source: str, digest: str, 
         "source_hash": digest,
         "note": note,
     })
-    return _Planned(label, run, start_utc)  # type: ignore[arg-type]
+    return _Planned(label, run, start_utc)
 
 
 def _duplicate_reason(known: KnownRun) -> str:

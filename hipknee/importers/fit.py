@@ -110,13 +110,11 @@ class _Part:
         """Turns a FIT time into a datetime; times counted from power-on need an anchor."""
         if self.base is None:
             return lambda value: value
-        if isinstance(self.created, datetime):
-            # The file is created as the recording starts: its creation time is the first time.
-            anchor, base = self.created, self.base
-        else:
-            anchor, base = time_from_name(name), self.base
-            if anchor is None:
-                raise Unreadable(reasons.UNDATED)
+        # The file is created as the recording starts: its creation time is the first time.
+        anchor = self.created if isinstance(self.created, datetime) else time_from_name(name)
+        if anchor is None:
+            raise Unreadable(reasons.UNDATED)
+        base = self.base
 
         def place(value: Any) -> datetime:
             return value if isinstance(value, datetime) else anchor + timedelta(seconds=value - base)
@@ -130,7 +128,8 @@ def time_from_name(name: str) -> datetime | None:
     if match is None:
         return None
     try:
-        return datetime(*map(int, match.groups()))  # type: ignore[misc]
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        return datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
 

@@ -38,13 +38,13 @@ def read_tcx(data: bytes, name: str = "") -> list[Activity]:
         activities = [_from_activity(a) for a in root.iterfind("{*}Activities/{*}Activity")]
     except (ValueError, TypeError) as exc:
         raise Unreadable(reasons.corrupt(f"not valid TCX: {exc}")) from None
-    activities = [a for a in activities if a is not None]
-    if not activities:
+    found = [a for a in activities if a is not None]
+    if not found:
         for path, what in (("{*}Courses/{*}Course", "a planned course"), ("{*}Workouts/{*}Workout", "a planned workout")):
             if root.find(path) is not None:
                 raise NotAnActivity(what)
         raise Unreadable(reasons.NO_ACTIVITY)
-    return activities
+    return found
 
 
 def _from_activity(activity: Element) -> Activity | None:
@@ -75,8 +75,8 @@ def _average_hr(activity: Element, laps: list[Element], lap_seconds: list[float]
     ]
     if weighted:
         return sum(hr * s for hr, s in weighted) / sum(s for _, s in weighted)
-    samples = [_float(v.text) for v in activity.iterfind("{*}Lap/{*}Track/{*}Trackpoint/{*}HeartRateBpm/{*}Value")]
-    samples = [s for s in samples if s]
+    values = [_float(v.text) for v in activity.iterfind("{*}Lap/{*}Track/{*}Trackpoint/{*}HeartRateBpm/{*}Value")]
+    samples = [s for s in values if s]
     return fmean(samples) if samples else None
 
 

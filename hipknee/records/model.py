@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar, get_args
 
 import numpy as np
 import pydantic
@@ -30,6 +30,7 @@ from .zones import ZONE_ALLOWED, is_zone, machine_zone
 
 __all__ = [
     "Record",
+    "Entry",
     "Athlete",
     "Exercise",
     "StrengthSet",
@@ -206,7 +207,7 @@ class Record(BaseModel):
         return value
 
     @classmethod
-    def validate(cls, data: dict[str, Any]) -> "Record":  # type: ignore[override]
+    def validate(cls, data: dict[str, Any]) -> Self:
         """Build the record from a mapping, raising :class:`ValidationError` on bad input."""
         return validate_record(cls, data)
 
@@ -235,7 +236,9 @@ def _when(value: Any) -> datetime:
 WHEN_ALLOWED = f"a date or date-time from {EARLIEST:%Y-%m-%d} up to tomorrow"
 
 
-class _Dated(Record):
+class Entry(Record):
+    """A runner's dated entry in the log: a set, a test, a run, a pain entry or an outcome score."""
+
     when: datetime = Field(description=WHEN_ALLOWED)
     athlete: Name
 
@@ -245,7 +248,7 @@ class _Dated(Record):
         return _when(value)
 
 
-class _Noted(_Dated):
+class _Noted(Entry):
     note: Note = ""
     note_private: Flag = Field(False, description="true or false")
 
@@ -393,7 +396,10 @@ RECORD_KINDS: dict[str, type[Record]] = {
 }
 
 
-def validate_record(cls: type[Record], data: dict[str, Any] | Record) -> Record:
+R = TypeVar("R", bound=Record)
+
+
+def validate_record(cls: type[R], data: dict[str, Any] | Record) -> R:
     """Validate ``data`` as a ``cls``; translate pydantic's error into :class:`ValidationError`."""
     if isinstance(data, cls):
         data = data.model_dump()

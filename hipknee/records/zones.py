@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TypeGuard
 from zoneinfo import ZoneInfo, available_timezones
 
 import tzlocal
@@ -25,7 +26,7 @@ def available_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def is_zone(name: object) -> bool:
+def is_zone(name: object) -> TypeGuard[str]:
     """Whether ``name`` is an IANA time zone name (not a path, not a POSIX TZ rule)."""
     return isinstance(name, str) and name in available_zones()
 

@@ -50,7 +50,8 @@ class CappedKernelManager(AsyncMappingKernelManager):
         super().__init__(**kwargs)
         self._starting = 0  # kernels asked for and not yet listed
 
-    async def start_kernel(self, *, kernel_id: str | None = None, **kwargs: Any) -> str:
+    # Voila runs an async kernel manager; jupyter_client's annotations name the sync base's signature.
+    async def start_kernel(self, *, kernel_id: str | None = None, **kwargs: Any) -> str:  # type: ignore[override]
         if kernel_id is not None and kernel_id in self:
             return await super().start_kernel(kernel_id=kernel_id, **kwargs)
         # Checked and counted with no await in between, so two requests cannot both take the last place.

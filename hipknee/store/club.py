@@ -36,7 +36,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError, ValidationError
-from .engine import is_server, read_connection, write_connection
+from .engine import inserted_id, is_server, read_connection, write_connection
 from .schema import TABLES, meta
 
 __all__ = [
@@ -76,7 +76,7 @@ class Roles:
     views: str
 
     @classmethod
-    def of(cls, database: str) -> "Roles":
+    def of(cls, database: str) -> Roles:
         return cls(f"{database}_runners", f"{database}_coaches", f"{database}_coach_views")
 
 
@@ -304,7 +304,7 @@ def _create_login(conn: Connection, role: str, password: str, group: str) -> Non
         raise ValidationError("--role", role, "a login name not yet taken on this server (choose one with --role)")
     # The server is sent a SCRAM verifier made here, never the password itself: nothing that
     # logs statements (the server's log, an error message) can show it.
-    pgconn = conn.connection.driver_connection.pgconn  # type: ignore[union-attr]
+    pgconn = conn.connection.driver_connection.pgconn  # type: ignore[union-attr]  # a live psycopg connection here
     verifier = pgconn.encrypt_password(password.encode(), role.encode(), b"scram-sha-256").decode()
     conn.exec_driver_sql(f"CREATE ROLE {_q(conn, role)} LOGIN PASSWORD {_literal(verifier)} IN ROLE {_q(conn, group)}")
 
@@ -338,10 +338,10 @@ def _add_runner(conn: Connection, where: str, athlete: Any, *, role: str, passwo
     athletes = TABLES["athlete"]
     found = conn.execute(select(athletes.c.id).where(athletes.c.name == athlete.name)).mappings().first()
     if found is None:
-        athlete_id = conn.execute(athletes.insert().values(
+        athlete_id = inserted_id(conn.execute(athletes.insert().values(
             name=athlete.name, body_mass_kg=athlete.body_mass_kg, involved_side=athlete.involved_side,
             created_at=datetime.now(),
-        )).inserted_primary_key[0]
+        )))
     else:
         athlete_id = found["id"]
         taken = _scalar(conn, f"SELECT role_name FROM {MEMBERS} WHERE athlete_id = %s", athlete_id)

@@ -66,10 +66,11 @@ def _tool(name: str) -> str:
 @contextmanager
 def _connection(url: URL) -> Iterator[tuple[str, dict[str, str]]]:
     """A libpq connection string without the password, and the environment for the tools."""
-    params = {"host": url.host, "port": url.port, "user": url.username, "dbname": url.database}
-    params.update({k: v for k, v in url.query.items() if k != "password"})
+    given = {"host": url.host, "port": url.port, "user": url.username, "dbname": url.database}
+    # A query value given twice in the URL comes as a tuple: the last one counts, as for libpq.
+    given.update({k: v if isinstance(v, str) else v[-1] for k, v in url.query.items() if k != "password"})
     # Left out, not empty: an empty dbname would hide the service file's.
-    params = {k: v for k, v in params.items() if v not in (None, "")}
+    params = {k: str(v) for k, v in given.items() if v not in (None, "")}
     password = url.password or url.query.get("password")
     env = dict(os.environ)
     env.setdefault("PGCONNECT_TIMEOUT", str(CONNECT_TIMEOUT_S))

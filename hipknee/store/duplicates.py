@@ -87,7 +87,7 @@ def find_known_run(conn: Connection, athlete_id: int, source_hash: str | None, s
         .where(runs.c.athlete_id == athlete_id, runs.c.start_utc.between(start_utc - window, start_utc + window))
         .order_by(runs.c.deleted_at.is_not(None), runs.c.id)
     ).all()
-    for row in near:
-        if same_run(start_utc, distance_km, duration_min, row.start_utc, row.distance_km, row.duration_min):
-            return KnownRun(row.id, row.at, _known(row.distance_km), row.deleted_at is not None, False)
+    for run in near:
+        if same_run(start_utc, distance_km, duration_min, run.start_utc, run.distance_km, run.duration_min):
+            return KnownRun(run.id, run.at, _known(run.distance_km), run.deleted_at is not None, False)
     return None

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection, CursorResult, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
@@ -219,6 +219,14 @@ def translate_errors(where: Path | str | None) -> Iterator[None]:
         if isinstance(where, Path) and any(word in str(orig) for word in _DAMAGE_WORDS):
             backup = newest_backup(where)
         raise StoreError(where, f"the database could not be used ({orig})", backup=backup) from exc
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The id the database gave the row ``result`` inserted."""
+    key = result.inserted_primary_key
+    if key is None:  # only for statements that are not single-row inserts: a mistake in hipknee
+        raise TypeError("not the result of inserting one row")
+    return int(key[0])
 
 
 @contextmanager

@@ -180,9 +180,12 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
 
 
 def as_version(value: object) -> int:
+    """The schema version a store's meta table holds (text, or a number), -1 when it is not one."""
+    if not isinstance(value, (str, int)):
+        return -1
     try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return int(value)
+    except ValueError:
         return -1
 
 

@@ -17,12 +17,13 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, bindparam, func, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from ..errors import StoreError, ValidationError
 from ..records.catalogue import BUILTIN_EXERCISES
@@ -36,8 +37,12 @@ from ..records.model import (
     SOURCES,
     SURFACES,
     TEST_UNITS,
+    Athlete,
+    Entry,
+    Exercise,
     Record,
     Run,
+    StrengthSet,
     check_set_against_exercise,
     validate_record,
 )
@@ -49,6 +54,7 @@ from .backup import before_open
 from .changes import Change, ChangeListeners, Listener, Subscription
 from .duplicates import KnownRun, find_known_run, lock_runner
 from .engine import (
+    inserted_id,
     is_server,
     make_engine,
     parse_url,
@@ -58,7 +64,7 @@ from .engine import (
     write_connection,
 )
 from .identity import builtin_uid, new_session, new_uid, next_stamp
-from .migrations import table_names, upgrade
+from .migrations import as_version, table_names, upgrade
 from .schema import SCHEMA_VERSION, TABLES, meta, metadata
 
 __all__ = ["KINDS", "Store", "open_store"]
@@ -84,7 +90,7 @@ _NAME_CATEGORIES = {"athlete", "exercise"}
 _CREATE_LOCK = 0x6869_706B_6E65
 
 
-def open_store(data: str | os.PathLike[str] | None = None, *, url: str | None = None) -> "Store":
+def open_store(data: str | os.PathLike[str] | None = None, *, url: str | None = None) -> Store:
     """Open (creating if needed) the store at ``url``, in ``data``, or where ``$HIPKNEE_URL`` /
     ``$HIPKNEE_DATA`` say (see :meth:`Store.open`)."""
     return Store.open(data, url=url)
@@ -120,7 +126,7 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
-    def open(cls, data: str | os.PathLike[str] | None = None, *, url: str | None = None) -> "Store":
+    def open(cls, data: str | os.PathLike[str] | None = None, *, url: str | None = None) -> Store:
         """Open the store at the database ``url`` (a club's ``postgresql+psycopg://USER@HOST:PORT/DB``,
         or ``sqlite:///FILE``), else in the data directory ``data`` (made if missing), else at
         ``$HIPKNEE_URL``, else in ``$HIPKNEE_DATA`` or the project's ``data/``."""
@@ -130,13 +136,17 @@ class Store:
         if parsed is None:
             path = paths.db_path(data)
         elif parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            path = Path(parsed.database).expanduser()
+            path = Path(str(parsed.database)).expanduser()
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Refuse a damaged file untouched; back up before a migration and once a day.
             before_open(path)
-            parsed = parse_url(f"sqlite:///{path}")
-        store = cls(make_engine(parsed), path=path)
+            engine_url = parse_url(f"sqlite:///{path}")
+        elif parsed is not None:
+            engine_url = parsed
+        else:  # without a URL the store is always the data folder's file
+            raise AssertionError("no store named")
+        store = cls(make_engine(engine_url), path=path)
         try:
             store._prepare()
         except BaseException:
@@ -180,11 +190,7 @@ class Store:
 
     @staticmethod
     def _schema_version(conn: Connection) -> int:
-        value = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
-        try:
-            return int(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return -1
+        return as_version(conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar())
 
     @property
     def schema_version(self) -> int:
@@ -196,7 +202,7 @@ class Store:
         """Release the database connections (the store can be opened again later)."""
         self.engine.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -223,7 +229,7 @@ class Store:
                 table = TABLES[rec.kind]
                 values = {**self._row(rec, now, row), "uid": new_uid(), "updated_at": now}
                 result = conn.execute(table.insert().values(**values))
-                ids.append(int(result.inserted_primary_key[0]))
+                ids.append(inserted_id(result))
                 lookup.added(rec, ids[-1])
         if ids:
             kinds = tuple(dict.fromkeys(rec.kind for rec in checked))
@@ -239,7 +245,7 @@ class Store:
         The check and the insert happen under the write lock, so two imports at once cannot both
         add a run; the database's unique index on a runner's file hashes backs this up.
         """
-        checked = [(self._validate(r, "run"), start) for r, start in _items(runs, "runs")]
+        checked = [(self._validate_run(r), start) for r, start in _items(runs, "runs")]
         now = datetime.now()
         out: list[int | KnownRun] = []
         with write_connection(self.engine, self._where) as conn:
@@ -250,13 +256,13 @@ class Store:
                 if values["athlete_id"] not in locked:
                     lock_runner(conn, values["athlete_id"])
                     locked.add(values["athlete_id"])
-                known = find_known_run(conn, values["athlete_id"], rec.source_hash, values["start_utc"],  # type: ignore[attr-defined]
-                                       rec.distance_km, rec.duration_min)  # type: ignore[attr-defined]
+                known = find_known_run(conn, values["athlete_id"], rec.source_hash, values["start_utc"],
+                                       rec.distance_km, rec.duration_min)
                 if known is not None:
                     out.append(known)
                     continue
                 result = conn.execute(TABLES["run"].insert().values(**values, uid=new_uid(), updated_at=now))
-                out.append(int(result.inserted_primary_key[0]))
+                out.append(inserted_id(result))
         added = tuple(id for id in out if isinstance(id, int))
         if added:
             self._listeners.notify(Change("add", ("run",), added))
@@ -265,11 +271,11 @@ class Store:
     def known_run(self, run: Run, start_utc: datetime | None = None) -> KnownRun | None:
         """The run of the log that ``run`` (starting at the instant ``start_utc``, see
         :meth:`add_imported_runs`) would duplicate, or None; reads only (an import's dry run)."""
-        rec = self._validate(run, "run")
+        rec = self._validate_run(run)
         with read_connection(self.engine, self._where) as conn:
             values = self._resolve(rec, _Lookup(conn), conn, check_file=False, start_utc=start_utc)
-            return find_known_run(conn, values["athlete_id"], rec.source_hash, values["start_utc"],  # type: ignore[attr-defined]
-                                  rec.distance_km, rec.duration_min)  # type: ignore[attr-defined]
+            return find_known_run(conn, values["athlete_id"], rec.source_hash, values["start_utc"],
+                                  rec.distance_km, rec.duration_min)
 
     def add_session(self, sets: Iterable[Record | Mapping[str, Any]]) -> str:
         """Save the strength sets of one session together; returns the session id."""
@@ -354,6 +360,7 @@ class Store:
         if not isinstance(session, str) or not session.strip():
             raise ValidationError("session", session, "the session id of a saved hip session", record="set")
         with write_connection(self.engine, self._where) as conn:
+            which: ColumnElement[bool] | None
             if when is not None:
                 which = table.c.deleted_at.is_(None)
             else:
@@ -375,6 +382,10 @@ class Store:
         return len(ids)
 
     # -- reading -------------------------------------------------------------------------
+    @overload
+    def get(self, kind: Literal["athlete"], id: int) -> Athlete: ...
+    @overload
+    def get(self, kind: str, id: int) -> Record: ...
     def get(self, kind: str, id: int) -> Record:
         """One record by id (deleted ones too), as its typed record."""
         frame = self.read(kind, include_deleted=True, ids=[_record_id(kind, id)])
@@ -595,6 +606,12 @@ class Store:
             raise ValidationError("kind", kind, "one of " + ", ".join(KINDS)) from None
 
     @staticmethod
+    def _validate_run(run: Run | Mapping[str, Any]) -> Run:
+        rec = Store._validate(run, "run")
+        assert isinstance(rec, Run)  # _validate made a run or refused
+        return rec
+
+    @staticmethod
     def _validate(record: Record | Mapping[str, Any], kind: str | None) -> Record:
         if isinstance(record, Record):
             cls = type(record)
@@ -608,49 +625,51 @@ class Store:
             raise ValidationError("record", record, f"a mapping of {kind} fields or a record", record=kind)
         return validate_record(RECORD_KINDS[kind], dict(record))
 
-    def _resolve(self, rec: Record, lookup: "_Lookup", conn: Connection, updating: int | None = None,
+    def _resolve(self, rec: Record, lookup: _Lookup, conn: Connection, updating: int | None = None,
                  *, check_file: bool = True, start_utc: datetime | None = None, derive_start: bool = True) -> dict[str, Any]:
         """Cross-record checks and name -> id lookups, inside the write transaction. A run gets
         its UTC start: ``start_utc`` when given, else its local time read in the runner's zone
         (on an update only when ``derive_start``)."""
         ids: dict[str, Any] = {}
-        if rec.kind in ("athlete", "exercise"):
-            other = lookup.id_of(rec.kind, rec.name)  # type: ignore[attr-defined]
+        if isinstance(rec, (Athlete, Exercise)):
+            other = lookup.id_of(rec.kind, rec.name)
             if other is not None and other != updating:
-                raise ValidationError("name", rec.name, f"a name no other {rec.kind} has", record=rec.kind)  # type: ignore[attr-defined]
+                raise ValidationError("name", rec.name, f"a name no other {rec.kind} has", record=rec.kind)
             # A deleted one keeps its name (the table's UNIQUE constraint), so it can be undeleted.
             table = TABLES[rec.kind]
-            deleted = conn.execute(select(table.c.id).where(table.c.name == rec.name)).scalar()  # type: ignore[attr-defined]
+            deleted = conn.execute(select(table.c.id).where(table.c.name == rec.name)).scalar()
             if deleted is not None and deleted != updating:
                 raise ValidationError(
-                    "name", rec.name, f"a name no other {rec.kind} has (a deleted one has it: undelete it instead)",  # type: ignore[attr-defined]
+                    "name", rec.name, f"a name no other {rec.kind} has (a deleted one has it: undelete it instead)",
                     record=rec.kind,
                 )
             return ids
-        athlete_id = lookup.id_of("athlete", rec.athlete)  # type: ignore[attr-defined]
+        if not isinstance(rec, Entry):
+            raise TypeError(f"not a record of the log: {type(rec).__name__}")
+        athlete_id = lookup.id_of("athlete", rec.athlete)
         if athlete_id is None:
             known = lookup.names("athlete")
             raise ValidationError(
-                "athlete", rec.athlete, "an athlete in the store: " + (", ".join(known) or "none yet, add one first"),  # type: ignore[attr-defined]
+                "athlete", rec.athlete, "an athlete in the store: " + (", ".join(known) or "none yet, add one first"),
                 record=rec.kind,
             )
         ids["athlete_id"] = athlete_id
-        if rec.kind == "set":
-            ex = lookup.exercise(rec.exercise)  # type: ignore[attr-defined]
+        if isinstance(rec, StrengthSet):
+            ex = lookup.exercise(rec.exercise)
             if ex is None:
                 raise ValidationError(
-                    "exercise", rec.exercise, "an exercise in the catalogue: " + ", ".join(lookup.names("exercise")),  # type: ignore[attr-defined]
+                    "exercise", rec.exercise, "an exercise in the catalogue: " + ", ".join(lookup.names("exercise")),
                     record="set",
                 )
             ids["exercise_id"] = ex["id"]
             check_set_against_exercise(rec, ex)
-        if rec.kind == "run":
+        if isinstance(rec, Run):
             if start_utc is not None:
                 ids["start_utc"] = utc_of(start_utc, "UTC")
             elif derive_start:
-                ids["start_utc"] = utc_of(rec.when, lookup.zone_of(rec.athlete))  # type: ignore[attr-defined]
-            if check_file and rec.source_hash is not None:  # type: ignore[attr-defined]
-                _check_file_once(conn, updating, athlete_id, rec.source_hash)  # type: ignore[attr-defined]
+                ids["start_utc"] = utc_of(rec.when, lookup.zone_of(rec.athlete))
+            if check_file and rec.source_hash is not None:
+                _check_file_once(conn, updating, athlete_id, rec.source_hash)
         return ids
 
     @staticmethod
@@ -671,9 +690,8 @@ def _give_sessions(records: list[Record]) -> None:
     """Sets saved without a session get one: a session per athlete and moment among ``records``."""
     made: dict[tuple[str, datetime], str] = {}
     for rec in records:
-        if rec.kind == "set" and not rec.session:  # type: ignore[attr-defined]
-            key = (rec.athlete, rec.when)  # type: ignore[attr-defined]
-            rec.session = made.setdefault(key, new_session())  # type: ignore[attr-defined]
+        if isinstance(rec, StrengthSet) and not rec.session:
+            rec.session = made.setdefault((rec.athlete, rec.when), new_session())
 
 
 def _items(values: Any, name: str) -> list[Any]:
@@ -689,7 +707,7 @@ _MAX_ID = 2**63 - 1
 
 def _record_id(kind: str, id: Any) -> int:
     # numbers.Integral: ids taken from a DataFrame are numpy integers.
-    if isinstance(id, (bool, np.bool_)) or not isinstance(id, numbers.Integral) or not 0 < id <= _MAX_ID:
+    if isinstance(id, (bool, np.bool_)) or not isinstance(id, numbers.Integral) or not 0 < int(id) <= _MAX_ID:
         raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
     return int(id)
 
@@ -749,12 +767,12 @@ class _Lookup:
         return self._exercises.get(name)
 
     def added(self, rec: Record, id: int) -> None:
-        if rec.kind in ("athlete", "exercise"):
-            self._load(rec.kind)[rec.name] = id  # type: ignore[attr-defined]
-            if rec.kind == "athlete" and self._zones is not None:
-                self._zones[rec.name] = rec.timezone  # type: ignore[attr-defined]
-            if rec.kind == "exercise" and self._exercises is not None:
-                self._exercises[rec.name] = {"id": id, **rec.model_dump(include={"name", "measure", "per_side"})}  # type: ignore[attr-defined]
+        if isinstance(rec, (Athlete, Exercise)):
+            self._load(rec.kind)[rec.name] = id
+        if isinstance(rec, Athlete) and self._zones is not None:
+            self._zones[rec.name] = rec.timezone
+        if isinstance(rec, Exercise) and self._exercises is not None:
+            self._exercises[rec.name] = {"id": id, **rec.model_dump(include={"name", "measure", "per_side"})}
 
 
 def _only(stmt: Any, columns: Iterable[str], kind: str) -> list[Any]:

@@ -35,6 +35,7 @@ from sqlalchemy.engine import Connection
 
 from ..errors import StoreError, ValidationError
 from ..records.model import RECORD_KINDS, check_set_against_exercise, validate_record
+from .engine import inserted_id
 from .identity import is_uid
 from .schema import TABLES
 
@@ -226,8 +227,8 @@ def _checked_row(kind: str, row: Any, done: Mapping[str, list[dict[str, Any]]]) 
 
 def _default(table: Table, name: str) -> Any:
     """What a column missing from a row (one of an older bundle) stands for: the table's default."""
-    default = table.c[_LOCAL_NAME.get(name, name)].default
-    return None if default is None or callable(default.arg) else default.arg
+    value = getattr(table.c[_LOCAL_NAME.get(name, name)].default, "arg", None)  # a ColumnDefault's value
+    return None if callable(value) else value
 
 
 _DEFAULTS: dict[str, dict[str, Any]] = {
@@ -277,7 +278,7 @@ def _merge_named(conn: Connection, kind: str, rows: list[dict[str, Any]], ids: d
         if local is None:
             name = _free_name(wanted, names)
             values = {**_local_values(kind, row, {}), "name": name}
-            id = int(conn.execute(table.insert().values(**values)).inserted_primary_key[0])
+            id = inserted_id(conn.execute(table.insert().values(**values)))
             result._note(kind, "added" if row["deleted_at"] is None else "unchanged")
         else:
             id = local["id"]

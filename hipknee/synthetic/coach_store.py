@@ -235,7 +235,7 @@ def _season_rows(
     level = p.start_pain + (p.end_pain - p.start_pain) * frac + 3.0 * flaring
     other = "left" if p.weaker == "right" else "right"
     parts = []
-    for context, minute, share, when_ran, chance in (
+    for what, minute, share, when_ran, chance in (
         ("next_morning", 7 * 60, 0.7, None, 0.6),
         ("during", 8 * 60, 1.0, True, 0.35),
         ("after", 10 * 60, 0.85, True, 0.15),
@@ -248,14 +248,14 @@ def _season_rows(
         nrs = np.clip(np.round(rng.normal(level[keep] * share, 0.8)), 0, 10).astype(int)
         knee = np.where(rng.random(d.size) < 0.08, other, p.weaker)
         nrs = np.where(knee == other, np.clip(np.round(nrs * 0.2), 0, 10), nrs).astype(int)
-        parts.append((d, np.full(d.size, minute), knee, nrs, np.full(d.size, context, dtype=object)))
-    pd_day, pd_min, knee, nrs, context = (np.concatenate(c) for c in zip(*parts))
+        parts.append((d, np.full(d.size, minute), knee, nrs, np.full(d.size, what, dtype=object)))
+    pd_day, pd_min, pd_knee, pd_nrs, pd_context = (np.concatenate(c) for c in zip(*parts, strict=True))
     order = np.lexsort((pd_min, pd_day))
     pain = {
         "at": _stamps(pd_day[order], pd_min[order], start),
-        "knee": knee[order].astype(object),
-        "nrs": nrs[order],
-        "context": context[order],
+        "knee": pd_knee[order].astype(object),
+        "nrs": pd_nrs[order],
+        "context": pd_context[order],
     }
 
     # Hip sessions: the weaker side does less (reps, time) by its LSI; load and band progress.
@@ -291,9 +291,9 @@ def _season_rows(
                        ("step-down", 10), ("hip thrust", 10)):
         m = ex == name
         reps[m] = np.clip(np.round(dose * ratio[m] * progress[m] + noise[m]), 1, 60)
-    for name, dose in (("lateral band walk", 15.0), ("side plank", 30.0)):
+    for name, dose_s in (("lateral band walk", 15.0), ("side plank", 30.0)):
         m = ex == name
-        duration_s[m] = np.round(dose * (0.8 + 0.2 * ratio[m]) * progress[m] + noise[m], 0)
+        duration_s[m] = np.round(dose_s * (0.8 + 0.2 * ratio[m]) * progress[m] + noise[m], 0)
     m = ex == "foam-roller hip release"
     reps[m], hold_s[m] = 3, 5.0
     m = ex == "single-leg deadlift"

@@ -110,7 +110,7 @@ def make_demo(
     squad = _runners(runners, rng)
     names = []
     for runner in tqdm(squad, desc="demo runners", unit="runner", disable=not progress):
-        records = [Athlete(name=runner.name, body_mass_kg=runner.body_mass_kg, involved_side=runner.weaker)]
+        records: list[Record] = [Athlete(name=runner.name, body_mass_kg=runner.body_mass_kg, involved_side=runner.weaker)]
         records += _season(runner, rng, start, weeks)
         store.add_many(records)
         names.append(runner.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
@@ -22,7 +23,7 @@ __all__ = ["CHARTS", "FORMATS", "figure_svg", "plot_file", "save_figure"]
 #: File endings a chart can be written as.
 FORMATS = (".png", ".svg")
 #: Chart name -> function, as the ``hipknee plot`` command names them.
-CHARTS = {"balance": balance_chart, "pain": pain_chart, "load": load_chart, "dashboard": dashboard}
+CHARTS: dict[str, Callable[..., Figure]] = {"balance": balance_chart, "pain": pain_chart, "load": load_chart, "dashboard": dashboard}
 
 
 def plot_file(kind: str, data: Store | LogFrames, out: str | os.PathLike[str], *, athlete: str | None = None,

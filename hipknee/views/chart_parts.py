@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 
 from ..analyses.measures import week_start
 from ..frames import LogFrames
@@ -27,7 +28,7 @@ __all__ = ["NO_DATA", "broken_line", "day_bars", "figure", "legend_outside", "no
 
 NO_DATA = "Not enough data yet"
 #: Sizes (pt) that stay readable when a chart is shown at the width of a notebook.
-_STYLE = {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "xtick.labelsize": 9,
+_STYLE: dict[RcKeyType, Any] = {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "xtick.labelsize": 9,
           "ytick.labelsize": 9, "legend.fontsize": 9, "svg.fonttype": "none"}
 
 P = ParamSpec("P")
@@ -58,11 +59,10 @@ def figure(heights: Sequence[float], *, width: float = 10.0, title_space: float 
     figure draws several times faster."""
     rows = [*heights, *([words] if words else [])]
     height = sum(rows) + title_space
-    grid = (Figure(figsize=(width, height))
-            .add_gridspec(len(rows), 1, height_ratios=rows, left=1.1 / width, right=1 - 3.1 / width,
+    fig = Figure(figsize=(width, height))
+    grid = (fig.add_gridspec(len(rows), 1, height_ratios=rows, left=1.1 / width, right=1 - 3.1 / width,
                           bottom=(0.15 if words else 0.55) / height, top=1 - (title_space + 0.45) / height,
                           hspace=0.7 * len(rows) / sum(rows)))
-    fig = grid.figure
     axes = [fig.add_subplot(grid[0])]
     axes += [fig.add_subplot(grid[i], sharex=axes[0]) for i in range(1, len(heights))]
     for ax in axes[:-1]:
@@ -130,7 +130,7 @@ def day_bars(ax: Axes, centre: Any, height: Any, width: float, bottom: float = 0
     top = bottom + np.asarray(height, dtype=float)
     left, right, low = x - width / 2, x + width / 2, np.full_like(x, bottom)
     verts = np.stack([np.column_stack(c) for c in ((left, low), (left, top), (right, top), (right, low))], axis=1)
-    bars = PolyCollection(verts, **style)
+    bars = PolyCollection(list(verts), **style)
     ax.add_collection(bars, autolim=True)
     ax.autoscale_view()
     return bars

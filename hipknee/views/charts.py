@@ -106,7 +106,7 @@ def dashboard(data: Store | LogFrames, *, athlete: str | None = None, exercise: 
     _pain(axes[2], mine, name, summary, None)
     _load(axes[3], axes[4], mine, name)
     if words:
-        _words(axes[5], lines)
+        _words(axes[5], lines, fig.get_figheight())
     title = f"{plain(name)}: is the hip work helping the knee?" if name else "hipknee season dashboard"
     fig.suptitle(title + demo, fontsize=14, x=0.01, y=1 - 0.12 / fig.get_figheight(), ha="left", va="top")
     return fig
@@ -326,9 +326,9 @@ def _wrapped(lines: list[str]) -> list[str]:
     return [part for line in lines for part in textwrap.wrap(plain(line), 125, subsequent_indent="   ")]
 
 
-def _words(ax: Axes, lines: list[str]) -> None:
+def _words(ax: Axes, lines: list[str], figure_height: float) -> None:
     ax.set_axis_off()
-    inch = 1 / ax.get_position().height / ax.figure.get_figheight()  # one inch in axes fraction
+    inch = 1 / ax.get_position().height / figure_height  # one inch (figure_height in inches) in axes fraction
     ax.text(0.0, 1.0 - 0.25 * inch, "The season in words", transform=ax.transAxes, va="top", ha="left",
             fontsize=11)
     ax.text(0.0, 1.0 - 0.55 * inch, "\n".join([*lines, "", _DISCLAIMER]), transform=ax.transAxes, va="top",

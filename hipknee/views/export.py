@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import zipfile
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,9 @@ import pandas as pd
 from ..errors import OutputFileError, ValidationError
 from ..store import Store
 from .output_files import output_file, output_folder
+
+if TYPE_CHECKING:  # openpyxl is imported only when a workbook is written
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "COLUMN_RENAMES",
@@ -183,7 +186,7 @@ def _write_xlsx(frames: dict[str, pd.DataFrame], out: Path, target: Path) -> Non
             _as_text_cells(worksheet, sheet)
 
 
-def _as_text_cells(worksheet: object, sheet: pd.DataFrame) -> None:
+def _as_text_cells(worksheet: Worksheet, sheet: pd.DataFrame) -> None:
     """Make every text cell that openpyxl took for a formula or an error code a string cell again,
     with Excel's quote prefix on those a spreadsheet would run, so that editing keeps them text."""
     for j, col in enumerate(sheet.columns):
@@ -191,7 +194,7 @@ def _as_text_cells(worksheet: object, sheet: pd.DataFrame) -> None:
             continue
         risky = _starts_with(sheet[col], FORMULA_LEADS) | sheet[col].astype(object).isin(_XLSX_ERROR_CODES).to_numpy()
         for i in np.flatnonzero(risky):
-            cell = worksheet.cell(row=int(i) + 2, column=j + 1)  # type: ignore[attr-defined]
+            cell = worksheet.cell(row=int(i) + 2, column=j + 1)
             cell.data_type = "s"
             cell.quotePrefix = True
 

@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 import matplotlib as mpl
 import pandas as pd
+from matplotlib.figure import Figure
 
 from ..analyses.measures import week_start
 from ..analyses.season import SeasonSummary, season_summary
@@ -42,7 +43,7 @@ class ProgressView(widgets.VBox):
         self.store = store
         #: The log shown (read from ``store`` unless the caller already holds it).
         self.frames: LogFrames = frames if frames is not None else read_frames(store)
-        self.figure = None
+        self.figure: Figure | None = None
         self.summary: SeasonSummary | None = None
         self._quiet = False
         self.athlete = _css(widgets.Dropdown(description="Runner", style=_LABEL), "athlete")

@@ -3,6 +3,7 @@ the week-by-week table and the notes."""
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +37,7 @@ CAPTIONS = {
     "load": (f"Running distance per week (km; jumps over {T.DISTANCE_JUMP_PCT:.0f}% marked) and below it the ACWR "
              f"(comfortable {T.ACWR_LOW:g}-{T.ACWR_HIGH:g})."),
 }
-_CHARTS = (("balance", balance_chart), ("pain", pain_chart), ("load", load_chart))
+_CHARTS = ("balance", "pain", "load")
 _TABLE_FORMATS = {
     "distance (km)": "{:.1f}",
     "change (%)": "{:+.0f}",
@@ -60,6 +61,17 @@ class Section:
     notes: list[dict[str, Any]] = field(default_factory=list)
 
 
+
+def _chart_svg(frames: LogFrames, key: str, athlete: str, summary: SeasonSummary, svg_id: str) -> str:
+    """Chart ``key`` of the report (balance, pain or load) as inline SVG; the load chart needs no summary."""
+    if key == "balance":
+        figure = balance_chart(frames, athlete=athlete, summary=summary)
+    elif key == "pain":
+        figure = pain_chart(frames, athlete=athlete, summary=summary)
+    else:
+        figure = load_chart(frames, athlete=athlete)
+    return figure_svg(figure, svg_id)
+
 def runner_section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, end: pd.Timestamp | None,
                    notes: pd.DataFrame, *, anchor: str) -> Section:
     """``athlete``'s section over ``start``..``end``; ``notes`` as :func:`hipknee.frames.read_notes`
@@ -70,10 +82,9 @@ def runner_section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, 
         f"{summary.first_day:%d %b %Y} to {summary.last_day:%d %b %Y}" if summary.first_day is not None
         else "nothing logged yet")
     section = Section(name=athlete, anchor=anchor, period=period, verdicts=verdict_lines(summary))
-    for key, chart in _CHARTS:
-        svg = mine.memo(("chart svg", key, athlete, anchor), lambda chart=chart, key=key: figure_svg(
-            chart(mine, athlete=athlete, summary=summary) if key != "load" else chart(mine, athlete=athlete),
-            f"{anchor}-{key}"))
+    for key in _CHARTS:
+        svg = mine.memo(("chart svg", key, athlete, anchor),
+                        functools.partial(_chart_svg, mine, key, athlete, summary, f"{anchor}-{key}"))
         section.charts.append({"svg": svg, "caption": CAPTIONS[key], "kind": key})
     table = mine.memo(("weekly table", athlete, summary.lsi_item, summary.lsi_metric), lambda: weekly_table(
         mine, athlete, lsi_item=summary.lsi_item, lsi_metric=summary.lsi_metric))

@@ -57,7 +57,8 @@ def _stacked(widget: W) -> W:
 
 def _note() -> widgets.Textarea:
     return css(
-        widgets.Textarea(description="Note", placeholder="optional", style={"description_width": "8em"}, layout=widgets.Layout(width="36em", height="4em")),
+        widgets.Textarea(description="Note", placeholder="optional", style={"description_width": "8em"},
+                         layout=widgets.Layout(width="36em", height="4em")),
         "note",
     )
 
@@ -87,7 +88,8 @@ class RunForm(RecordForm):
         self.surface = _stacked(choice("Surface", SURFACES, "surface", empty="—", field="surface"))
         self.note = _note()
         self.private = css(
-            widgets.Checkbox(description="keep the note private (not shared with the coach)", indent=False, layout=widgets.Layout(width="auto")),
+            widgets.Checkbox(description="keep the note private (not shared with the coach)", indent=False,
+                             layout=widgets.Layout(width="auto")),
             "private",
         )
         self._shown_duration: tuple[str, float] | None = None  # (text shown, minutes) of an edited run

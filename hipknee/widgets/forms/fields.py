@@ -8,9 +8,8 @@ can be asserted from Python. Every interactive widget carries a ``hipknee-...`` 
 
 from __future__ import annotations
 
-import math
-
 import html
+import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from typing import Any

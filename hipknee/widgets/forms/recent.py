@@ -92,8 +92,9 @@ def _session(key: str, sets: pd.DataFrame) -> Entry:
     seen: Counter[tuple[str, str]] = Counter()
     numbered = []
     for row in sets.itertuples():
-        seen[row.exercise, row.side] += 1
-        numbered.append(f"{row.exercise} · {row.side} · {set_number(seen[row.exercise, row.side], totals[row.exercise, row.side])}: {set_summary(row)}")
+        pair = (row.exercise, row.side)
+        seen[pair] += 1
+        numbered.append(f"{row.exercise} · {row.side} · {set_number(seen[pair], totals[pair])}: {set_summary(row)}")
     count = plural(len(sets), "set")
     return Entry(
         "set", key, tuple(int(i) for i in sets["id"]), None if pd.isna(first.session) else str(first.session),
@@ -143,7 +144,8 @@ class EntryLine(widgets.VBox):
         self.entry = entry
         self.text = widgets.HTML(html.escape(entry.line), layout=widgets.Layout(width="46em"))
         self.edit = css(widgets.Button(description="Edit", icon="pencil", layout=widgets.Layout(width="6em")), "edit")
-        self.delete = css(widgets.Button(description="Delete", icon="trash", button_style="danger", layout=widgets.Layout(width="6.5em")), "delete")
+        self.delete = css(widgets.Button(description="Delete", icon="trash", button_style="danger",
+                                         layout=widgets.Layout(width="6.5em")), "delete")
         buttons: list[widgets.Widget] = [self.edit, self.delete]
         self.details = css(widgets.HTML(layout=widgets.Layout(display="none", margin="0 0 4px 2em")), "entry-sets")
         self.toggle: widgets.Button | None = None

@@ -37,7 +37,8 @@ NO_PAINFUL_SIDE = "none: compare the weaker with the stronger side"
 
 
 def _settings(runner: Athlete) -> str:
-    side = f"painful side {in_words('involved_side', runner.involved_side)}" if runner.involved_side else "no painful side set (balance compares the weaker with the stronger side)"
+    side = (f"painful side {in_words('involved_side', runner.involved_side)}" if runner.involved_side
+            else "no painful side set (balance compares the weaker with the stronger side)")
     mass = f"body mass {runner.body_mass_kg:g} kg" if runner.body_mass_kg is not None else "no body mass"
     return f"{side}, {mass}"
 
@@ -50,9 +51,11 @@ class RunnerForm(FieldForm):
 
     def __init__(self, store: Store) -> None:
         super().__init__(store)
-        self.runner = css(widgets.Dropdown(description="Runner", style={"description_width": "8em"}, layout=widgets.Layout(width="28em")), "runner-picker")
+        self.runner = css(widgets.Dropdown(description="Runner", style={"description_width": "8em"},
+                                           layout=widgets.Layout(width="28em")), "runner-picker")
         self.name = css(
-            widgets.Text(description="Name", placeholder="first name or nickname", style={"description_width": "8em"}, layout=widgets.Layout(width="28em")),
+            widgets.Text(description="Name", placeholder="first name or nickname", style={"description_width": "8em"},
+                         layout=widgets.Layout(width="28em")),
             "runner-name",
         )
         self.involved_side = choice("Painful side", KNEES, "involved-side", empty=NO_PAINFUL_SIDE, field="involved_side")
@@ -97,7 +100,7 @@ class RunnerForm(FieldForm):
     def _stored(self) -> tuple[str, str, str]:
         """The picked runner's settings as the fields show them (empty for a new runner)."""
         runner = self.store.get("athlete", self.runner.value) if self.runner.value else Athlete.model_construct(name="")
-        return runner.name, runner.involved_side or "", shown(runner.body_mass_kg)  # type: ignore[attr-defined]
+        return runner.name, runner.involved_side or "", shown(runner.body_mass_kg)
 
     def _store_changed(self, change: Change) -> None:
         if "athlete" in change.kinds:
@@ -116,7 +119,7 @@ class RunnerForm(FieldForm):
         self.say("")
         picked = self.runner.value
         data = {"name": self.name.value, "involved_side": chosen(self.involved_side), "body_mass_kg": parse_number(self.body_mass.value)}
-        before = self.store.get("athlete", picked).name if picked else None  # type: ignore[attr-defined]
+        before = self.store.get("athlete", picked).name if picked else None
         try:
             runner = validate_record(Athlete, data)
             if picked:
@@ -137,13 +140,13 @@ class RunnerForm(FieldForm):
             return None
         self.refresh()
         self.runner.value = saved
-        name = html.escape(runner.name)  # type: ignore[attr-defined]
+        name = html.escape(runner.name)
         if before is None:
-            said = f"Added runner {name}: {_settings(runner)}."  # type: ignore[arg-type]
-        elif before != runner.name:  # type: ignore[attr-defined]
-            said = f"Renamed {html.escape(before)} to {name}, with every entry of the log: {_settings(runner)}."  # type: ignore[arg-type]
+            said = f"Added runner {name}: {_settings(runner)}."
+        elif before != runner.name:
+            said = f"Renamed {html.escape(before)} to {name}, with every entry of the log: {_settings(runner)}."
         else:
-            said = f"Saved {name}: {_settings(runner)}."  # type: ignore[arg-type]
+            said = f"Saved {name}: {_settings(runner)}."
         self.say(said)
         self.saved([saved])
         return saved

@@ -197,12 +197,14 @@ class SessionForm(RecordForm):
         self.rows_box = css(widgets.VBox(), "rows")
         self.exercise = choice("Exercise", [], "exercise-picker")
         self.exercise.layout.width = "30em"
-        self.add_exercise_button = css(widgets.Button(description="Add exercise", icon="plus", layout=widgets.Layout(width="auto")), "add-exercise")
+        self.add_exercise_button = css(widgets.Button(description="Add exercise", icon="plus",
+                                                      layout=widgets.Layout(width="auto")), "add-exercise")
         self.add_set_button = css(widgets.Button(description="Add one set", icon="plus"), "add-row")
         self.add_exercise_button.on_click(lambda _b: self.add_exercise(self.exercise.value))
         self.add_set_button.on_click(lambda _b: self.add_set(self.exercise.value))
         self.exercise.observe(lambda _change: self._picked(), names="value")
-        self.note = css(widgets.Text(description="Note", placeholder="how it went (optional)", style=LABEL_STYLE, layout=widgets.Layout(width="40em")), "note")
+        self.note = css(widgets.Text(description="Note", placeholder="how it went (optional)", style=LABEL_STYLE,
+                                     layout=widgets.Layout(width="40em")), "note")
         self.intro = widgets.HTML("<b>Hip session</b>: one row per set and side; clear or remove what you did not do.")
         self.adding = widgets.HBox([self.exercise, self.add_exercise_button, self.add_set_button])
         self.children = [
