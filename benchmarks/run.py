@@ -6,7 +6,8 @@
 Prints the machine, then per figure: the value measured, its target, the baseline measured in the
 same run and the ratio to it. The same store is also loaded into PostgreSQL (a club's server: a
 throwaway local server kept in benchmarks/results/, or ``--postgresql-url``) to time saving a
-session there beside SQLite, and reading the squad's frames as the owner and as a coach. The generated store is cached in benchmarks/results/ (git-ignored),
+session there beside SQLite, and reading the squad's frames as the owner and as a coach.
+The generated store is cached in benchmarks/results/ (git-ignored),
 keyed by its size, seed and the generator's source, so later runs skip generating it. The save
 benchmark writes into the cached store's file and deletes its rows again afterwards. ``--profile`` prints a cProfile of every figure that
 misses its target; ``--markdown`` prints the table as Markdown too.
@@ -746,7 +747,7 @@ def bench_postgresql(folder: Path, mode: Mode, club: ClubDatabase, sqlite_frames
                                                      "(views, row-level security)", club.coach)):
         with hipknee.Store.open(url=url) as store:
             frames: dict[str, pd.DataFrame] = {}
-            times = timings(lambda store=store: frames.update(read_frames(store)), 1, warmup=0)
+            times = timings(lambda store=store, frames=frames: frames.update(read_frames(store)), 1, warmup=0)
         for name, frame in sqlite_frames.items():  # the same rows, values and types as from SQLite
             pd.testing.assert_frame_equal(frames[name], frame, check_exact=True, obj=f"{name} from PostgreSQL")
         figures.append(Figure(f"read the analyses' columns of every frame from PostgreSQL, {label}", times.median,

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import hipknee
+from benchmarks import baseline
+from benchmarks.run import analyses
 from hipknee.errors import ValidationError
 from hipknee.records.model import RECORD_KINDS, validate_record
 from hipknee.synthetic.coach_store import coach_names, make_coach_store
-
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from benchmarks import baseline
-from benchmarks.run import analyses
 
 SMALL = {"runners": 3, "seasons": 2, "weeks": 8, "seed": 5}
 KINDS = ("set", "run", "pain", "test", "outcome")

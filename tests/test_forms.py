@@ -456,7 +456,7 @@ def test_menus_show_words_never_stored_values(store: hipknee.Store) -> None:
     drops = _dropdowns(book)
     assert len(drops) >= 15
     for drop in drops:
-        for label, value in drop.options:
+        for label, _value in drop.options:
             assert "_" not in str(label), (drop.description, label)
     contexts = [dict((v, k) for k, v in book.pain.context.options)[c] for c in PAIN_CONTEXTS]
     assert contexts == ["at rest", "during a run or exercise", "after a run or exercise", "next morning"]

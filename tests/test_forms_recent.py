@@ -26,7 +26,8 @@ def _lines(table: RecentEntries) -> list[str]:
 
 def _descriptions(widget: widgets.Widget) -> list[str]:
     """The labels of every field in a widget tree, top to bottom."""
-    out = [widget.description] if isinstance(widget, (widgets.Text, widgets.Dropdown, widgets.Textarea, widgets.Checkbox, widgets.Combobox)) else []
+    fields = (widgets.Text, widgets.Dropdown, widgets.Textarea, widgets.Checkbox, widgets.Combobox)
+    out = [widget.description] if isinstance(widget, fields) else []
     for child in getattr(widget, "children", ()):
         out += _descriptions(child)
     return out
@@ -144,7 +145,8 @@ def test_a_session_is_edited_in_the_session_form(store: hipknee.Store) -> None:
 
 
 def test_a_run_is_edited_in_the_run_form(store: hipknee.Store) -> None:
-    store.add(hipknee.Run(when=date.today() - timedelta(days=1), athlete="Ana", distance_km=8, duration_min=47.123, moving_min=45.5, source="gpx"))
+    store.add(hipknee.Run(when=date.today() - timedelta(days=1), athlete="Ana", distance_km=8, duration_min=47.123,
+                          moving_min=45.5, source="gpx"))
     table = RecentEntries(store)
     table.kind.value = "run"
     editor = table.edit(next(iter(table.rows)))
@@ -168,7 +170,8 @@ def test_pain_and_tests_are_edited_one_side_at_a_time(store: hipknee.Store, kind
     if kind == "pain":
         store.add(hipknee.PainEntry(when=date.today(), athlete="Ana", knee="right", nrs=4, context="during"))
     else:
-        store.add(hipknee.StrengthTest(when=date.today(), athlete="Ana", test="hip abduction dynamometer", side="right", value=180, unit="N"))
+        store.add(hipknee.StrengthTest(when=date.today(), athlete="Ana", test="hip abduction dynamometer", side="right",
+                                       value=180, unit="N"))
     table = RecentEntries(store)
     table.kind.value = kind
     editor = table.edit(next(iter(table.rows)))

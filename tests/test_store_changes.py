@@ -55,7 +55,8 @@ def test_a_refused_write_tells_nothing(store: hipknee.Store) -> None:
     seen: list[Change] = []
     _handle = store.on_change(seen.append)
     with pytest.raises(hipknee.ValidationError):
-        store.add_many([hipknee.Athlete(name="Lea"), dict(when=date.today(), athlete="Nobody", knee="left", nrs=3, context="rest")], kind=None)
+        store.add_many([hipknee.Athlete(name="Lea"),
+                        dict(when=date.today(), athlete="Nobody", knee="left", nrs=3, context="rest")], kind=None)
     with pytest.raises(hipknee.ValidationError):
         store.update("athlete", 1, body_mass_kg=5)
     with pytest.raises(hipknee.ValidationError):
