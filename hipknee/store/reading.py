@@ -1,0 +1,343 @@
+"""Reading the log: one kind of record as a typed DataFrame (datetimes, categoricals for side,
+knee and context), one record, names, hip sessions, counts, and a runner's records in portable form.
+The reading half of :class:`~.store.Store`."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal, overload
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, and_, select, text
+
+from ..errors import ValidationError
+from ..records.model import (
+    BANDS,
+    KNEES,
+    MEASURES,
+    PAIN_CONTEXTS,
+    RECORD_KINDS,
+    SIDES,
+    SOURCES,
+    SURFACES,
+    TEST_UNITS,
+    Athlete,
+    Record,
+)
+from ..records.periods import period
+from . import sync
+from .engine import (
+    read_connection,
+)
+from .schema import TABLES
+
+KINDS: tuple[str, ...] = tuple(TABLES)
+
+# Fixed categories so every frame has the same levels whatever rows it holds.
+_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "side": SIDES,
+    "knee": KNEES,
+    "context": PAIN_CONTEXTS,
+    "measure": MEASURES,
+    "band": BANDS,
+    "surface": SURFACES,
+    "source": SOURCES,
+    "unit": TEST_UNITS,
+    "involved_side": KNEES,
+}
+_NULLABLE_INTS = {"reps", "dose_sets", "dose_reps"}
+_BOOLS = {"note_private", "per_side", "builtin"}
+_NAME_CATEGORIES = {"athlete", "exercise"}
+
+
+class Reading:
+    """What a :class:`~.store.Store` reads (its database: ``engine``; messages name ``_where``)."""
+
+    engine: Engine
+    _where: Path | str
+
+    @staticmethod
+    def _table(kind: str):  # noqa: ANN205
+        try:
+            return TABLES[kind]
+        except (KeyError, TypeError):
+            raise ValidationError("kind", kind, "one of " + ", ".join(KINDS)) from None
+
+
+    # -- reading -------------------------------------------------------------------------
+    @overload
+    def get(self, kind: Literal["athlete"], id: int) -> Athlete: ...
+    @overload
+    def get(self, kind: str, id: int) -> Record: ...
+    def get(self, kind: str, id: int) -> Record:
+        """One record by id (deleted ones too), as its typed record."""
+        frame = self.read(kind, include_deleted=True, ids=[record_id(kind, id)])
+        if frame.empty:
+            raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
+        row = frame.iloc[0].to_dict()
+        cls = RECORD_KINDS[kind]
+        data = {name: _plain(row.get(name)) for name in cls.model_fields if name in row}
+        # Empty values are left to the defaults, but a required field that may be empty (a run's
+        # unknown distance) keeps its None.
+        return cls.model_construct(**{k: v for k, v in data.items() if v is not None or cls.model_fields[k].is_required()})
+
+    def read(
+        self,
+        kind: str,
+        *,
+        athlete: str | None = None,
+        start: Any = None,
+        end: Any = None,
+        include_deleted: bool = False,
+        ids: Iterable[int] | None = None,
+        columns: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        """Rows of one kind as a typed DataFrame, oldest first; ``start``/``end`` bound ``when``
+        (end inclusive, dates mean whole days). ``columns`` reads only those columns (quicker on
+        a big store)."""
+        table = self._table(kind)
+        if athlete is not None and not isinstance(athlete, str):
+            raise ValidationError("athlete", athlete, "an athlete's name, or None for all")
+        start, end = period(start, end)
+        athletes = TABLES["athlete"]
+        exercises = TABLES["exercise"]
+        if kind in ("athlete", "exercise"):
+            cols = [c for c in table.c if c.name not in ("created_at", "deleted_at")]
+            if include_deleted:
+                cols.append(table.c.deleted_at)
+            stmt = select(*cols)
+            conds = [] if include_deleted else [table.c.deleted_at.is_(None)]
+            if kind == "athlete" and athlete is not None:
+                conds.append(table.c.name == athlete)
+            order = [table.c.id]
+        else:
+            skip = {"at", "athlete_id", "exercise_id", "created_at", "deleted_at"}
+            cols = [table.c.id, table.c.at.label("when"), athletes.c.name.label("athlete")]
+            joined = table.join(athletes, table.c.athlete_id == athletes.c.id)
+            if kind == "set":
+                cols += [exercises.c.name.label("exercise"), exercises.c.measure]
+                joined = joined.join(exercises, table.c.exercise_id == exercises.c.id)
+            cols += [c for c in table.c if c.name not in skip and c.name != "id"]
+            if include_deleted:
+                cols.append(table.c.deleted_at)
+            stmt = select(*cols).select_from(joined)
+            conds = []
+            if not include_deleted:
+                conds += [table.c.deleted_at.is_(None), athletes.c.deleted_at.is_(None)]
+            if athlete is not None:
+                conds.append(athletes.c.name == athlete)
+            if start is not None:
+                conds.append(table.c.at >= start.to_pydatetime())
+            if end is not None:
+                conds.append(table.c.at <= end.to_pydatetime())
+            order = [table.c.at, table.c.id]
+        if ids is not None:
+            conds.append(table.c.id.in_(list(ids)))
+        if columns is not None:
+            stmt = stmt.with_only_columns(*_only(stmt, columns, kind), maintain_column_froms=True)
+        if conds:
+            stmt = stmt.where(and_(*conds))
+        stmt = stmt.order_by(*order)
+        with read_connection(self.engine, self._where) as conn:
+            result = conn.execute(stmt)
+            # The driver's plain rows into pandas in one go: on a million rows several times
+            # quicker than Row objects; _typed gives every column its type (timestamps included).
+            frame = pd.DataFrame.from_records(result.cursor.fetchall(), columns=list(result.keys()))
+        return _typed(frame)
+
+    def athletes(self, **kw: Any) -> pd.DataFrame:
+        """Athletes: name, body mass (kg), involved side, time zone (IANA name)."""
+        return self.read("athlete", **kw)
+
+    def exercises(self, **kw: Any) -> pd.DataFrame:
+        """The exercise catalogue with prescribed doses."""
+        return self.read("exercise", **kw)
+
+    def sets(self, **kw: Any) -> pd.DataFrame:
+        """Strength sets: exercise, measure, side, reps, duration_s, hold_s, load_kg, band, rpe."""
+        return self.read("set", **kw)
+
+    def tests(self, **kw: Any) -> pd.DataFrame:
+        """Strength tests: test, side, value, unit."""
+        return self.read("test", **kw)
+
+    def runs(self, **kw: Any) -> pd.DataFrame:
+        """Runs: distance_km (NaN when unknown), duration_min, moving_min, rpe, surface, avg_hr,
+        source, start_utc (the start as a UTC instant; ``when`` is the runner's local time)."""
+        return self.read("run", **kw)
+
+    def pain(self, **kw: Any) -> pd.DataFrame:
+        """Pain entries: knee, nrs (0-10), context."""
+        return self.read("pain", **kw)
+
+    def outcomes(self, **kw: Any) -> pd.DataFrame:
+        """Outcome scores (Kujala 0-100)."""
+        return self.read("outcome", **kw)
+
+    def latest_sets(self, athlete: str, exercises: Iterable[str]) -> pd.DataFrame:
+        """One runner's latest sets of each of ``exercises`` and each of its sides: the sets logged
+        at the latest moment that has that exercise and side (the sets of one session share their
+        moment), oldest id first; columns as :meth:`sets` without the notes. The log is read
+        backwards from its newest entry only as far as needed, so this stays quick on a long log."""
+        if not isinstance(athlete, str):
+            raise ValidationError("athlete", athlete, "an athlete's name")
+        names = [name for name in as_list(exercises, "exercises") if isinstance(name, str)]
+        sets, athletes, catalogue = TABLES["set"], TABLES["athlete"], TABLES["exercise"]
+        columns = [sets.c.id, sets.c.at.label("when"), catalogue.c.name.label("exercise"), catalogue.c.measure,
+                   sets.c.side, sets.c.reps, sets.c.duration_s, sets.c.hold_s, sets.c.load_kg, sets.c.band,
+                   sets.c.rpe, sets.c.session]
+        found: list[Any] = []
+        with read_connection(self.engine, self._where) as conn:
+            athlete_id = conn.execute(
+                select(athletes.c.id).where(athletes.c.name == athlete, athletes.c.deleted_at.is_(None))
+            ).scalar()
+            known = conn.execute(
+                select(catalogue.c.id, catalogue.c.per_side).where(catalogue.c.name.in_(names), catalogue.c.deleted_at.is_(None))
+            ).all()
+            wanted = {(ex, side) for ex, per_side in known for side in (("left", "right") if per_side else ("both",))}
+            stmt = (
+                select(sets.c.exercise_id, *columns)
+                .select_from(sets.join(catalogue, sets.c.exercise_id == catalogue.c.id))
+                .where(sets.c.athlete_id == athlete_id, sets.c.deleted_at.is_(None),
+                       sets.c.exercise_id.in_([ex for ex, _ in known]))
+                .order_by(sets.c.at.desc(), sets.c.id.desc())
+            )
+            latest: dict[tuple[int, str], Any] = {}
+            seen: set[int] = set()
+            boundary, limit = None, 64
+            while athlete_id is not None and wanted:
+                page = conn.execute(stmt.limit(limit) if boundary is None else stmt.where(sets.c.at <= boundary).limit(limit)).all()
+                for row in page:
+                    if row.id in seen:
+                        continue
+                    seen.add(row.id)
+                    if latest.setdefault((row.exercise_id, row.side), row.when) == row.when:
+                        found.append(row[1:])
+                if len(page) < limit:
+                    break  # the start of the log
+                boundary = page[-1].when
+                if len(latest) == len(wanted) and all(moment > boundary for moment in latest.values()):
+                    break  # past the latest moment of every exercise and side
+                limit *= 4  # rows at the boundary come again; a larger page always gets past them
+        frame = pd.DataFrame.from_records(found, columns=[c.name for c in columns]).sort_values("id", ignore_index=True)
+        return _typed(frame)
+
+    def athlete_names(self) -> list[str]:
+        """Names of the athletes in the store, in the order they were added."""
+        return self.athletes()["name"].tolist()
+
+    def exercise_names(self) -> list[str]:
+        """Names of the exercises in the catalogue."""
+        return self.exercises()["name"].tolist()
+
+    def sessions(self, *, athlete: str | None = None, include_deleted: bool = False) -> pd.DataFrame:
+        """Hip sessions, oldest first: ``session`` (the global id its sets share), athlete, when (its
+        first set), sets (how many, not deleted) and ``updated_at`` (the latest change to any of its
+        sets, deletes included). A session whose sets are all deleted shows only with ``include_deleted``."""
+        sets = self.read("set", athlete=athlete, include_deleted=True,
+                         columns=["when", "athlete", "session", "updated_at", "deleted_at"])
+        live = sets["deleted_at"].isna()
+        grouped = sets.assign(live=live).groupby("session", sort=False, observed=True)
+        frame = pd.DataFrame({
+            "athlete": grouped["athlete"].first().astype(object),
+            "when": grouped["when"].min(),
+            "sets": grouped["live"].sum().astype("int64"),
+            "updated_at": grouped["updated_at"].max(),
+        }).rename_axis("session").reset_index()
+        if not include_deleted:
+            frame = frame[frame["sets"] > 0]
+        frame["athlete"] = frame["athlete"].astype("category")
+        return frame.sort_values(["when", "session"], kind="stable").reset_index(drop=True)
+
+    def count(self, kind: str, *, include_deleted: bool = False) -> int:
+        """How many records of a kind the store holds."""
+        table = self._table(kind)
+        clause = "" if include_deleted else " WHERE deleted_at IS NULL"
+        with read_connection(self.engine, self._where) as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM {table.name}{clause}")).scalar() or 0)
+
+    # -- records by global id --------------------------------------------------------------
+    def portable_rows(self, athlete: str, *, start: Any = None, end: Any = None) -> dict[str, list[dict[str, Any]]]:
+        """One runner's records (deleted ones too, so deletes travel) in the portable form of
+        :mod:`.sync`: per kind, rows keyed by global id, athletes and exercises named by uid.
+        ``start``/``end`` bound ``when`` as in :meth:`read`; the exercises are those her sets use."""
+        if not isinstance(athlete, str):
+            raise ValidationError("athlete", athlete, "an athlete's name")
+        start, end = period(start, end)
+        with read_connection(self.engine, self._where) as conn:
+            return sync.portable_rows(
+                conn, athlete,
+                start=None if start is None else start.to_pydatetime(),
+                end=None if end is None else end.to_pydatetime(),
+                where=self._where,
+            )
+
+
+def as_list(values: Any, name: str) -> list[Any]:
+    """``values`` as a list; a :class:`ValidationError` when it is not a collection of records."""
+    if isinstance(values, (str, bytes, Mapping, Record)) or not isinstance(values, Iterable):
+        raise ValidationError(name, values, "a list of records")
+    return list(values)
+
+
+# SQLite's integers are 64-bit; a larger id cannot name a row.
+_MAX_ID = 2**63 - 1
+
+
+def record_id(kind: str, id: Any) -> int:
+    # numbers.Integral: ids taken from a DataFrame are numpy integers.
+    if isinstance(id, (bool, np.bool_)) or not isinstance(id, numbers.Integral) or not 0 < int(id) <= _MAX_ID:
+        raise ValidationError("id", id, f"the id of an existing {kind}", record=kind)
+    return int(id)
+
+
+def _only(stmt: Any, columns: Iterable[str], kind: str) -> list[Any]:
+    """The selected columns named in ``columns``, in the usual order."""
+    if isinstance(columns, str):
+        columns = [columns]
+    wanted = set(columns)
+    selected = list(stmt.selected_columns)
+    known = [c.name for c in selected]
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise ValidationError("columns", unknown[0], f"columns of a {kind}: " + ", ".join(known), record=kind)
+    return [c for c in selected if c.name in wanted]
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a raw query result tidy dtypes."""
+    for col in frame.columns:
+        if col in ("when", "deleted_at", "start_utc", "updated_at"):
+            frame[col] = pd.to_datetime(frame[col], format="ISO8601") if len(frame) else pd.Series(dtype="datetime64[ns]")
+        elif col in _CATEGORIES:
+            frame[col] = pd.Categorical(frame[col], categories=list(_CATEGORIES[col]))
+        elif col in _NAME_CATEGORIES:
+            frame[col] = frame[col].astype("category")
+        elif col in _NULLABLE_INTS:
+            frame[col] = pd.array(frame[col], dtype="Int64")
+        elif col in _BOOLS:
+            frame[col] = frame[col].astype(bool)
+        elif col in ("id", "nrs", "score"):
+            frame[col] = frame[col].astype("int64")
+        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument", "timezone", "uid"):
+            frame[col] = frame[col].astype(object)
+        else:
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    return frame
+
+
+def _plain(value: Any) -> Any:
+    """A DataFrame cell back to a plain Python value for a record."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
