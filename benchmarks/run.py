@@ -50,7 +50,7 @@ from benchmarks import baseline
 from hipknee.frames import LOG_COLUMNS, LogFrames
 from hipknee.records.catalogue import PROGRAMME
 from hipknee.store.schema import SCHEMA_VERSION
-from hipknee.synthetic import coach_store
+from hipknee.synthetic import coach_seasons, coach_store
 
 RESULTS = REPO / "benchmarks" / "results"
 MB = 1024 * 1024
@@ -143,9 +143,14 @@ def machine() -> dict[str, str]:
 
 
 # -- the coach store, cached ---------------------------------------------------------------------
+def _generator_source() -> bytes:
+    """What a cached coach store depends on: the generator's code and the schema version."""
+    return b"".join(Path(m.__file__).read_bytes() for m in (coach_store, coach_seasons)) + str(SCHEMA_VERSION).encode()
+
+
 def cached_store(runners: int, seasons: int, seed: int = 1) -> Path:
     """The data folder of a generated coach store, built on first use and reused after."""
-    source = Path(coach_store.__file__).read_bytes() + str(SCHEMA_VERSION).encode()
+    source = _generator_source()
     key = hashlib.sha1(source).hexdigest()[:10]
     folder = RESULTS / f"coach-{runners}r-{seasons}s-seed{seed}-{key}"
     done = folder / "complete"
@@ -627,7 +632,7 @@ def club_database(mode: Mode, url: str) -> ClubDatabase:
 
     from hipknee.store import club
 
-    source = Path(coach_store.__file__).read_bytes() + str(SCHEMA_VERSION).encode()
+    source = _generator_source()
     key = hashlib.sha1(source).hexdigest()[:10]
     with hipknee.Store.open(url=url) as store:
         # Logins belong to the whole server: named after the database, like the club's roles.
