@@ -60,3 +60,14 @@ def test_every_public_name_is_what_it_says() -> None:
     for name in hipknee.__all__:
         value = getattr(hipknee, name)
         assert not isinstance(value, types.ModuleType), name
+
+
+def test_every_threshold_has_its_source() -> None:
+    """thresholds.py points at docs/sources.md, and that page names every threshold it defines."""
+    from hipknee.analyses import thresholds
+
+    assert "docs/sources.md" in (thresholds.__doc__ or "")
+    sources = (REPO / "docs" / "sources.md").read_text(encoding="utf-8")
+    missing = [name for name in thresholds.__all__ if name.isupper() and name not in sources
+               and name != "PAIN_ZONES"]  # the chart's shading of PAIN_OK_MAX / PAIN_ACCEPTABLE_MAX
+    assert missing == []

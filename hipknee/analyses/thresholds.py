@@ -1,8 +1,10 @@
 """Every threshold the analyses and charts use, in one editable place.
 
-Change a number here and every analysis, verdict, chart band and sentence follows. Sources are in
-``domain.md``: LSI target (return-to-sport practice), MCID (Farrar 2001), the pain-monitoring model
-(patellofemoral and tendon rehab), ACWR bands, and the 30 % distance rise (Nielsen 2014).
+Change a number here and every analysis, verdict, chart band and sentence follows. Where each
+number comes from is in the repository's ``docs/sources.md``: the LSI target (return-to-sport
+practice), the smallest change in pain that matters (Farrar 2001), the pain-monitoring model
+(Silbernagel 2007), the ACWR bands (Gabbett 2016), the 30 % distance rise (Nielsen 2014), and
+which numbers are hipknee's own choices.
 """
 
 from __future__ import annotations
