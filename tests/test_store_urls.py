@@ -145,3 +145,15 @@ def test_errors_never_show_the_password(owner: Club, problem: str, caplog: pytes
     assert SECRET not in out + errors
     if problem in ("unreachable", "wrong password"):
         assert f"{HOST}:" in errors and "could not connect to the database server at" in errors
+
+
+def test_a_club_commands_bad_login_name_is_named_as_its_option(capsys: pytest.CaptureFixture[str]) -> None:
+    """The library names the field (``role``); the command line names the option the user typed."""
+    assert main(["club", "add-coach", "Zed", "--role", "Not a login"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hipknee: error: --role: got 'Not a login'"), err
+    from hipknee.store.club import check_role
+
+    with pytest.raises(hipknee.ValidationError) as info:
+        check_role("Not a login")
+    assert info.value.field == "role"

@@ -38,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         module.register(sub)
     for command in sub.choices.values():
         command.set_defaults(options=_options(command))
+        # A group's own commands (``club add-runner``, ``runner set``) name their options too.
+        for inner in command._actions:
+            if isinstance(inner, argparse._SubParsersAction):
+                for leaf in inner.choices.values():
+                    leaf.set_defaults(options=_options(leaf))
     return parser
 
 

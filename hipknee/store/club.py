@@ -99,7 +99,7 @@ def role_for(name: str) -> str:
     return role[:63]
 
 
-def check_role(role: str, field: str = "--role") -> str:
+def check_role(role: str, field: str = "role") -> str:
     """``role`` if it is a plain PostgreSQL login name hipknee can create; else :class:`ValidationError`."""
     if not isinstance(role, str) or not _ROLE.fullmatch(role) or role.startswith("pg_"):
         raise ValidationError(field, role, "a login name of lower-case letters, digits and _ (not starting with a "
@@ -301,7 +301,7 @@ def _role_exists(conn: Connection, role: str) -> bool:
 
 def _create_login(conn: Connection, role: str, password: str, group: str) -> None:
     if _role_exists(conn, role):
-        raise ValidationError("--role", role, "a login name not yet taken on this server (choose one with --role)")
+        raise ValidationError("role", role, "a login name not yet taken on this server (choose another)")
     # The server is sent a SCRAM verifier made here, never the password itself: nothing that
     # logs statements (the server's log, an error message) can show it.
     pgconn = conn.connection.driver_connection.pgconn  # type: ignore[union-attr]  # a live psycopg connection here
@@ -322,7 +322,7 @@ def _coach_roles(conn: Connection, coaches: list[str]) -> list[str]:
         match = [r for r, n in rows if coach in (r, n)]
         if not match:
             known = ", ".join(f"{n} ({r})" for r, n in rows) or "none yet: add one with `hipknee club add-coach NAME`"
-            raise ValidationError("--coach", coach, "a coach of the club: " + known)
+            raise ValidationError("coach", coach, "a coach of the club: " + known)
         found.append(match[0])
     return found
 
