@@ -39,6 +39,13 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert ci.strip().splitlines()[-1] == command
 
 
+def test_no_personal_data_file_is_tracked() -> None:
+    """No log, export, report or bundle is tracked anywhere (test fixtures are made by the tests)."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    data_files = (".db", ".db-wal", ".db-shm", ".csv", ".xlsx", ".hipknee", ".gpx", ".tcx", ".fit")
+    assert [n for n in tracked if n.endswith(data_files) or (n.startswith("data/") and n != "data/README.md")] == []
+
+
 def test_no_store_is_tracked() -> None:
     tracked = subprocess.run(["git", "ls-files", "data"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
     assert all(not name.endswith((".db", ".db-wal", ".db-shm")) for name in tracked)
