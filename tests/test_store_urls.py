@@ -157,3 +157,34 @@ def test_a_club_commands_bad_login_name_is_named_as_its_option(capsys: pytest.Ca
     with pytest.raises(hipknee.ValidationError) as info:
         check_role("Not a login")
     assert info.value.field == "role"
+
+
+@pytest.mark.parametrize("command", ["lab", "dashboard"])
+def test_the_notebook_servers_open_the_store_the_command_names(command: str, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hipknee lab` and `hipknee dashboard` start processes that open the store from the environment:
+    --url sets $HIPKNEE_URL for them, and --data beats a URL exported before."""
+    import os
+
+    from hipknee.cli import serve
+    from hipknee.servers import voila_app
+
+    seen: list[dict[str, str | None]] = []
+
+    def started(*_args: object, **_kwargs: object) -> None:
+        seen.append({name: os.environ.get(name) for name in ("HIPKNEE_URL", "HIPKNEE_DATA")})
+
+    from hipknee.servers import notebook_outputs
+
+    monkeypatch.setattr(serve.os, "execv", started)
+    monkeypatch.setattr(voila_app.DashboardVoila, "launch_instance", started)
+    monkeypatch.setattr(notebook_outputs, "enable", lambda: None)  # leaves the environment's Jupyter config alone
+    # Both set here, so both are put back after the test whatever the commands change.
+    monkeypatch.setenv("HIPKNEE_URL", "sqlite:///exported/hipknee.db")
+    monkeypatch.setenv("HIPKNEE_DATA", str(tmp_path / "default"))
+    club = "postgresql+psycopg://ana@127.0.0.1:5432/club"
+    assert main([command, "--url", club]) == 0
+    assert seen[-1]["HIPKNEE_URL"] == club
+    folder = tmp_path / "mine"
+    assert main([command, "--data", str(folder)]) == 0
+    assert seen[-1] == {"HIPKNEE_URL": None, "HIPKNEE_DATA": str(folder.resolve())}

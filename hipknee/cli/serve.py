@@ -51,8 +51,7 @@ def lab_command(extra: list[str]) -> list[str]:
 def _run_lab(args: argparse.Namespace) -> int:
     from ..servers import notebook_outputs  # loads tornado: only for this command
 
-    if args.data is not None:
-        os.environ["HIPKNEE_DATA"] = str(Path(args.data).expanduser().resolve())
+    locations.name_store_for_children(args.url, args.data)
     try:
         # Also for a `jupyter lab` started by hand in this environment later on.
         notebook_outputs.enable()
@@ -116,7 +115,7 @@ def _run_dashboard(args: argparse.Namespace) -> int:
     from ..servers.voila_app import serve  # loads Voila: only for this command
 
     serve(notebook, port=args.port, open_browser=not args.no_browser, max_kernels=args.max_kernels,
-          idle_timeout=args.idle_timeout, data=args.data)
+          idle_timeout=args.idle_timeout, data=args.data, url=args.url)
     return 0
 
 

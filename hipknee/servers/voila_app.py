@@ -17,6 +17,7 @@ from tornado import web
 from traitlets import Integer
 from voila.app import Voila
 
+from ..store.locations import name_store_for_children
 from .dashboard import IDLE_TIMEOUT_S, MAX_KERNELS, dashboard_config
 
 __all__ = ["CappedKernelManager", "DashboardVoila", "serve"]
@@ -66,13 +67,13 @@ class CappedKernelManager(AsyncMappingKernelManager):
 
 
 def serve(notebook: Path, *, port: int, open_browser: bool = True, max_kernels: int = MAX_KERNELS,
-          idle_timeout: int = IDLE_TIMEOUT_S, data: str | os.PathLike[str] | None = None) -> None:
+          idle_timeout: int = IDLE_TIMEOUT_S, data: str | os.PathLike[str] | None = None,
+          url: str | None = None) -> None:
     """Serve ``notebook`` with Voila on 127.0.0.1:``port`` until stopped (Ctrl-C), protected as
-    :mod:`hipknee.servers.dashboard` describes; the kernels read the store in ``data`` (default:
-    ``$HIPKNEE_DATA`` or the project's ``data/``). Prints the address with its token once, when
-    the server is up, and opens the browser there unless ``open_browser`` is false."""
-    if data is not None:
-        os.environ["HIPKNEE_DATA"] = str(Path(data).expanduser().resolve())
+    :mod:`hipknee.servers.dashboard` describes; the kernels read the store at ``url`` or in ``data``
+    (default: ``$HIPKNEE_URL``, ``$HIPKNEE_DATA`` or the project's ``data/``). Prints the address with
+    its token once, when the server is up, and opens the browser there unless ``open_browser`` is false."""
+    name_store_for_children(url, data)
     argv = [str(notebook), f"--port={port}"]
     if not open_browser:
         argv.append("--no-browser")

@@ -22,6 +22,7 @@ __all__ = [
     "list_backups",
     "newest_backup",
     "project_root",
+    "name_store_for_children",
     "store_url",
 ]
 
@@ -65,6 +66,18 @@ def store_url(url: str | None = None, data: str | os.PathLike[str] | None = None
     if data is not None and str(data) != "":
         return None
     return os.environ.get(URL_ENV_VAR, "").strip() or None
+
+
+def name_store_for_children(url: str | None = None, data: str | os.PathLike[str] | None = None) -> None:
+    """Make the environment name the store a command was given (``--url`` or ``--data``), for the
+    notebooks, kernels and servers it starts: they open the store the environment names, with the
+    same precedence as :func:`store_url` (a URL, else a named folder, else what was already set)."""
+    chosen = store_url(url, data)
+    if url is not None and chosen is not None:
+        os.environ[URL_ENV_VAR] = chosen
+    elif data is not None and str(data) != "":
+        os.environ.pop(URL_ENV_VAR, None)  # a folder named on the command line beats an exported URL
+        os.environ[ENV_VAR] = str(Path(data).expanduser().resolve())
 
 
 def db_path(data: str | os.PathLike[str] | None = None) -> Path:
