@@ -379,3 +379,33 @@ def test_backup_and_restore_of_a_club_use_pg_dump_and_keep_its_rules(
     (tmp_path / "notes.dump").write_text("not a dump")
     assert club.hipknee("restore", str(tmp_path / "notes.dump")) == 2
     assert "pg_dump's custom format" in capsys.readouterr().err
+
+
+# -- share bundles --------------------------------------------------------------------------------
+def test_the_owner_merges_a_runners_bundle_into_the_club(members: Members, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A runner who logs on her own machine sends a bundle; the club's owner merges it (a new runner
+    of the club), and merging it again changes nothing. A coach or a runner cannot merge: the
+    database refuses, one line, nothing written."""
+    with hipknee.Store.open(tmp_path / "dana") as own:
+        own.add(hipknee.Athlete(name="Dana", involved_side="right"))
+        log_week(own, "Dana")
+        expected = {kind: len(own.read(kind)) for kind in ("set", "run", "pain", "test", "outcome")}
+    bundle = tmp_path / "dana.hipknee"
+    assert main(["share", "--data", str(tmp_path / "dana"), "--athlete", "Dana", "--out", str(bundle)]) == 0
+    capsys.readouterr()
+
+    for who in ("Carla", "Ana"):
+        assert main(["merge", str(bundle), "--url", members.url(who)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("hipknee: error: ") and err.count("\n") == 1 and "Traceback" not in err
+    with members.sql() as conn:
+        assert conn.execute("SELECT count(*) FROM athletes WHERE name = 'Dana'").fetchone() == (0,)
+
+    for _ in range(2):  # the second merge finds everything already there
+        assert main(["merge", str(bundle), "--url", members.club.url()]) == 0
+    with hipknee.open_store(url=members.club.url()) as club:
+        assert "Dana" in club.athlete_names()
+        assert {kind: len(club.read(kind, athlete="Dana")) for kind in expected} == expected
+        # The private note stayed on her machine (bundles withhold private notes by default).
+        assert "private worry" not in " ".join(club.pain(athlete="Dana")["note"])

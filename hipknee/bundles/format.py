@@ -3,7 +3,7 @@
 A bundle is a zip archive (any file name; ``NAME.hipknee`` by convention) holding exactly:
 
 ``manifest.json``
-    ``{"format": "hipknee-bundle", "format_version": 1, "schema_version": 3, "created": "...",
+    ``{"format": "hipknee-bundle", "format_version": 1, "schema_version": 5, "created": "...",
     "sender": {"athlete": "Maria", "athlete_uid": "...", "hipknee": "0.1.0"}, "period": {"from":
     null, "to": null}, "private_notes": "withheld", "tables": {"sets.csv": {"kind": "set",
     "rows": 384, "sha256": "..."}, ...}}``. ``format_version`` is this layout's version,
@@ -64,8 +64,8 @@ __all__ = [
 FORMAT = "hipknee-bundle"
 #: This layout's version: bump it when the layout (not the tables' columns) changes.
 FORMAT_VERSION = 1
-#: The oldest store schema a bundle can come from (the first with global ids).
-FIRST_SCHEMA = 3
+#: The oldest store schema a bundle can come from (the first with global ids, see store.migrations).
+FIRST_SCHEMA = 5
 MANIFEST = "manifest.json"
 #: Record kind -> its table's file in the bundle.
 TABLE_FILES: dict[str, str] = {
