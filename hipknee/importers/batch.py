@@ -32,6 +32,7 @@ from ..store.duplicates import SAME_DISTANCE, SAME_START_S, KnownRun, same_run
 from . import reasons
 from .activity import Activity, not_a_run, other_sport, sport_label, surface_of
 from .reasons import NotAnActivity, Unreadable
+from .limits import Budget
 from .source import Source, load, parse
 from .walk import sources_from_paths, sources_from_upload
 
@@ -292,8 +293,9 @@ def _plan(athlete: str, zone: str, source: Source, summary: ImportSummary) -> li
             fmt, activities = "strava", [source.listed]
             digest = hashlib.sha256(source.key.encode()).hexdigest()
         else:
-            data = load(source)
-            fmt, activities = parse(source, data)
+            budget = Budget()
+            data = load(source, budget)
+            fmt, activities = parse(source, data, budget)
             digest = hashlib.sha256(data).hexdigest()
     except NotAnActivity as exc:
         summary.not_activities.append(Outcome(source.label, exc.reason))

@@ -12,7 +12,6 @@ __all__ = [
     "EMPTY_TRACK",
     "NO_ACTIVITY",
     "NO_ACTIVITY_FILES",
-    "TOO_LARGE",
     "TRUNCATED",
     "UNDATED",
     "UNKNOWN_FORMAT",
@@ -27,7 +26,6 @@ NO_ACTIVITY_FILES = "empty (the zip holds no .fit, .gpx or .tcx file)"
 TRUNCATED = "truncated (the file ends early; copy it again from the watch or app)"
 CORRUPT = "corrupt"
 UNKNOWN_FORMAT = "unknown format (hipknee reads .fit, .gpx and .tcx files, .gz files of them and zips)"
-TOO_LARGE = "too large to be an activity"
 EMPTY_TRACK = "empty (nothing recorded: no time passes between its first and last point)"
 UNDATED = ("undated (its times count from when the watch was switched on, and neither the file's creation "
            "time nor its name gives the date; name the file after the run's start, e.g. "
