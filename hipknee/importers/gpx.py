@@ -117,12 +117,15 @@ class _Track:
         self.hr_count += int(hr.size)
 
 
+_TAGS = ("trkpt", "trkseg", "trk", "rtept", "rte", "wpt")
+
+
 def _read_tracks(data: bytes, budget: Budget) -> tuple[list[_Track], int]:
     """The file's tracks, and how many planned routes it holds."""
     tracks: list[_Track] = []
     routes = 0
     track, segment = _Track(), _Segment()
-    for element in end_events(data, "GPX", budget):
+    for element in end_events(data, "GPX", budget, _TAGS):
         tag = local_name(element)
         if tag == "trkpt":
             _add_point(segment, element)
@@ -158,20 +161,22 @@ def _add_point(segment: _Segment, point: etree._Element) -> None:
         lat, lon = float(point.get("lat")), float(point.get("lon"))
     except (TypeError, ValueError):
         raise Unreadable(reasons.corrupt("not valid GPX: a track point without a valid lat and lon")) from None
-    ele, when, hr = math.nan, None, math.nan
-    for child in point:
-        tag = local_name(child)
-        if tag == "ele":
-            ele = _number(child.text)
-        elif tag == "time":
-            when = (child.text or "").strip() or None
-        elif tag == "extensions" and math.isnan(hr):
-            hr = next((_number(e.text) for e in child.iter() if local_name(e) == "hr" and e.text), math.nan)
+    ele = when = hr = None
+    for child in point:  # a plain loop: ElementPath's find() costs more than the whole point
+        tag = child.tag
+        if type(tag) is not str:
+            continue
+        if tag.endswith("}time") or tag == "time":
+            when = child.text
+        elif tag.endswith("}ele") or tag == "ele":
+            ele = child.text
+        elif tag.endswith("extensions"):
+            hr = next((e.text for e in child.iter() if type(e.tag) is str and (e.tag.endswith("}hr") or e.tag == "hr")), None)
+    segment.times.append(when.strip() or None if when else None)
+    segment.ele.append(_number(ele))
+    segment.hr.append(_number(hr))
     segment.lat.append(lat)
     segment.lon.append(lon)
-    segment.ele.append(ele)
-    segment.hr.append(hr)
-    segment.times.append(when)
 
 
 def _number(text: str | None) -> float:

@@ -31,13 +31,15 @@ def local_name(element: etree._Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def end_events(data: bytes, what: str, budget: Budget) -> Iterator[etree._Element]:
-    """Each element of ``data`` (a ``what``: 'GPX', 'TCX' file) as its end tag is read.
+def end_events(data: bytes, what: str, budget: Budget, tags: tuple[str, ...] | None = None) -> Iterator[etree._Element]:
+    """Each element of ``data`` (a ``what``: 'GPX', 'TCX' file) as its end tag is read; with
+    ``tags``, only elements of those local names (in any namespace).
 
     The caller takes what it needs from an element and then :func:`release` s it, so the tree
     never holds more than the element being read.
     """
-    parser = etree.XMLPullParser(events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
+    wanted = [f"{{*}}{tag}" for tag in tags] if tags else None
+    parser = etree.XMLPullParser(events=("end",), tag=wanted, resolve_entities=False, no_network=True, load_dtd=False,
                                  huge_tree=False, remove_comments=True, remove_pis=True)
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
     for start in range(0, len(data), STREAM_CHUNK):
