@@ -168,3 +168,20 @@ def test_the_limits_are_in_the_readme() -> None:
     for figure in (megabytes(MAX_FILE_BYTES), f"{MAX_POINTS:,} points", f"{MAX_SECONDS:g} s",
                    megabytes(MAX_LIST_BYTES)):
         assert figure in readme, figure
+
+
+def _with_doctype(doctype: str, name: str) -> bytes:
+    head, body = gpx_bytes(name="PLACEHOLDER").split(b"?>", 1)
+    return head + b"?>\n" + doctype.encode() + body.replace(b"PLACEHOLDER", name.encode())
+
+
+def test_entities_are_never_expanded_nor_fetched(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the coach's password")
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = _with_doctype(f'<!DOCTYPE gpx [<!ENTITY l0 "lol">{laughs}]>', "Run &l9;")
+    external = _with_doctype(f'<!DOCTYPE gpx [<!ENTITY x SYSTEM "{secret.as_uri()}">]>', "Run &x;")
+    with pytest.raises(Unreadable, match="corrupt.*amplification"):
+        read_gpx(bomb)
+    [run] = read_gpx(external)
+    assert run.title.startswith("Run") and "password" not in run.title

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from xml.etree.ElementTree import ParseError
-
-from defusedxml import DefusedXmlException
-
 __all__ = [
     "CORRUPT",
     "EMPTY",
@@ -17,7 +13,6 @@ __all__ = [
     "UNKNOWN_FORMAT",
     "NotAnActivity",
     "Unreadable",
-    "xml_reason",
 ]
 
 EMPTY = "empty (the file holds no data)"
@@ -45,18 +40,5 @@ class NotAnActivity(Unreadable):
     day's monitoring): listed as such, not as a failure."""
 
 
-# Expat's codes for "no element found" and "unclosed token": the text stops mid-document.
-_EXPAT_ENDS_EARLY = {3, 5}
-
-
 def corrupt(detail: str) -> str:
     return f"{CORRUPT} ({detail})"
-
-
-def xml_reason(exc: BaseException, what: str) -> str:
-    """The reason for an XML parse failure of a ``what`` (GPX, TCX) file."""
-    if isinstance(exc, DefusedXmlException):
-        return corrupt(f"unsafe XML refused: {exc.__class__.__name__}")
-    if isinstance(exc, ParseError) and exc.code in _EXPAT_ENDS_EARLY:
-        return TRUNCATED
-    return corrupt(f"not well-formed {what}: {exc}")
