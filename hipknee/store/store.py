@@ -47,7 +47,7 @@ from . import locations as paths
 from . import sync
 from .backup import before_open
 from .changes import Change, ChangeListeners, Listener, Subscription
-from .duplicates import KnownRun, find_known_run, lock_runner
+from .duplicates import KnownRun, find_known_run, known_files, lock_runner
 from .engine import (
     is_server,
     make_engine,
@@ -270,6 +270,13 @@ class Store:
             values = self._resolve(rec, _Lookup(conn), conn, check_file=False, start_utc=start_utc)
             return find_known_run(conn, values["athlete_id"], rec.source_hash, values["start_utc"],  # type: ignore[attr-defined]
                                   rec.distance_km, rec.duration_min)  # type: ignore[attr-defined]
+
+    def known_files(self, athlete: str) -> dict[str, KnownRun]:
+        """The files imported for ``athlete`` (deleted runs included): file hash (the run's
+        ``source_hash``) -> the run from it; empty for a runner not in the store."""
+        with read_connection(self.engine, self._where) as conn:
+            athlete_id = _Lookup(conn).id_of("athlete", athlete)
+            return {} if athlete_id is None else known_files(conn, athlete_id)
 
     def add_session(self, sets: Iterable[Record | Mapping[str, Any]]) -> str:
         """Save the strength sets of one session together; returns the session id."""
