@@ -104,6 +104,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
     (folder / "5-lying.zip").write_bytes(_zip([("run.gpx", zeros, crc, 1000)]))  # ... said to be 1000 bytes
     (folder / "6-xmlns.gpx.gz").write_bytes(gz(b"<gpx" + b" xmlns" * 160_000 + b">"))
     (folder / "7-good.gpx").write_bytes(gpx_bytes(START + timedelta(days=1)))
+    # 7.5 million empty elements in a segment: a tree of them all would take about 1 GB.
+    (folder / "8-flood.gpx.gz").write_bytes(_gzip(GPX_HEAD, b"<x/>" * (MB // 4), 30, GPX_TAIL))
     return folder, {
         "1-inflates.gpx.gz": too_large(megabytes(MAX_FILE_BYTES)),
         "2-points.gpx.gz": too_large(f"{MAX_POINTS:,} points"),
@@ -111,6 +113,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
         "4-strava.zip:activities.csv": too_large(megabytes(MAX_LIST_BYTES)),
         "5-lying.zip:run.gpx": "corrupt (damaged zip member",
         "6-xmlns.gpx.gz": "corrupt (not well-formed GPX",
+        "8-flood.gpx.gz": "empty (the file holds no recorded activity)",
     }
 
 

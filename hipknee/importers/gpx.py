@@ -28,7 +28,7 @@ from . import reasons
 from .activity import Activity, sport_label
 from .limits import Budget
 from .reasons import NotAnActivity, Unreadable
-from .xml_stream import end_events, local_name, release
+from .xml_stream import end_events, local_name
 
 __all__ = ["SAME_OUTING_GAP", "looks_like_gpx", "read_gpx"]
 
@@ -117,7 +117,14 @@ class _Track:
         self.hr_count += int(hr.size)
 
 
-_TAGS = ("trkpt", "trkseg", "trk", "rtept", "rte", "wpt")
+_TAGS = ("trkpt", "trkseg", "trk", "rte")
+# What the readers below look at when an element ends (a heart rate sits in an extension).
+_NEEDS = {
+    "trkpt": frozenset({"time", "ele", "extensions"}),
+    "extensions": frozenset({"TrackPointExtension", "hr"}),
+    "TrackPointExtension": frozenset({"hr"}),
+    "trk": frozenset({"name", "type"}),
+}
 
 
 def _read_tracks(data: bytes, budget: Budget) -> tuple[list[_Track], int]:
@@ -125,18 +132,16 @@ def _read_tracks(data: bytes, budget: Budget) -> tuple[list[_Track], int]:
     tracks: list[_Track] = []
     routes = 0
     track, segment = _Track(), _Segment()
-    for element in end_events(data, "GPX", budget, _TAGS):
+    for element in end_events(data, "GPX", budget, "gpx", _TAGS, _NEEDS):
         tag = local_name(element)
         if tag == "trkpt":
             _add_point(segment, element)
             budget.add_points()
             if budget.points % _CLOCK_EVERY == 0:
                 budget.check_time()
-            release(element, siblings=True)
         elif tag == "trkseg":
             track.add(segment)
             segment = _Segment()
-            release(element)
         elif tag == "trk":
             track.add(segment)  # points outside any <trkseg>, as some writers leave them
             segment = _Segment()
@@ -144,15 +149,8 @@ def _read_tracks(data: bytes, budget: Budget) -> tuple[list[_Track], int]:
             track.title = _child_text(element, "name")
             tracks.append(track)
             track = _Track()
-            release(element)
-        elif tag == "rtept":
-            budget.add_points()
-            release(element, siblings=True)
         elif tag == "rte":
             routes += 1
-            release(element)
-        elif tag == "wpt":
-            release(element)
     return tracks, routes
 
 

@@ -19,12 +19,21 @@ from . import reasons
 from .activity import Activity, sport_label
 from .limits import Budget
 from .reasons import NotAnActivity, Unreadable
-from .xml_stream import end_events, local_name, release
+from .xml_stream import end_events, local_name
 
 __all__ = ["looks_like_tcx", "read_tcx"]
 
 # The clock is looked at every this many points.
 _CLOCK_EVERY = 4096
+_TAGS = ("Trackpoint", "Lap", "Activity", "Course", "Workout")
+# What the readers below look at when an element ends.
+_NEEDS = {
+    "Trackpoint": frozenset({"Time", "HeartRateBpm"}),
+    "HeartRateBpm": frozenset({"Value"}),
+    "Lap": frozenset({"TotalTimeSeconds", "DistanceMeters", "AverageHeartRateBpm"}),
+    "AverageHeartRateBpm": frozenset({"Value"}),
+    "Activity": frozenset({"Id", "Notes"}),
+}
 
 
 def looks_like_tcx(head: bytes) -> bool:
@@ -33,9 +42,21 @@ def looks_like_tcx(head: bytes) -> bool:
 
 
 @dataclass
-class _Points:
-    """What an activity's trackpoints say, gathered as they stream by: times (UTC) and HR (bpm)."""
+class _Lap:
+    """A lap: start (UTC), timer time (s), distance (m), average HR (bpm)."""
 
+    start: datetime
+    seconds: float
+    distance_m: float
+    avg_hr: float | None
+
+
+@dataclass
+class _Points:
+    """What an activity's laps and trackpoints say, gathered as they stream by: laps, trackpoint
+    times (UTC) and HR (bpm)."""
+
+    laps: list[_Lap] = field(default_factory=list)
     times: list[datetime] = field(default_factory=list)
     heart_rates: list[float] = field(default_factory=list)
 
@@ -49,7 +70,7 @@ def read_tcx(data: bytes, name: str = "", budget: Budget | None = None) -> list[
     points = _Points()
     root_checked = False
     try:
-        for element in end_events(data, "TCX", budget):
+        for element in end_events(data, "TCX", budget, "TrainingCenterDatabase", _TAGS, _NEEDS):
             if not root_checked:
                 root = element.getroottree().getroot()
                 if local_name(root) != "TrainingCenterDatabase":
@@ -61,14 +82,15 @@ def read_tcx(data: bytes, name: str = "", budget: Budget | None = None) -> list[
                 budget.add_points()
                 if budget.points % _CLOCK_EVERY == 0:
                     budget.check_time()
-                release(element, siblings=True)
+            elif tag == "Lap":
+                points.laps.append(_lap(element))
+                budget.add_points()
             elif tag == "Activity":
                 activities.append(_from_activity(element, points))
                 points = _Points()
-                release(element)
             elif tag == "Course" or tag == "Workout":
                 planned.append("a planned course" if tag == "Course" else "a planned workout")
-                release(element)
+                points = _Points()  # a course's laps belong to no activity
     except (ValueError, TypeError) as exc:
         raise Unreadable(reasons.corrupt(f"not valid TCX: {exc}")) from None
     found = [a for a in activities if a is not None]
@@ -103,32 +125,35 @@ def _child_text(element: etree._Element, *path: str) -> str | None:
     return element.text
 
 
+def _lap(lap: etree._Element) -> _Lap:
+    return _Lap(
+        start=_time(lap.get("StartTime")),
+        seconds=_float(_child_text(lap, "TotalTimeSeconds")) or 0.0,
+        distance_m=_float(_child_text(lap, "DistanceMeters")) or 0.0,
+        avg_hr=_float(_child_text(lap, "AverageHeartRateBpm", "Value")),
+    )
+
+
 def _from_activity(activity: etree._Element, points: _Points) -> Activity | None:
-    laps = _children(activity, "Lap")
+    laps = points.laps
     if not laps:
         return None
-    lap_starts = [_time(lap.get("StartTime")) for lap in laps]
     ident = _child_text(activity, "Id")
-    start = _time(ident) if ident else lap_starts[0]
-    lap_seconds = [_float(_child_text(lap, "TotalTimeSeconds")) or 0.0 for lap in laps]
-    end = max([s + timedelta(seconds=d) for s, d in zip(lap_starts, lap_seconds)] + points.times)
+    start = _time(ident) if ident else laps[0].start
+    end = max([lap.start + timedelta(seconds=lap.seconds) for lap in laps] + points.times)
     return Activity(
         start=start,
-        distance_km=sum(_float(_child_text(lap, "DistanceMeters")) or 0.0 for lap in laps) / 1000,
+        distance_km=sum(lap.distance_m for lap in laps) / 1000,
         elapsed_min=(end - start).total_seconds() / 60,
-        moving_min=sum(lap_seconds) / 60 or None,
-        avg_hr=_average_hr(laps, lap_seconds, points.heart_rates),
+        moving_min=sum(lap.seconds for lap in laps) / 60 or None,
+        avg_hr=_average_hr(laps, points.heart_rates),
         sport=sport_label(activity.get("Sport")),
         title=(_child_text(activity, "Notes") or "").strip(),
     )
 
 
-def _average_hr(laps: list[etree._Element], lap_seconds: list[float], samples: list[float]) -> float | None:
-    weighted = [
-        (hr, seconds)
-        for lap, seconds in zip(laps, lap_seconds)
-        if (hr := _float(_child_text(lap, "AverageHeartRateBpm", "Value"))) and seconds > 0
-    ]
+def _average_hr(laps: list[_Lap], samples: list[float]) -> float | None:
+    weighted = [(lap.avg_hr, lap.seconds) for lap in laps if lap.avg_hr and lap.seconds > 0]
     if weighted:
         return sum(hr * s for hr, s in weighted) / sum(s for _, s in weighted)
     return fmean(samples) if samples else None
