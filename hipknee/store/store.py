@@ -46,6 +46,7 @@ from ..records.zones import utc_of
 from . import locations as paths
 from . import sync
 from .backup import before_open
+from .files import note_closed
 from .changes import Change, ChangeListeners, Listener, Subscription
 from .duplicates import KnownRun, find_known_run, known_files, lock_runner
 from .engine import (
@@ -193,8 +194,11 @@ class Store:
             return self._schema_version(conn)
 
     def close(self) -> None:
-        """Release the database connections (the store can be opened again later)."""
+        """Release the database connections (the store can be opened again later); the file,
+        closed cleanly, carries over the day's integrity check to the next open."""
         self.engine.dispose()
+        if self.path is not None:
+            note_closed(self.path)
 
     def __enter__(self) -> "Store":
         return self
