@@ -45,6 +45,7 @@ from ..records.periods import period
 from ..records.zones import utc_of
 from . import locations as paths
 from . import sync
+from .arrow_reads import read_arrow
 from .backup import before_open
 from .files import note_closed
 from .changes import Change, ChangeListeners, Listener, Subscription
@@ -106,6 +107,8 @@ class Store:
         #: True when this is the demo season rather than a runner's own log.
         self.is_demo = False
         self._listeners = ChangeListeners()
+        # Reads of a SQLite file come as Arrow columns (arrow_reads); False reads rows only.
+        self._arrow = True
 
     # -- change notification --------------------------------------------------------------
     def on_change(self, callback: Listener) -> Subscription:
@@ -455,6 +458,10 @@ class Store:
         if conds:
             stmt = stmt.where(and_(*conds))
         stmt = stmt.order_by(*order)
+        if self.path is not None and self._arrow:
+            frame = read_arrow(self.path, stmt, self.engine.dialect)
+            if frame is not None:
+                return _typed(frame)
         with read_connection(self.engine, self._where) as conn:
             result = conn.execute(stmt)
             # The driver's plain rows into pandas in one go: on a million rows several times
