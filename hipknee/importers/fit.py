@@ -150,7 +150,7 @@ def _read(data: bytes, budget: Budget) -> list[_Part]:
     )
     with reader:
         for count, frame in enumerate(reader, start=1):
-            if count % _CLOCK_EVERY == 0:
+            if count % _CLOCK_EVERY == 1:  # from the first message on
                 budget.check_time()
             if isinstance(frame, fitdecode.FitHeader) or not parts:
                 parts.append(_Part())  # each FIT file of a chain starts with its own header
