@@ -189,3 +189,19 @@ def test_entities_are_never_expanded_nor_fetched(tmp_path: Path) -> None:
         read_gpx(bomb)
     [run] = read_gpx(external)
     assert run.title.startswith("Run") and "password" not in run.title
+
+
+def test_a_strava_list_of_too_many_activities_is_refused_by_name(tmp_path: Path) -> None:
+    import hipknee
+    from activity_files import strava_export, strava_row
+    from hipknee.importers import import_paths
+    from hipknee.importers.limits import MAX_LIST_ACTIVITIES
+
+    row = strava_row(1, START, "Run", "Easy", "", 5.0, 1800, 1800)
+    (tmp_path / "export.zip").write_bytes(strava_export([row] * (MAX_LIST_ACTIVITIES + 1), {}))
+    (tmp_path / "good.gpx").write_bytes(gpx_bytes())
+    with hipknee.Store.open(tmp_path / "data") as store:
+        summary = import_paths(store, [tmp_path / "export.zip", tmp_path / "good.gpx"], "Ana", progress=False)
+    assert [(str(e.path), e.reason) for e in summary.failed] == [
+        (f"{tmp_path / 'export.zip'}:activities.csv", too_large(f"{MAX_LIST_ACTIVITIES:,} activities"))]
+    assert [r.label for r in summary.imported] == [str(tmp_path / "good.gpx")]
