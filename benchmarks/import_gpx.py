@@ -8,7 +8,10 @@ Each phase runs in its own process over the same files, so its peak memory (ru_m
 over the process after its imports) is its own:
 
 - ``import``: hipknee's full import into a fresh store (parse, dedupe, one transaction per file);
-- ``parse``: hipknee's GPX reader alone, the like-for-like figure against runpandas;
+- ``reimport``: the same folder imported a second time into that store, beside the first import in
+  the same process (target: at least 10x faster, as each known file is only read and hashed);
+- ``parse``: hipknee's GPX reader alone, the like-for-like figure against runpandas and gpxpy;
+- ``gpxpy``: ``gpxpy.parse`` with the track's length and moving time, the reader hipknee used before;
 - ``runpandas``: ``runpandas.read_file`` on every file, when runpandas is installed (optional, not a
   dependency; measured when present, with ``--runpandas-python`` pointing at another environment's
   Python if runpandas does not work with this one's pandas).
@@ -83,6 +86,35 @@ def phase(name: str, folder: Path) -> dict:
             seconds = time.perf_counter() - t0
             done = len(summary.imported)
             store.close()
+    elif name == "reimport":
+        import hipknee
+        from hipknee.importers import import_paths
+
+        with tempfile.TemporaryDirectory() as data:
+            store = hipknee.Store.open(data)
+            store.add(hipknee.Athlete(name="Bench"))
+            t0 = time.perf_counter()
+            first = len(import_paths(store, [folder], progress=False).imported)
+            first_s = time.perf_counter() - t0
+            base = _rss_mb()
+            t0 = time.perf_counter()
+            summary = import_paths(store, [folder], progress=False)
+            seconds = time.perf_counter() - t0
+            done = len(summary.duplicates)
+            store.close()
+        if done != first or summary.imported:
+            return {"error": f"the re-import found {done} duplicates of {first} runs"}
+        return {"files": done, "seconds": seconds, "peak_mb": _rss_mb() - base, "first_seconds": first_s}
+    elif name == "gpxpy":
+        import gpxpy
+
+        base = _rss_mb()
+        t0 = time.perf_counter()
+        done = 0
+        for p in paths:
+            gpx = gpxpy.parse(p.read_text())
+            done += sum(1 for t in gpx.tracks if t.length_2d() and t.get_moving_data() and t.get_time_bounds())
+        seconds = time.perf_counter() - t0
     elif name == "parse":
         from hipknee.importers import read_gpx
 
@@ -142,7 +174,8 @@ def main() -> None:
         t0 = time.perf_counter()
         size = write_files(folder, args.files, args.points)
         print(f"wrote {args.files} GPX files of {args.points} points ({size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")
-        pythons = {"import": sys.executable, "parse": sys.executable, "runpandas": args.runpandas_python}
+        pythons = {"import": sys.executable, "reimport": sys.executable, "parse": sys.executable,
+                   "gpxpy": sys.executable, "runpandas": args.runpandas_python}
         results: dict[str, dict] = {}
         for _ in range(max(args.repeat, 1)):  # rounds interleave the phases so load hits them alike
             for name, python in pythons.items():
@@ -155,6 +188,15 @@ def main() -> None:
             print(f"{name:<11}  {r['error']}")
         else:
             print(f"{name:<11}{r['files']:>7}{r['seconds']:>10.2f}{r['files'] / r['seconds']:>10.1f}{r['peak_mb']:>10.1f}")
+    again = results["reimport"]
+    if "error" not in again:
+        ratio = again["first_seconds"] / again["seconds"]
+        print(f"re-import of {again['files']} known files: {again['seconds']:.2f} s beside {again['first_seconds']:.2f} s "
+              f"for the first import in the same process: {ratio:.1f}x faster (target >= 10x: "
+              f"{'met' if ratio >= 10 else 'NOT met'})")
+    parse, gp = results["parse"], results["gpxpy"]
+    if "error" not in parse and "error" not in gp:
+        print(f"ratio parse / gpxpy: {gp['seconds'] / parse['seconds']:.1f}x the files per second")
     rp = results["runpandas"]
     if "error" not in rp:
         for name in ("parse", "import"):

@@ -1,6 +1,6 @@
 """The one error family hipknee raises.
 
-Errors of the libraries below (SQLAlchemy, sqlite3, pydantic, fitdecode, gpxpy) are translated
+Errors of the libraries below (SQLAlchemy, sqlite3, ADBC, pydantic, fitdecode, lxml) are translated
 into these where they are called, so a notebook only ever has to catch :class:`HipkneeError`.
 """
 

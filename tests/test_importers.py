@@ -252,7 +252,7 @@ def test_an_unforeseen_library_error_is_one_failed_file(store: hipknee.Store, tm
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from hipknee.importers import source
 
-    def broken(data: bytes, name: str = "") -> list:
+    def broken(data: bytes, name: str = "", budget: object = None) -> list:
         raise RuntimeError("parser blew up")
 
     monkeypatch.setitem(source.FORMATS, "gpx", broken)

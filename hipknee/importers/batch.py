@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -31,6 +31,7 @@ from ..store import Store
 from ..store.duplicates import SAME_DISTANCE, SAME_START_S, KnownRun, same_run
 from . import reasons
 from .activity import Activity, not_a_run, other_sport, sport_label, surface_of
+from .limits import Budget
 from .reasons import NotAnActivity, Unreadable
 from .source import Source, load, parse
 from .walk import sources_from_paths, sources_from_upload
@@ -234,6 +235,8 @@ def import_sources(
     show = len(sources) >= PROGRESS_FROM if progress is None else progress
     saving: deque[tuple[list[_Planned], Future[list[int | KnownRun]]]] = deque()
     rehearsal = _Rehearsal(store, in_store=not found.empty)
+    # Files seen before are known by their hash, before anything is parsed.
+    seen = store.known_files(athlete) if not found.empty else {}
 
     def collect(wait: bool) -> None:
         # Results in file order; a store error (a full disk, a locked file) stops the import here.
@@ -249,7 +252,7 @@ def import_sources(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hipknee-import") as writer:
         try:
             for done, source in enumerate(sources, start=1):
-                planned = _plan(athlete, zone, source, summary)
+                planned = _plan(athlete, zone, source, summary, seen)
                 if planned and dry_run:
                     for plan in planned:
                         reason = rehearsal.duplicate(plan)
@@ -281,8 +284,12 @@ class _Planned:
         return Imported(self.label, id, self.run.when, self.run.distance_km, self.run.duration_min)
 
 
-def _plan(athlete: str, zone: str, source: Source, summary: ImportSummary) -> list[_Planned]:
-    """Read one source; note what is skipped, not an activity or failed; return the runs to save."""
+def _plan(athlete: str, zone: str, source: Source, summary: ImportSummary,
+          seen: Mapping[str, KnownRun] | None = None) -> list[_Planned]:
+    """Read one source; note what is skipped, not an activity or failed; return the runs to save.
+
+    A file whose hash is in ``seen`` (the runner's imported files) is a duplicate and is not parsed.
+    """
     listed = other_sport(sport_label(source.sport)) if source.sport else None
     if listed is not None:  # the app's list says it is no run: the file need not be read
         summary.skipped.append(Outcome(source.label, listed))
@@ -292,9 +299,13 @@ def _plan(athlete: str, zone: str, source: Source, summary: ImportSummary) -> li
             fmt, activities = "strava", [source.listed]
             digest = hashlib.sha256(source.key.encode()).hexdigest()
         else:
-            data = load(source)
-            fmt, activities = parse(source, data)
+            budget = Budget()
+            data = load(source, budget)
             digest = hashlib.sha256(data).hexdigest()
+            if seen and digest in seen:
+                summary.duplicates.append(Outcome(source.label, _duplicate_reason(seen[digest])))
+                return []
+            fmt, activities = parse(source, data, budget)
     except NotAnActivity as exc:
         summary.not_activities.append(Outcome(source.label, exc.reason))
         return []

@@ -26,6 +26,7 @@ import fitdecode
 
 from . import reasons
 from .activity import Activity, sport_label
+from .limits import Budget
 from .reasons import NotAnActivity, Unreadable
 
 __all__ = ["looks_like_fit", "read_fit", "time_from_name"]
@@ -39,11 +40,12 @@ def looks_like_fit(data: bytes) -> bool:
     return len(data) >= 12 and data[8:12] == b".FIT"
 
 
-def read_fit(data: bytes, name: str = "") -> list[Activity]:
+def read_fit(data: bytes, name: str = "", budget: Budget | None = None) -> list[Activity]:
     """The activities of a FIT file (``name``: its file name, which may date it); raises
-    :class:`Unreadable` with the reason when it cannot be read."""
+    :class:`Unreadable` with the reason when it cannot be read, or when it is over its ``budget``
+    of records (points) and seconds."""
     try:
-        parts = _read(data)
+        parts = _read(data, budget or Budget())
     except fitdecode.FitHeaderError as exc:
         raise Unreadable(reasons.TRUNCATED if "truncated" in str(exc) else reasons.corrupt("not a FIT file")) from None
     except fitdecode.FitEOFError:
@@ -134,7 +136,11 @@ def time_from_name(name: str) -> datetime | None:
         return None
 
 
-def _read(data: bytes) -> list[_Part]:
+# The clock is looked at every this many messages.
+_CLOCK_EVERY = 4096
+
+
+def _read(data: bytes, budget: Budget) -> list[_Part]:
     parts: list[_Part] = []
     reader = fitdecode.FitReader(
         io.BytesIO(data),
@@ -142,13 +148,16 @@ def _read(data: bytes) -> list[_Part]:
         error_handling=fitdecode.ErrorHandling.IGNORE,
     )
     with reader:
-        for frame in reader:
+        for count, frame in enumerate(reader, start=1):
+            if count % _CLOCK_EVERY == 1:  # from the first message on
+                budget.check_time()
             if isinstance(frame, fitdecode.FitHeader) or not parts:
                 parts.append(_Part())  # each FIT file of a chain starts with its own header
             if not isinstance(frame, fitdecode.FitDataMessage):
                 continue
             part = parts[-1]
             if frame.name == "record":
+                budget.add_points()
                 # Kept as running sums: a long ultra has tens of thousands of records.
                 when = frame.get_value("timestamp", fallback=None)
                 if isinstance(when, (datetime, int)) and not isinstance(when, bool):

@@ -1,7 +1,8 @@
 """One thing to import: a file on disk, a member of a zip, or a line of an app's activity list.
 
-Reading undoes gzip (by its magic bytes, whatever the name), refuses empty and oversized files,
-and tells the format by content first and by file name second.
+Reading undoes gzip (by its magic bytes, whatever the name), refuses empty files and files over
+the byte budget of :mod:`.limits` (counting what actually inflates), and tells the format by
+content first and by file name second.
 """
 
 from __future__ import annotations
@@ -18,16 +19,15 @@ from . import reasons
 from .activity import Activity
 from .fit import looks_like_fit, read_fit
 from .gpx import looks_like_gpx, read_gpx
+from .limits import MAX_FILE_BYTES, Budget, megabytes, read_bounded, too_large
 from .reasons import Unreadable
 from .tcx import looks_like_tcx, read_tcx
 
-__all__ = ["ACTIVITY_SUFFIXES", "FORMATS", "MAX_BYTES", "Source", "detect_format", "load", "member_reader", "parse"]
+__all__ = ["ACTIVITY_SUFFIXES", "FORMATS", "Source", "detect_format", "file_reader", "load", "member_reader", "parse"]
 
-#: Format -> reader of its bytes (and its file name, which may date it).
-FORMATS: dict[str, Callable[[bytes, str], list[Activity]]] = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
+#: Format -> reader of its bytes (and its file name, which may date it) within a budget.
+FORMATS: dict[str, Callable[[bytes, str, Budget], list[Activity]]] = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
 ACTIVITY_SUFFIXES = tuple(f".{fmt}" for fmt in FORMATS) + tuple(f".{fmt}.gz" for fmt in FORMATS)
-#: No single activity file comes near this; guards against zip and gzip bombs.
-MAX_BYTES = 256 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -50,31 +50,43 @@ class Source:
         return self.label.rsplit(":", 1)[-1].rsplit("/", 1)[-1].lower()
 
 
-def load(source: Source) -> bytes:
-    """The source's content, gunzipped; raises :class:`Unreadable` when empty or unreadable."""
+def load(source: Source, budget: Budget | None = None) -> bytes:
+    """The source's content, gunzipped; raises :class:`Unreadable` when empty, unreadable or over
+    :data:`~.limits.MAX_FILE_BYTES` (read or inflated)."""
     if source.read is None:
         raise Unreadable(source.problem or reasons.EMPTY)
     try:
         raw = source.read()
     except OSError as exc:
         raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
-    data = _gunzip(raw) if raw[:2] == _GZIP_MAGIC else raw
+    if len(raw) > MAX_FILE_BYTES:  # an upload arrives whole
+        raise Unreadable(too_large(megabytes(MAX_FILE_BYTES)))
+    data = _gunzip(raw, budget) if raw[:2] == _GZIP_MAGIC else raw
     if not data.strip():
         raise Unreadable(reasons.EMPTY)
     return data
 
 
-def _gunzip(raw: bytes) -> bytes:
+def _gunzip(raw: bytes, budget: Budget | None) -> bytes:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
-            data = stream.read(MAX_BYTES + 1)
+            return read_bounded(stream, MAX_FILE_BYTES, budget)
     except EOFError:
         raise Unreadable(reasons.TRUNCATED) from None
     except (OSError, zlib.error) as exc:
         raise Unreadable(reasons.corrupt(f"damaged gzip data: {exc}")) from None
-    if len(data) > MAX_BYTES:
-        raise Unreadable(reasons.TOO_LARGE)
-    return data
+
+
+def file_reader(path: Path) -> Callable[[], bytes]:
+    """Reads a file on disk when called, refusing one over the byte budget before reading it."""
+
+    def read() -> bytes:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise Unreadable(too_large(megabytes(MAX_FILE_BYTES)))
+        with path.open("rb") as stream:  # bounded too: the file may grow while it is read
+            return read_bounded(stream, MAX_FILE_BYTES)
+
+    return read
 
 
 def detect_format(name: str, data: bytes) -> str:
@@ -94,20 +106,24 @@ def detect_format(name: str, data: bytes) -> str:
     raise Unreadable(reasons.UNKNOWN_FORMAT)
 
 
-def parse(source: Source, data: bytes) -> tuple[str, list[Activity]]:
-    """The format and the activities of a loaded source."""
+def parse(source: Source, data: bytes, budget: Budget | None = None) -> tuple[str, list[Activity]]:
+    """The format and the activities of a loaded source, read within ``budget`` (a fresh one when None)."""
     fmt = detect_format(source.name, data)
-    return fmt, FORMATS[fmt](data, source.name)
+    return fmt, FORMATS[fmt](data, source.name, budget or Budget())
 
 
 def member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], bytes]:
-    """Reads one zip member when called, translating zip damage into :class:`Unreadable`."""
+    """Reads one zip member when called, translating zip damage into :class:`Unreadable`.
+
+    The member is inflated a chunk at a time and counted as it inflates: its header's sizes may lie.
+    """
 
     def read() -> bytes:
-        if info.file_size > MAX_BYTES:
-            raise Unreadable(reasons.TOO_LARGE)
+        if info.file_size > MAX_FILE_BYTES:
+            raise Unreadable(too_large(megabytes(MAX_FILE_BYTES)))
         try:
-            return archive.read(info)
+            with archive.open(info) as stream:
+                return read_bounded(stream, MAX_FILE_BYTES)
         except EOFError:
             raise Unreadable(reasons.TRUNCATED) from None
         except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError) as exc:

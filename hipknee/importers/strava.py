@@ -18,6 +18,8 @@ import pandas as pd
 
 from . import reasons
 from .activity import Activity
+from .limits import MAX_LIST_ACTIVITIES, MAX_LIST_BYTES, read_bounded, too_large
+from .reasons import Unreadable
 from .source import ACTIVITY_SUFFIXES, Source, member_reader
 
 __all__ = ["LIST_NAME", "export_sources", "find_list"]
@@ -33,11 +35,21 @@ def find_list(archive: zipfile.ZipFile) -> str | None:
 
 
 def export_sources(archive: zipfile.ZipFile, list_name: str, label: str, path: Path) -> list[Source]:
-    """One source per activity of the export, plus any activity file the list does not name."""
+    """One source per activity of the export, plus any activity file the list does not name.
+
+    The list is read within :data:`~.limits.MAX_LIST_BYTES` (as it inflates) and
+    :data:`~.limits.MAX_LIST_ACTIVITIES` rows; a longer one is refused by name.
+    """
     try:
-        table = pd.read_csv(io.BytesIO(archive.read(list_name)), dtype=str, keep_default_na=False)
+        with archive.open(list_name) as stream:
+            text = read_bounded(stream, MAX_LIST_BYTES)
+        table = pd.read_csv(io.BytesIO(text), dtype=str, keep_default_na=False, nrows=MAX_LIST_ACTIVITIES + 1)
+    except Unreadable as exc:
+        return [Source(f"{label}:{list_name}", path, problem=exc.reason)]
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, pd.errors.ParserError) as exc:
         return [Source(f"{label}:{list_name}", path, problem=reasons.corrupt(f"{LIST_NAME} cannot be read: {exc}"))]
+    if len(table) > MAX_LIST_ACTIVITIES:
+        return [Source(f"{label}:{list_name}", path, problem=too_large(f"{MAX_LIST_ACTIVITIES:,} activities"))]
     if "Activity Type" not in table.columns:
         return [Source(f"{label}:{list_name}", path, problem=reasons.corrupt(f"{LIST_NAME} has no Activity Type column"))]
     root = posixpath.dirname(list_name)

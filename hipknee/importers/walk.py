@@ -12,7 +12,7 @@ from os import PathLike
 from pathlib import Path
 
 from . import reasons
-from .source import ACTIVITY_SUFFIXES, Source, member_reader
+from .source import ACTIVITY_SUFFIXES, Source, file_reader, member_reader
 from .strava import export_sources, find_list
 
 __all__ = ["sources_from_paths", "sources_from_upload"]
@@ -55,7 +55,7 @@ def _from_file(path: Path, stack: ExitStack) -> list[Source]:
         with path.open("rb") as head:
             magic = head.read(4)
         return _from_zip(lambda: zipfile.ZipFile(path), str(path), path, stack, magic)
-    return [Source(str(path), path, read=path.read_bytes)]
+    return [Source(str(path), path, read=file_reader(path))]
 
 
 def _broken_link(path: Path) -> bool:

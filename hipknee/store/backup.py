@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import StoreError, ValidationError
 from .engine import BUSY_TIMEOUT_MS
-from .files import file_problem, inspect_file, read_only
+from .files import checked_today, file_problem, inspect_file, note_sound, read_only
 from .locations import BACKUP_DIR, backups, backups_dir, db_path, list_backups, newest_backup
 from .schema import SCHEMA_VERSION
 
@@ -120,16 +120,21 @@ def before_open(db: Path) -> None:
     """What :meth:`hipknee.Store.open` does to a store file before using it.
 
     Refuses a damaged file (a :class:`StoreError` naming the newest backup; the file is left
-    exactly as it was), backs it up before a migration, and on the first open of the day.
+    exactly as it was), backs it up before a migration, and on the first open of the day. Every
+    page is checked on the day's first open and after any change not closed cleanly by hipknee
+    (:func:`~.files.checked_today`); the header and size on every open.
     """
     if db.is_file() and db.stat().st_size == 0 and newest_backup(db) is not None:
         raise StoreError(db, "it is empty (0 bytes) although backups of it exist", backup=newest_backup(db))
+    thorough = not checked_today(db)  # every page on the day's first open, or after a change
     try:
-        found = inspect_file(db)
+        found = inspect_file(db, thorough=thorough)
     except StoreError as exc:
         raise StoreError(db, exc.problem, backup=newest_backup(db)) from None
     if found.version is None:
         return
+    if thorough:
+        note_sound(db)
     if found.version != SCHEMA_VERSION:
         _back_up_file(db, f"before-schema-{SCHEMA_VERSION}")
     elif found.has_entries and not _backed_up_today(db):

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 
 from .schema import runs
 
-__all__ = ["SAME_DISTANCE", "SAME_START_S", "KnownRun", "find_known_run", "lock_runner", "same_run"]
+__all__ = ["SAME_DISTANCE", "SAME_START_S", "KnownRun", "find_known_run", "known_files", "lock_runner", "same_run"]
 
 #: Two runs are the same when they start this close (s) ...
 SAME_START_S = 120.0
@@ -91,3 +91,17 @@ def find_known_run(conn: Connection, athlete_id: int, source_hash: str | None, s
         if same_run(start_utc, distance_km, duration_min, run.start_utc, run.distance_km, run.duration_min):
             return KnownRun(run.id, run.at, _known(run.distance_km), run.deleted_at is not None, False)
     return None
+
+
+def known_files(conn: Connection, athlete_id: int) -> dict[str, KnownRun]:
+    """The runner's imported files (deleted runs included): file hash -> the run from it (a live
+    run before a deleted one, as :func:`find_known_run` gives it). Lets an import pass over a file
+    it has seen before without parsing it; the write transaction still has the last word."""
+    rows = conn.execute(
+        select(runs.c.source_hash, runs.c.id, runs.c.at, runs.c.distance_km, runs.c.deleted_at)
+        .where(runs.c.athlete_id == athlete_id, runs.c.source_hash.is_not(None))
+        .order_by(runs.c.deleted_at.is_not(None).desc(), runs.c.id.desc())
+    ).all()
+    # Later rows win: the first live run (lowest id) of each file is the one kept.
+    return {row.source_hash: KnownRun(row.id, row.at, _known(row.distance_km), row.deleted_at is not None, True)
+            for row in rows}

@@ -29,6 +29,7 @@ from ..records.model import (
 )
 from ..records.periods import period
 from . import sync
+from .arrow_reads import read_arrow
 from .engine import (
     read_connection,
 )
@@ -57,7 +58,9 @@ class Reading:
     """What a :class:`~.store.Store` reads (its database: ``engine``; messages name ``_where``)."""
 
     engine: Engine
+    path: Path | None
     _where: Path | str
+    _arrow: bool
 
     @staticmethod
     def _table(kind: str):  # noqa: ANN205
@@ -141,6 +144,10 @@ class Reading:
         if conds:
             stmt = stmt.where(and_(*conds))
         stmt = stmt.order_by(*order)
+        if self.path is not None and self._arrow:
+            frame = read_arrow(self.path, stmt, self.engine.dialect)
+            if frame is not None:
+                return _typed(frame)
         with read_connection(self.engine, self._where) as conn:
             result = conn.execute(stmt)
             # The driver's plain rows into pandas in one go: on a million rows several times

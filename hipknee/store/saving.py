@@ -27,7 +27,7 @@ from ..records.model import (
 from ..records.zones import utc_of
 from . import sync
 from .changes import Change, ChangeListeners
-from .duplicates import KnownRun, find_known_run, lock_runner
+from .duplicates import KnownRun, find_known_run, known_files, lock_runner
 from .engine import (
     inserted_id,
     read_connection,
@@ -108,6 +108,13 @@ class Saving(Reading):
             values = self._resolve(rec, _Lookup(conn), conn, check_file=False, start_utc=start_utc)
             return find_known_run(conn, values["athlete_id"], rec.source_hash, values["start_utc"],
                                   rec.distance_km, rec.duration_min)
+
+    def known_files(self, athlete: str) -> dict[str, KnownRun]:
+        """The files imported for ``athlete`` (deleted runs included): file hash (the run's
+        ``source_hash``) -> the run from it; empty for a runner not in the store."""
+        with read_connection(self.engine, self._where) as conn:
+            athlete_id = _Lookup(conn).id_of("athlete", athlete)
+            return {} if athlete_id is None else known_files(conn, athlete_id)
 
     def add_session(self, sets: Iterable[Record | Mapping[str, Any]]) -> str:
         """Save the strength sets of one session together; returns the session id."""

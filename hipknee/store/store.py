@@ -36,6 +36,7 @@ from .engine import (
     without_password,
     write_connection,
 )
+from .files import note_closed
 from .identity import builtin_uid
 from .migrations import as_version, table_names, upgrade
 from .reading import KINDS
@@ -69,6 +70,8 @@ class Store(Saving):
         #: True when this is the demo season rather than a runner's own log.
         self.is_demo = False
         self._listeners = ChangeListeners()
+        # Reads of a SQLite file come as Arrow columns (arrow_reads); False reads rows only.
+        self._arrow = True
 
     # -- change notification --------------------------------------------------------------
     def on_change(self, callback: Listener) -> Subscription:
@@ -157,8 +160,11 @@ class Store(Saving):
             return self._schema_version(conn)
 
     def close(self) -> None:
-        """Release the database connections (the store can be opened again later)."""
+        """Release the database connections (the store can be opened again later); the file,
+        closed cleanly, carries over the day's integrity check to the next open."""
         self.engine.dispose()
+        if self.path is not None:
+            note_closed(self.path)
 
     def __enter__(self) -> Store:
         return self
