@@ -51,7 +51,7 @@ def test_a_store_closed_cleanly_is_not_checked_again_that_day(tmp_path: Path, ch
 def test_the_next_day_checks_again(tmp_path: Path, checks: list[Path]) -> None:
     db = _logged(tmp_path)
     hipknee.Store.open(tmp_path).close()
-    note = db.with_name(".hipknee.db.checked")
+    note = db.parent / "backups" / ".hipknee.db.checked"
     found = json.loads(note.read_text())
     note.write_text(json.dumps({**found, "day": (date.today() - timedelta(days=1)).isoformat()}))
     hipknee.Store.open(tmp_path).close()

@@ -133,7 +133,7 @@ def before_open(db: Path) -> None:
         raise StoreError(db, exc.problem, backup=newest_backup(db)) from None
     if found.version is None:
         return
-    if thorough:
+    if thorough and found.has_entries:  # an empty store checks in no time, and keeps no folder of notes
         note_sound(db)
     if found.version != SCHEMA_VERSION:
         _back_up_file(db, f"before-schema-{SCHEMA_VERSION}")

@@ -4,8 +4,8 @@ it was for a person (or a recovery tool) to look at.
 
 SQLite's ``quick_check`` reads every page, seconds on a large store, so it is not run on every
 open: it runs on the day's first open and whenever the file is not as hipknee last saw it sound
-(another program wrote to it, or a process using it ended without closing it). A small note beside
-the store (``.hipknee.db.checked``: the day of the last check and the file's size, times and inode,
+(another program wrote to it, or a process using it ended without closing it). A small note among
+the backups (``backups/.hipknee.db.checked``: the day of the last check and the file's size, times and inode,
 with its write-ahead log's) records that; the header and size checks run on every open.
 """
 
@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import StoreError
 from .engine import BUSY_TIMEOUT_MS
+from .locations import backups_dir
 from .migrations import as_version, check_version, structure_problems
 from .schema import meta
 
@@ -84,7 +85,8 @@ def quick_check(path: Path) -> list[str]:
 
 
 def _note(path: Path) -> Path:
-    return path.with_name(f".{path.name}.checked")
+    # Beside the backups: housekeeping, like them, not part of the runner's data folder.
+    return backups_dir(path) / f".{path.name}.checked"
 
 
 def _state(path: Path) -> list[int]:
@@ -120,6 +122,7 @@ def note_sound(path: Path, day: str | None = None) -> None:
     note = _note(path)
     partial = note.with_name(note.name + ".partial")
     try:
+        note.parent.mkdir(parents=True, exist_ok=True)
         partial.write_text(json.dumps({"day": day or date.today().isoformat(), "state": _state(path)}))
         os.replace(partial, note)
     except OSError:  # only a note: without it the next open checks again
