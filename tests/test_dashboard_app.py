@@ -74,3 +74,20 @@ def test_an_empty_store_says_so(tmp_path: Path) -> None:
         app = DashboardApp(st)
         assert "No runner" in app.squad.children[0].value
         assert app.athlete.value is None
+
+
+def test_the_whole_page_follows_a_save_and_the_reload_button(tmp_path: Path) -> None:
+    """A save through the same store (another notebook cell) and the Reload button redraw the squad
+    table and its header as well as the season view."""
+    with hipknee.Store.open(tmp_path / "log") as st:
+        st.add(hipknee.Athlete(name="Ana", involved_side="right"))
+        app = DashboardApp(st)
+        assert set(app.squad.buttons) == {"Ana"} and "1 runner;" in app.header.value
+        st.add(hipknee.Athlete(name="Bea"))  # saved in this kernel: the page redraws
+        assert set(app.squad.buttons) == {"Ana", "Bea"} and "2 runners;" in app.header.value
+        assert app.squad in app.children and set(app.athlete.options) == {"Ana", "Bea"}
+        with hipknee.Store.open(tmp_path / "log") as other:  # another process, say: only Reload sees it
+            other.add(hipknee.Athlete(name="Cleo"))
+        assert set(app.squad.buttons) == {"Ana", "Bea"}
+        app.progress.reload_button.click()
+        assert set(app.squad.buttons) == {"Ana", "Bea", "Cleo"} and "3 runners;" in app.header.value

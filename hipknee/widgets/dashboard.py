@@ -29,21 +29,31 @@ class DashboardApp(widgets.VBox):
     def __init__(self, store: Store, *, athlete: str | None = None, frames: LogFrames | None = None) -> None:
         self.store = store
         frames = frames if frames is not None else read_frames(store)
-        names = frames.names()
-        self.overview: pd.DataFrame = attention_order(summarise_all(frames)) if names else pd.DataFrame()
+        self.header = widgets.HTML()
+        self._show_squad(frames)
         if athlete is None and len(self.overview):
             athlete = str(self.overview["athlete"].iloc[0])
-        demo = " <b>Demo data</b>: a made-up squad, not real runners." if frames.is_demo else ""
-        self.header = widgets.HTML(
-            f"<p style='color:{MESSAGE_COLOURS['quiet']}'>{len(names)} runner{'s' if len(names) != 1 else ''}; "
-            f"read-only.{demo} hipknee informs, it does not diagnose: if pain persists, see a clinician.</p>"
-        )
         self.progress = ProgressView(store, athlete=athlete, frames=frames)
         #: The runner picker.
         self.athlete = self.progress.athlete
-        self.squad = SquadTable(self.overview, self.pick)
         super().__init__([self.header, self.squad, self.progress])
         self.add_class("hipknee-coach-dashboard")
+        # The Reload button and saves through the store reload the season view; the squad follows.
+        self.progress.on_reload(self._squad_again)
+
+    def _show_squad(self, frames: LogFrames) -> None:
+        names = frames.names()
+        self.overview: pd.DataFrame = attention_order(summarise_all(frames)) if names else pd.DataFrame()
+        demo = " <b>Demo data</b>: a made-up squad, not real runners." if frames.is_demo else ""
+        self.header.value = (
+            f"<p style='color:{MESSAGE_COLOURS['quiet']}'>{len(names)} runner{'s' if len(names) != 1 else ''}; "
+            f"read-only.{demo} hipknee informs, it does not diagnose: if pain persists, see a clinician.</p>"
+        )
+        self.squad = SquadTable(self.overview, self.pick)
+
+    def _squad_again(self, frames: LogFrames) -> None:
+        self._show_squad(frames)
+        self.children = [self.header, self.squad, self.progress]
 
     def pick(self, name: str) -> None:
         """Show runner ``name``'s season (what clicking her row does)."""

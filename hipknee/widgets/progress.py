@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
@@ -46,6 +47,7 @@ class ProgressView(widgets.VBox):
         self.figure: Figure | None = None
         self.summary: SeasonSummary | None = None
         self._quiet = False
+        self._reloaded: list[Callable[[LogFrames], None]] = []
         self.athlete = _css(widgets.Dropdown(description="Runner", style=_LABEL), "athlete")
         self.exercise = _css(widgets.Dropdown(description="Exercise or test", style=_LABEL,
                                               layout=widgets.Layout(width="420px")), "exercise")
@@ -77,6 +79,13 @@ class ProgressView(widgets.VBox):
         self.frames = read_frames(self.store)
         self._fill_athletes(self.athlete.value)
         self.refresh()
+        for callback in self._reloaded:
+            callback(self.frames)
+
+    def on_reload(self, callback: Callable[[LogFrames], None]) -> None:
+        """Call ``callback(frames)`` after each reload (the Reload button, or a save through the
+        store), with the log as just read: a page around the view redraws from the same read."""
+        self._reloaded.append(callback)
 
     def refresh(self) -> None:
         """Redraw the dashboard and the summary for the current choices."""
