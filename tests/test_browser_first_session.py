@@ -156,6 +156,9 @@ def test_first_session_from_an_empty_data_folder(lab: Lab, page, browser, output
             page_text = page.locator("body").inner_text()
             assert "Served read-only with Voila" not in page_text and "make dashboard" not in page_text
             page.screenshot(path=str(output_dir / "first_session_dashboard.png"), full_page=True)
+            # The page scrolls inside Voila's own container: the charts get a picture of their own.
+            page.set_viewport_size({"width": 1400, "height": 3200})  # the whole chart in view
+            app.locator(".hipknee-dashboard").screenshot(path=str(output_dir / "first_session_dashboard_charts.png"))
     finally:
         print(log.read_text(errors="replace")[-3000:])
     assert git(lab.repo, "status", "--porcelain") == ""

@@ -80,6 +80,9 @@ def test_voila_dashboard_picker_changes_the_charts(voila: str, page, output_dir:
     message = page.locator(".hipknee-message")
     expect(message).to_contain_text(first)
     page.screenshot(path=str(output_dir / "coach_dashboard.png"), full_page=True)
+    # The page scrolls inside Voila's own container: the charts get a picture of their own.
+    page.set_viewport_size({"width": 1400, "height": 3200})  # the whole chart in view
+    chart.screenshot(path=str(output_dir / "coach_dashboard_charts.png"))
 
     other = next(name for name in ("Maria", "Anna", "Sofia") if name != first)
     picker.select_option(other)
