@@ -115,6 +115,9 @@ def test_equal_sides_both_stay_visible(store: hipknee.Store) -> None:
     assert list(left.get_ydata()) == list(right.get_ydata())
     assert all(a != b for a, b in zip(left.get_xdata(), right.get_xdata(), strict=True))  # drawn side by side
     assert left.get_marker() != right.get_marker() and left.get_linestyle() != right.get_linestyle()
+    # Neither side is weaker: no ring is drawn, and the legend does not list one.
+    labels = [text.get_text() for ax in fig.axes if ax.get_legend() for text in ax.get_legend().get_texts()]
+    assert "right" in labels and "weaker side that week" not in labels
 
 
 def test_pain_chart_plots_each_knee_in_the_summarys_context(demo_frames) -> None:
@@ -130,7 +133,8 @@ def test_pain_chart_plots_each_knee_in_the_summarys_context(demo_frames) -> None
         dots = collection(fig, f"daily-{knee}")
         assert np.allclose(dots.get_offsets()[:, 1], rows["nrs"])
     ax = fig.axes[0]
-    assert ax.get_ylim()[0] == 0 and 10 <= ax.get_ylim()[1] < 11 and "0-10 NRS" in ax.get_ylabel()
+    # 0 to 10 in view, a 0/10 drawn just above the axis line rather than on it.
+    assert -1 < ax.get_ylim()[0] < 0 and 10 <= ax.get_ylim()[1] < 11 and "0-10 NRS" in ax.get_ylabel()
     assert "during a run or exercise" in ax.get_ylabel()
     assert {"0-2 fine", "3-5 acceptable", "above 5 too much"} <= {t.get_text() for t in ax.texts}
     assert len(fig.axes) == 1  # no second quantity on a twin axis

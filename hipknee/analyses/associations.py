@@ -25,7 +25,8 @@ class Association:
     def sentence(self) -> str:
         """The association in one plain sentence (with rho and n), or why there is none yet."""
         if self.n < T.ASSOCIATION_MIN_WEEKS or not np.isfinite(self.rho):
-            return (f"Too few weeks ({self.n}) to relate {self.what} to the next week's knee pain "
+            weeks = f"{self.n} week{'s' if self.n != 1 else ''}" if self.n else "no week yet"
+            return (f"Too few weeks to relate {self.what} to the next week's knee pain: {weeks} with both "
                     f"(at least {T.ASSOCIATION_MIN_WEEKS} needed).")
         strength = abs(self.rho)
         size = "weak" if strength < 0.3 else ("moderate" if strength < 0.6 else "strong")

@@ -168,7 +168,8 @@ def _sides_panel(ax: Axes, rows: pd.DataFrame, frames: LogFrames, name: str, ite
     shift = pd.to_timedelta(np.where(weaker["weaker_side"] == "left", -1, 1) * _DODGE.value)
     ax.scatter(pd.to_datetime(weaker["week"]) + pd.Timedelta(days=3.5) + shift.to_numpy(),
                np.where(weaker["weaker_side"] == "left", weaker["left"], weaker["right"]) * scale, s=220,
-               facecolors="none", edgecolors="#000000", linewidths=1.2, label="weaker side that week",
+               facecolors="none", edgecolors="#000000", linewidths=1.2,
+               label="weaker side that week" if len(weaker) else "_no weaker side",
                gid="weaker", zorder=4)
     top = float(rows[["left", "right"]].max().max()) * scale
     ax.set_ylim(0, top * 1.25 if top > 0 else 1.0)
@@ -227,7 +228,7 @@ def _pain(ax: Axes, frames: LogFrames, name: str | None, summary: SeasonSummary 
     if summary is not None and summary.pain_context == context:
         _pain_marks(ax, summary)
     handles = ax.get_legend_handles_labels()[0] + _status_strip(ax, season_analyses(frames.only(name)).status)
-    ax.set_ylim(0, 10.6)
+    ax.set_ylim(-0.4, 10.6)  # a knee at 0/10 drawn above the axis line, not on it
     ax.set_yticks(range(0, 11, 2))
     ax.set_ylabel(f"knee pain (0-10 NRS)\n{in_words('context', context)}")
     ax.set_title(f"{plain(name)}: knee pain {in_words('context', context)}, each knee", loc="left")
@@ -249,7 +250,7 @@ def _pain_marks(ax: Axes, summary: SeasonSummary) -> None:
                     label=f"{summary.pain_knee} knee, {word} two weeks' mean: {value:.1f}")
     if summary.pain_now_date is not None:
         ax.scatter([summary.pain_now_date + pd.Timedelta(hours=12)], [summary.pain_now], s=150, facecolors="none",
-                   edgecolors="#000000", linewidths=1.6, zorder=6, gid="pain-now",
+                   edgecolors="#000000", linewidths=1.6, zorder=6, gid="pain-now", clip_on=False,
                    label=f"latest: {summary.pain_now:g}/10 on {summary.pain_now_date:%d %b}")
 
 
