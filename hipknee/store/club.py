@@ -1,5 +1,5 @@
 """A club on PostgreSQL: every runner logs into one database and reaches only her own rows; every
-coach reads the rows of her own runners, private notes blanked, and writes nothing. The database
+coach reads the rows of her own runners, private notes blanked, and writes only their programmes. The database
 enforces it (roles, privileges, row-level security, views), not hipknee: a runner or coach who
 connects with any other client gets the same answers.
 
@@ -15,7 +15,9 @@ server, so the three group roles carry the database's name, e.g. ``club_runners`
 - ``DB_coaches`` (no login): every coach's login is a member. Coaches have no privilege on the
   tables at all. They read the schema ``coach_views``: one view per runner table, with the table's
   name and columns, ``note`` blanked where ``note_private``; a coach's ``search_path`` puts it
-  first, so the tracker's own queries read the views.
+  first, so the tracker's own queries read the views. The programmes' view (``prescriptions``) is
+  the one a coach also writes through (:meth:`hipknee.Store.set_programme`), for her own runners
+  only; a programme's note shows as written.
 - ``DB_coach_views`` (no login) owns those views; its row-level security policies let a view show
   only the rows of the runners whom the coach who is asking (``current_user``) follows.
 - The owner: the login that ran ``hipknee club init`` (it needs CREATEROLE). It owns the tables,
@@ -64,7 +66,9 @@ RUNNER_KEEPS_ATHLETE = ("id", "created_at", "deleted_at")
 _MAX_NAME = 63  # bytes in a PostgreSQL name
 _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _POLICIES = ("hipknee_runner_own", "hipknee_coach_reads", "hipknee_everyone_reads", "hipknee_runner_adds",
-             "hipknee_member_self")
+             "hipknee_member_self", "hipknee_coach_prescribes")
+#: The one table a coach writes: her runners' programmes (through her view of it).
+COACH_WRITES = "prescriptions"
 
 
 @dataclass(frozen=True)
@@ -266,13 +270,25 @@ def apply_access(conn: Connection) -> None:
         conn.exec_driver_sql(f"CREATE POLICY hipknee_coach_reads ON {table(name)} FOR SELECT "
                              f"TO {views} USING (athlete_id IN {coached})")
 
+    # Programmes are the one thing a coach writes, and only her own runners': through her view,
+    # whose owner may write the table where the policy lets the coach asking (current_user).
+    if COACH_WRITES in _runner_tables():
+        conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {table(COACH_WRITES)} TO {views}")
+        seq = _scalar(conn, "SELECT pg_get_serial_sequence(%s, 'id')", f"{_data_schema(conn)}.{COACH_WRITES}")
+        if seq:
+            conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE {seq} TO {views}")
+        conn.exec_driver_sql(f"CREATE POLICY hipknee_coach_prescribes ON {table(COACH_WRITES)} TO {views} "
+                             f"USING (athlete_id IN {coached}) WITH CHECK (athlete_id IN {coached})")
+
     # The coaches' views, made as (and so owned by) the role whose policies filter them.
     drop_views(conn)
     conn.exec_driver_sql(f"SET LOCAL ROLE {views}")
     for name in ["athletes", *_runner_tables()]:
         columns = [c.name for c in TABLES[_kind_of(name)].c]
+        # A programme's note is the physio's, shown as written: its view stays one a coach can write through.
         shown = ", ".join(
-            "CASE WHEN note_private THEN ''::text ELSE note END AS note" if c == "note" else _q(conn, c)
+            "CASE WHEN note_private THEN ''::text ELSE note END AS note" if c == "note" and name != COACH_WRITES
+            else _q(conn, c)
             for c in columns
         )
         # security_barrier: a coach's own functions in a WHERE clause never see filtered rows.
@@ -281,6 +297,8 @@ def apply_access(conn: Connection) -> None:
     conn.exec_driver_sql(f"REVOKE ALL ON SCHEMA {COACH_VIEWS} FROM PUBLIC")
     conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {COACH_VIEWS} TO {coach}")
     conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {COACH_VIEWS} TO {coach}")
+    if COACH_WRITES in _runner_tables():
+        conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {COACH_VIEWS}.{_q(conn, COACH_WRITES)} TO {coach}")
     conn.exec_driver_sql("RESET ROLE")
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 
 from ..errors import StoreError, ValidationError
 from ..records.catalogue import BUILTIN_EXERCISES
+from ..records.kujala import KUJALA_FIELDS
 from ..records.model import (
     BANDS,
     KNEES,
@@ -77,7 +78,9 @@ _CATEGORIES: dict[str, tuple[str, ...]] = {
     "unit": TEST_UNITS,
     "involved_side": KNEES,
 }
-_NULLABLE_INTS = {"reps", "dose_sets", "dose_reps"}
+_NULLABLE_INTS = {"reps", "dose_sets", "dose_reps", *KUJALA_FIELDS}
+# Record kinds that name an exercise (by id in the table, by name in the record).
+_OF_EXERCISE = ("set", "prescription")
 _BOOLS = {"note_private", "per_side", "builtin"}
 _NAME_CATEGORIES = {"athlete", "exercise"}
 # A PostgreSQL advisory lock key (any fixed number): held while an empty database gets its tables.
@@ -214,6 +217,7 @@ class Store:
         """Validate every record first, then save them all in one transaction (all or nothing)."""
         checked = [self._validate(r, kind) for r in _items(records, "records")]
         _give_sessions(checked)
+        _give_programmes(checked)
         now = datetime.now()
         ids: list[int] = []
         with write_connection(self.engine, self._where) as conn:
@@ -420,8 +424,10 @@ class Store:
             skip = {"at", "athlete_id", "exercise_id", "created_at", "deleted_at"}
             cols = [table.c.id, table.c.at.label("when"), athletes.c.name.label("athlete")]
             joined = table.join(athletes, table.c.athlete_id == athletes.c.id)
-            if kind == "set":
+            if kind in _OF_EXERCISE:
                 cols += [exercises.c.name.label("exercise"), exercises.c.measure]
+                if kind == "prescription":
+                    cols.append(exercises.c.per_side)
                 joined = joined.join(exercises, table.c.exercise_id == exercises.c.id)
             cols += [c for c in table.c if c.name not in skip and c.name != "id"]
             if include_deleted:
@@ -477,7 +483,7 @@ class Store:
         return self.read("pain", **kw)
 
     def outcomes(self, **kw: Any) -> pd.DataFrame:
-        """Outcome scores (Kujala 0-100)."""
+        """Outcome scores (Kujala 0-100), with each item's answer (its points) when the questionnaire was filled in."""
         return self.read("outcome", **kw)
 
     def latest_sets(self, athlete: str, exercises: Iterable[str]) -> pd.DataFrame:
@@ -527,6 +533,31 @@ class Store:
                 limit *= 4  # rows at the boundary come again; a larger page always gets past them
         frame = pd.DataFrame.from_records(found, columns=[c.name for c in columns]).sort_values("id", ignore_index=True)
         return _typed(frame)
+
+    def set_programme(self, athlete: str, when: Any, exercises: Iterable[Mapping[str, Any]], *,
+                      sessions_per_week: int, note: str = "", note_private: bool = False) -> str:
+        """Save a new hip programme for ``athlete`` in force from ``when`` (a date) until a newer one:
+        ``exercises`` as mappings of exercise name and dose (``exercise``, ``sets`` per side, ``reps``,
+        ``duration_s``, ``hold_s``, ``load_kg``, ``band``), ``sessions_per_week`` hip sessions a week,
+        the physio's ``note``. One transaction; returns the programme's id. Earlier programmes are
+        kept (the history); the newest one from a day on is in force that day."""
+        programme = new_session()
+        rows = []
+        for item in _items(exercises, "exercises"):
+            if not isinstance(item, Mapping):
+                raise ValidationError("exercises", item, "a mapping of exercise and dose", record="prescription")
+            rows.append({**item, "when": when, "athlete": athlete, "sessions_per_week": sessions_per_week,
+                         "note": note, "note_private": note_private, "programme": programme})
+        if not rows:
+            raise ValidationError("exercises", [], "at least one exercise", record="prescription")
+        self.add_many(rows, kind="prescription")
+        return programme
+
+    def programmes(self, **kw: Any) -> pd.DataFrame:
+        """Prescriptions, one row per exercise of each programme (the history included): when (the
+        day it starts), athlete, exercise, measure, sets, reps, duration_s, hold_s, load_kg, band,
+        sessions_per_week, programme (its id), note."""
+        return self.read("prescription", **kw)
 
     def athlete_names(self) -> list[str]:
         """Names of the athletes in the store, in the order they were added."""
@@ -635,12 +666,12 @@ class Store:
                 record=rec.kind,
             )
         ids["athlete_id"] = athlete_id
-        if rec.kind == "set":
+        if rec.kind in _OF_EXERCISE:
             ex = lookup.exercise(rec.exercise)  # type: ignore[attr-defined]
             if ex is None:
                 raise ValidationError(
                     "exercise", rec.exercise, "an exercise in the catalogue: " + ", ".join(lookup.names("exercise")),  # type: ignore[attr-defined]
-                    record="set",
+                    record=rec.kind,
                 )
             ids["exercise_id"] = ex["id"]
             check_set_against_exercise(rec, ex)
@@ -665,6 +696,15 @@ class Store:
             data["created_at"] = now
         data.update(ids or {})
         return data
+
+
+def _give_programmes(records: list[Record]) -> None:
+    """Prescriptions saved without a programme id get one: a programme per athlete and day among ``records``."""
+    made: dict[tuple[str, datetime], str] = {}
+    for rec in records:
+        if rec.kind == "prescription" and not rec.programme:  # type: ignore[attr-defined]
+            key = (rec.athlete, rec.when)  # type: ignore[attr-defined]
+            rec.programme = made.setdefault(key, new_session())  # type: ignore[attr-defined]
 
 
 def _give_sessions(records: list[Record]) -> None:
@@ -783,9 +823,10 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             frame[col] = pd.array(frame[col], dtype="Int64")
         elif col in _BOOLS:
             frame[col] = frame[col].astype(bool)
-        elif col in ("id", "nrs", "score"):
+        elif col in ("id", "nrs", "score", "sets", "sessions_per_week"):
             frame[col] = frame[col].astype("int64")
-        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument", "timezone", "uid"):
+        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument", "timezone", "uid",
+                     "programme"):
             frame[col] = frame[col].astype(object)
         else:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
