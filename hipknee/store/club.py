@@ -275,8 +275,8 @@ def apply_access(conn: Connection) -> None:
     if COACH_WRITES in _runner_tables():
         conn.exec_driver_sql(f"GRANT INSERT, UPDATE, DELETE ON {table(COACH_WRITES)} TO {views}")
         seq = _scalar(conn, "SELECT pg_get_serial_sequence(%s, 'id')", f"{_data_schema(conn)}.{COACH_WRITES}")
-        if seq:
-            conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE {seq} TO {views}")
+        if seq:  # the new row's id is drawn as the coach asking
+            conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE {seq} TO {views}, {coach}")
         conn.exec_driver_sql(f"CREATE POLICY hipknee_coach_prescribes ON {table(COACH_WRITES)} TO {views} "
                              f"USING (athlete_id IN {coached}) WITH CHECK (athlete_id IN {coached})")
 
