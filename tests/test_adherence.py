@@ -161,3 +161,30 @@ def test_the_physio_sets_a_programme_from_the_form(store: hipknee.Store) -> None
     # After the save the form shows the programme in force, and lists it.
     assert [r.exercise.value for r in form.rows] == ["lateral band walk", "single-leg deadlift", "clamshell"]
     assert "from 02 Mar 2026: lateral band walk, single-leg deadlift, clamshell; 3 sessions a week" in form.history.value
+
+
+def test_two_weeks_below_half_the_programme_need_attention_in_the_squad(store: hipknee.Store) -> None:
+    from hipknee.analyses.attention import attention_order
+    from hipknee.views.squad_table import squad_rows
+
+    store.add(hipknee.Athlete(name="Bea", involved_side="right"))
+    for name in ("Ana", "Bea"):
+        store.set_programme(name, MONDAY, [{"exercise": "clamshell", "sets": 3, "reps": 15}], sessions_per_week=2)
+    # Ana: 2 sessions of 3 sets a side each week (all of it); Bea: one session of 1 set a side (1 of 6: 17%).
+    for week in range(2):
+        for day in (1, 3):
+            store.add_session([{"when": f"2026-03-{2 + 7 * week + day:02d} 18:00", "athlete": "Ana", "exercise": "clamshell",
+                                "side": side, "reps": 15} for side in ("left", "right") for _ in range(3)])
+        store.add_session([{"when": f"2026-03-{3 + 7 * week:02d} 18:00", "athlete": "Bea", "exercise": "clamshell",
+                            "side": side, "reps": 15} for side in ("left", "right")])
+    table = hipknee.summarise_all(store).set_index("athlete")
+    assert table.loc["Ana", "adherence_pct"] == pytest.approx(100) and table.loc["Ana", "low_adherence_weeks"] == 0
+    assert table.loc["Bea", "adherence_pct"] == pytest.approx(100 / 6) and table.loc["Bea", "low_adherence_weeks"] == 2
+    ordered = attention_order(hipknee.summarise_all(store))
+    assert ordered["athlete"].tolist()[0] == "Bea" and ordered.set_index("athlete").loc["Bea", "attention_points"] == 2
+    cells = {row["name"]: row["cells"][-1] for row in squad_rows(ordered, {"Ana": "a", "Bea": "b"})}
+    assert cells["Bea"] == {"text": "17% of sets; below 50% for 2 weeks", "level": "act"}
+    assert cells["Ana"] == {"text": "100% of sets", "level": "good"}
+    line = next(x for x in hipknee.season_summary(store, "Bea").lines() if x.startswith("Adherence"))
+    assert "17% of the prescribed sets and 50% of the prescribed sessions done over 2 weeks" in line
+    assert "below 50% for the last 2 weeks" in line
