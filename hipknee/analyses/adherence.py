@@ -46,25 +46,26 @@ def programme_weeks(programmes: pd.DataFrame, until: pd.Series) -> pd.DataFrame:
     day), the programme in force: ``athlete``, ``week`` and that programme's rows."""
     if programmes.empty:
         return programmes.assign(week=pd.Series(dtype="datetime64[ns]"))
-    out = []
-    for athlete, mine in programmes.groupby(programmes["athlete"].astype(object), sort=False):
-        starts = pd.to_datetime(mine["when"])
-        first = week_start(pd.Series([starts.min()])).iloc[0]
+    programmes = programmes.assign(athlete=programmes["athlete"].astype(object), when=pd.to_datetime(programmes["when"]))
+    picked = []
+    for athlete, mine in programmes.groupby("athlete", sort=False):
+        starts = np.sort(mine["when"].unique())
         last_day = until.get(athlete, pd.NaT)
-        last_day = starts.max() if pd.isna(last_day) else max(pd.Timestamp(last_day), starts.max())
-        for week in pd.date_range(first, week_start(pd.Series([last_day])).iloc[0], freq="7D"):
-            rows = programme_on(mine, athlete, week)
-            if rows.empty:  # her first programme starts within this week
-                rows = mine[starts == starts.min()]
-            out.append(rows.assign(week=week))
-    return pd.concat(out, ignore_index=True)
+        last_day = starts[-1] if pd.isna(last_day) else max(pd.Timestamp(last_day), pd.Timestamp(starts[-1]))
+        weeks = pd.date_range(week_start(pd.Series([pd.Timestamp(starts[0])])).iloc[0],
+                              week_start(pd.Series([pd.Timestamp(last_day)])).iloc[0], freq="7D")
+        # The newest start on or before each Monday (by the day's end); the week her first starts in takes that one.
+        ends = (weeks + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)).to_numpy()
+        index = np.maximum(np.searchsorted(starts, ends, side="right") - 1, 0)
+        picked.append(pd.DataFrame({"athlete": athlete, "week": weeks, "when": starts[index]}))
+    return pd.concat(picked, ignore_index=True).merge(programmes, on=["athlete", "when"])
 
 
 def _sides(per_side: object) -> list[str]:
     return ["left", "right"] if bool(per_side) else ["both"]
 
 
-def _prescribed_amount(row: pd.Series) -> float:
+def _prescribed_amount(row: dict) -> float:
     """One prescribed set's amount in the measure's unit: reps, s of work, or holds x s."""
     if row["measure"] == "time":
         return float(row["duration_s"])
@@ -98,7 +99,7 @@ def exercise_adherence(sets: pd.DataFrame, programmes: pd.DataFrame, until: pd.S
     groups = {key: part["amount"].to_numpy() for key, part in done.groupby(["athlete", "week", "exercise", "side"])}
     rows = []
     for row in weeks.itertuples(index=False):
-        line = pd.Series(row._asdict())
+        line = row._asdict()
         prescribed = int(line["sets"]) * int(line["sessions_per_week"])
         per_set = _prescribed_amount(line)
         for side in _sides(line["per_side"]):
@@ -128,15 +129,19 @@ def weekly_adherence(sets: pd.DataFrame, programmes: pd.DataFrame, until: pd.Ser
         sets_prescribed=("sets_prescribed", "sum"), sets_done=("sets_done", "sum"),
         counted=("counted", "sum"), dosed=("dosed", "sum")).reset_index()
     plan = weeks.groupby(["athlete", "week"], sort=True).agg(
-        programme=("programme", "first"), sessions_prescribed=("sessions_per_week", "first"),
-        exercises=("exercise", lambda e: set(e.astype(object)))).reset_index()
-    days = sets.assign(athlete=sets["athlete"].astype(object), exercise=sets["exercise"].astype(object),
-                       week=week_start(sets["when"]), day=pd.to_datetime(sets["when"]).dt.normalize())
-    out = plan.merge(totals, on=["athlete", "week"], how="left")
-    out["sessions_done"] = [
-        int(days[(days["athlete"] == a) & (days["week"] == w) & days["exercise"].isin(ex)]["day"].nunique())
-        for a, w, ex in zip(out["athlete"], out["week"], out["exercises"])
-    ]
+        programme=("programme", "first"), sessions_prescribed=("sessions_per_week", "first")).reset_index()
+    # A session: a day with a set of an exercise of that week's programme.
+    days = pd.DataFrame({"athlete": sets["athlete"].astype(object).to_numpy(),
+                         "exercise": sets["exercise"].astype(object).to_numpy(),
+                         "week": week_start(sets["when"]).to_numpy(),
+                         "day": pd.to_datetime(sets["when"]).dt.normalize().to_numpy()})
+    prescribed = pd.DataFrame({"athlete": weeks["athlete"].astype(object).to_numpy(),
+                               "exercise": weeks["exercise"].astype(object).to_numpy(),
+                               "week": pd.to_datetime(weeks["week"]).to_numpy()}).drop_duplicates()
+    sessions = (days.merge(prescribed, on=["athlete", "exercise", "week"])
+                .groupby(["athlete", "week"])["day"].nunique().rename("sessions_done").reset_index())
+    out = plan.merge(totals, on=["athlete", "week"], how="left").merge(sessions, on=["athlete", "week"], how="left")
+    out["sessions_done"] = out["sessions_done"].fillna(0).astype(int)
     out["sessions_share"] = np.minimum(out["sessions_done"], out["sessions_prescribed"]) / out["sessions_prescribed"]
     out["sets_share"] = out["counted"] / out["sets_prescribed"]
     out["dose_share"] = out["dosed"] / out["sets_prescribed"]

@@ -38,8 +38,9 @@ def progression_suggestions(sets: pd.DataFrame, programmes: pd.DataFrame, status
                        side=sets["side"].astype(object), day=pd.to_datetime(sets["when"]).dt.normalize())
     red = {(str(a), w) for a, w, s in zip(status["athlete"].astype(object), status["week"], status["status"])
            if s == "red"} if len(status) else set()
+    by_athlete = dict(iter(done.groupby("athlete", sort=False)))
     for athlete in pd.unique(programmes["athlete"].astype(object)):
-        mine = done[done["athlete"] == athlete]
+        mine = by_athlete.get(athlete, done.iloc[:0])
         day = until.get(athlete) if until is not None else (mine["day"].max() if len(mine) else None)
         if day is None or pd.isna(day):
             day = pd.to_datetime(programmes["when"]).max()
