@@ -48,7 +48,7 @@ def weekly_table(frames: LogFrames, athlete: str, *, lsi_item: str | None = None
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=["week"])
-    table = pd.concat(parts, axis=1).sort_index()
+    table = pd.concat(parts, axis=1, sort=True).sort_index()
     table.index = pd.to_datetime(table.index).rename("week")
     for column in ("hip sessions", "runs"):
         if column in table:
