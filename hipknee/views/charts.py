@@ -92,7 +92,7 @@ def kujala_chart(data: Store | LogFrames, *, athlete: str | None = None) -> Figu
     """The Kujala score (0-100, 100 = no problem) of each questionnaire over the season, with the
     smallest change that matters (8-10 points) shaded above and below the first score."""
     frames, name = _runner(data, athlete)
-    fig, (ax,) = figure([2.6])
+    fig, (ax,) = figure([3.2])
     _kujala(ax, frames, name)
     return fig
 
