@@ -9,9 +9,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .analyses.adherence import exercise_adherence, weekly_adherence
 from .analyses.balance import weekly_lsi, weekly_test_lsi
+from .analyses.knee_function import kujala_change
 from .analyses.pain_monitoring import pain_flags, weekly_status
 from .analyses.pain_trend import daily_pain, pain_change
+from .analyses.progression import progression_suggestions
 from .analyses.running_load import acwr, weekly_load
 from .analyses.season import SeasonSummary, season_summary, summarise_all
 from .analyses.strength import weekly_strength
@@ -27,6 +30,7 @@ from .records.model import (
     Exercise,
     OutcomeScore,
     PainEntry,
+    Prescription,
     Run,
     StrengthSet,
     StrengthTest,
@@ -64,10 +68,13 @@ _LAZY: dict[str, str] = {
     "balance_chart": "views.charts",
     "pain_chart": "views.charts",
     "load_chart": "views.charts",
+    "kujala_chart": "views.charts",
     "dashboard": "views.charts",
     "ProgressView": "widgets.progress",
     "LogBook": "widgets.forms",
     "PainForm": "widgets.forms",
+    "KujalaForm": "widgets.forms",
+    "ProgrammeForm": "widgets.forms",
     "RecentEntries": "widgets.forms",
     "RunForm": "widgets.forms",
     "RunnerForm": "widgets.forms",
@@ -83,6 +90,7 @@ __all__ = [
     "ImportFileError",
     "OutcomeScore",
     "PROGRAMME",
+    "Prescription",
     "PainEntry",
     "Run",
     "STRENGTH_TESTS",
@@ -104,6 +112,10 @@ __all__ = [
     "weekly_status",
     "weekly_load",
     "acwr",
+    "weekly_adherence",
+    "exercise_adherence",
+    "progression_suggestions",
+    "kujala_change",
     "LogFrames",
     "OutputFileError",
     "log_frames",

@@ -27,14 +27,19 @@ __all__ = ["LOG_COLUMNS", "LogFrames", "as_frames", "involved_sides", "log_frame
 LOG_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "athletes": ("athlete", ("name", "body_mass_kg", "involved_side")),
     "sets": ("set", ("when", "athlete", "exercise", "measure", "side", "reps", "duration_s", "hold_s",
-                     "load_kg")),
+                     "load_kg", "rpe")),
     "tests": ("test", ("when", "athlete", "test", "side", "value", "unit")),
     "runs": ("run", ("when", "athlete", "distance_km", "duration_min", "rpe")),
     "pain": ("pain", ("when", "athlete", "knee", "nrs", "context")),
+    "outcomes": ("outcome", ("when", "athlete", "score")),
+    "programmes": ("prescription", ("when", "athlete", "exercise", "measure", "per_side", "sets", "reps", "duration_s",
+                                    "hold_s", "load_kg", "band", "sessions_per_week", "programme")),
 }
 _NOTE_KINDS = {"set": "strength set", "test": "strength test", "run": "run", "pain": "pain",
                "outcome": "Kujala score"}
 _SIDES = ("left", "right")
+#: The frames of a runner's records (every one but the athletes).
+_LOG_FRAMES = ("sets", "tests", "runs", "pain", "outcomes", "programmes")
 #: How many results computed from one log are kept with it (see :meth:`LogFrames.memo`).
 MEMO_SIZE = 32
 T = TypeVar("T")
@@ -53,6 +58,8 @@ class LogFrames:
     tests: pd.DataFrame
     runs: pd.DataFrame
     pain: pd.DataFrame
+    outcomes: pd.DataFrame
+    programmes: pd.DataFrame
     is_demo: bool = False
     _memo: OrderedDict[Any, Any] = field(init=False, repr=False, default_factory=OrderedDict)
 
@@ -88,7 +95,7 @@ class LogFrames:
 
     def _names(self) -> tuple[str, ...]:
         names = list(self.athletes["name"]) if "name" in self.athletes else []
-        for kind in ("sets", "tests", "runs", "pain"):
+        for kind in _LOG_FRAMES:
             frame = getattr(self, kind)
             if "athlete" in frame:
                 names += [n for n in pd.unique(frame["athlete"].astype(object)) if n not in names]
@@ -134,7 +141,8 @@ class LogFrames:
                 if col in frame:
                     keep &= frame[col].astype(object) == athlete
             if "when" in frame:
-                if lo is not None:
+                # A programme set before the period is still in force in it.
+                if lo is not None and name != "programmes":
                     keep &= frame["when"] >= lo
                 if hi is not None:
                     keep &= frame["when"] <= hi
@@ -150,7 +158,7 @@ class LogFrames:
 
     def _split(self) -> dict[str, LogFrames]:
         parts: dict[str, dict[str, pd.DataFrame]] = {name: {} for name in self.names()}
-        for kind in ("sets", "tests", "runs", "pain"):
+        for kind in _LOG_FRAMES:
             frame = getattr(self, kind)
             groups = dict(iter(frame.groupby(frame["athlete"].astype(object), sort=False))) if len(frame) else {}
             for name, mine in parts.items():
@@ -182,7 +190,9 @@ def read_frames(store: Store, athlete: str | None = None, start: Any = None, end
             frame = store.read(kind, athlete=athlete)
             tables[name] = frame[[c for c in frame.columns if c in columns]]
         else:
-            tables[name] = store.read(kind, athlete=athlete, start=lo, end=hi, columns=columns)
+            # A programme set before the period is still in force in it.
+            tables[name] = store.read(kind, athlete=athlete, start=lo if name != "programmes" else None, end=hi,
+                                      columns=columns)
     return LogFrames.from_tables(tables, is_demo=store.is_demo)
 
 

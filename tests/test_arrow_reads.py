@@ -65,7 +65,7 @@ def test_arrow_frames_equal_row_frames(folders: dict[str, Path], which: str, arr
         compared = 0
         for kind, options in _queries(rows):
             got = arrow.read(kind, **options)
-            assert arrow_used.pop(), (kind, options)  # this frame came from Arrow
+            assert arrow_used.pop() or got.empty, (kind, options)  # from Arrow (an empty result is read as rows)
             pd.testing.assert_frame_equal(got, rows.read(kind, **options), check_exact=True, obj=f"{kind} {options}")
             compared += len(got)
         assert compared > 1000 and arrow_used == []

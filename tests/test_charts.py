@@ -207,7 +207,7 @@ def test_unknown_exercise_gives_a_panel(demo_frames) -> None:
 def test_dashboard_panels_share_one_time_axis_bounded_by_the_season(demo_store: hipknee.Store) -> None:
     fig = dashboard(demo_store)
     timed = [ax for ax in fig.axes if ax.axison]
-    assert len(timed) == 5
+    assert len(timed) == 6  # balance, LSI, pain, knee function (the demo has Kujala scores), distance, ACWR
     limits = {tuple(np.round(ax.get_xlim(), 6)) for ax in timed}
     assert len(limits) == 1  # aligned weeks
     lo, hi = dates(next(iter(limits)))

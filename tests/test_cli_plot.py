@@ -30,7 +30,7 @@ def test_dashboard_png_through_the_real_command(demo_dir: Path, tmp_path: Path) 
     assert 80_000 < out.stat().st_size < 3_000_000
 
 
-@pytest.mark.parametrize("chart", ["balance", "pain", "load"])
+@pytest.mark.parametrize("chart", ["balance", "pain", "load", "kujala"])
 def test_each_chart(chart: str, demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "charts" / f"{chart}.png"
     assert main(["plot", chart, "--data", str(demo_dir), "--athlete", "Maria", "--out", str(out)]) == 0

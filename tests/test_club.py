@@ -409,3 +409,27 @@ def test_the_owner_merges_a_runners_bundle_into_the_club(members: Members, tmp_p
         assert {kind: len(club.read(kind, athlete="Dana")) for kind in expected} == expected
         # The private note stayed on her machine (bundles withhold private notes by default).
         assert "private worry" not in " ".join(club.pain(athlete="Dana")["note"])
+
+
+# -- programmes: the one thing a coach writes ------------------------------------------------------
+def test_a_coach_sets_programmes_for_her_own_runners_only(members: Members) -> None:
+    dose = [{"exercise": "clamshell", "sets": 3, "reps": 15, "band": "light"}]
+    with hipknee.open_store(url=members.url("Carla")) as coach:
+        coach.set_programme("Ana", "2026-03-02", dose, sessions_per_week=3, note="from Carla")
+        with pytest.raises(hipknee.ValidationError) as info:  # Cleo is Dora's: not even in Carla's store
+            coach.set_programme("Cleo", "2026-03-02", dose, sessions_per_week=3)
+        assert info.value.field == "athlete"
+    # The database itself refuses a row for a runner she does not follow, and any other write.
+    with members.sql("Carla") as conn:
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO prescriptions (at, athlete_id, exercise_id, sets, reps, sessions_per_week, note, "
+                         "note_private, created_at) SELECT now(), %s, id, 3, 15, 3, '', false, now() FROM exercises "
+                         "LIMIT 1", (members.ids["Cleo"],))
+    with members.sql("Carla") as conn:
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("UPDATE strength_sets SET reps = 1")
+    with hipknee.open_store(url=members.url("Ana")) as ana:  # the runner reads it; her session form follows it
+        assert ana.programmes()["note"].tolist() == ["from Carla"]
+    with hipknee.open_store(url=members.url("Cleo")) as cleo:
+        assert cleo.programmes().empty
+    assert owner_rows(members, "prescriptions", "Cleo") == 0

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import hipknee
 from hipknee.cli import main
+from hipknee.records.kujala import KUJALA_FIELDS
 from hipknee.views.export import REDACTED, export_tables
 
 pytestmark = pytest.mark.both_backends
@@ -79,7 +80,10 @@ EXPECTED_COLUMNS = {
         "updated_at",
     ],
     "pain": ["id", "when", "athlete", "knee", "nrs_0_10", "context", "note", "note_private", "uid", "updated_at"],
-    "outcomes": ["id", "when", "athlete", "instrument", "score_0_100", "note", "note_private", "uid", "updated_at"],
+    "outcomes": ["id", "when", "athlete", "instrument", "score_0_100", *KUJALA_FIELDS, "note", "note_private", "uid",
+                 "updated_at"],
+    "programmes": ["id", "when", "athlete", "exercise", "measure", "per_side", "sets", "reps", "duration_s", "hold_s",
+                   "load_kg", "band", "sessions_per_week", "programme", "note", "note_private", "uid", "updated_at"],
 }
 KIND_OF = {
     "athletes": "athlete",
@@ -89,6 +93,7 @@ KIND_OF = {
     "runs": "run",
     "pain": "pain",
     "outcomes": "outcome",
+    "programmes": "prescription",
 }
 
 

@@ -517,7 +517,8 @@ def test_errors_clear_as_the_fields_are_fixed(store: hipknee.Store) -> None:
 
 def test_the_logbook_has_a_runner_tab(store: hipknee.Store) -> None:
     book = hipknee.LogBook(store)
-    assert book.titles == ("Hip session", "Run", "Knee pain", "Strength test", "Recent entries", "Runner")
+    assert book.titles == ("Hip session", "Run", "Knee pain", "Strength test", "Kujala", "Recent entries", "Runner",
+                           "Programme")
     book.session.athlete.value = "Lea"
     book.session.save_button.click()
     # Without switching tab: every form already knows the new runner.

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 import hipknee
 from hipknee.cli import main
 from hipknee.records.catalogue import BUILTIN_EXERCISES
+from hipknee.records.kujala import KUJALA_ITEMS
 from hipknee.records.model import RECORD_KINDS, validate_record
 from hipknee.store.schema import TABLES
 
@@ -154,7 +155,20 @@ FIELDS: dict[str, dict[str, tuple[st.SearchStrategy[Any], ...]]] = {
         "nrs": (st.one_of(st.integers(0, 10), st.sampled_from([3.0, 0.0])), st.sampled_from([-1, 11, 3.5, True, "3"])),
         "context": _choice(["rest", "during", "after", "next_morning"], ["never"]),
     },
-    "outcome": {**NOTED, "score": _num(0, 100, whole=True), "instrument": _choice(["kujala"], ["koos"])},
+    "outcome": {**NOTED, "score": _num(0, 100, whole=True), "instrument": _choice(["kujala"], ["koos"]),
+                **{item.field: _choice([None, *(points for points, _words in item.answers)], [1, -1, 11])
+                   for item in KUJALA_ITEMS}},
+    "prescription": {
+        **NOTED,
+        "exercise": _choice([e.name for e in BUILTIN_EXERCISES], ["moonwalk", "Clamshell"]),
+        "sets": _num(1, 20, whole=True),
+        "reps": _opt(_num(1, 200, whole=True)),
+        "duration_s": _opt(_num(0, 3600, open_low=True)),
+        "hold_s": _opt(_num(0, 600, open_low=True)),
+        "load_kg": _opt(_num(0, 500)),
+        "band": _choice([None, "extra light", "light", "medium", "heavy", "extra heavy"], ["purple"]),
+        "sessions_per_week": _num(1, 14, whole=True),
+    },
 }
 REQUIRED = {kind: {n for n, f in cls.model_fields.items() if f.is_required()} for kind, cls in RECORD_KINDS.items()}
 EXERCISES = {e.name: e for e in BUILTIN_EXERCISES}
@@ -247,6 +261,9 @@ def _saved_or_rejected(store: hipknee.Store, kind: str, data: Any) -> None:
     if kind == "set" and not want["session"]:  # a set saved alone gets a session id of its own
         assert isinstance(got["session"], str) and len(got["session"]) == 32
         want["session"] = got["session"]
+    if kind == "prescription" and not want["programme"]:  # ... and a prescription a programme id
+        assert isinstance(got["programme"], str) and len(got["programme"]) == 32
+        want["programme"] = got["programme"]
     assert got == want
     assert _rows(store) == {**before, kind: before[kind] + 1}
     SAVED[f"store.add(..., kind={kind!r})"] += 1

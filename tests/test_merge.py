@@ -95,7 +95,8 @@ def test_round_trip_the_coach_sees_the_runners_own_report(
     with hipknee.Store.open(folder) as coach:
         others = coach.athlete_names()
         merged = merge_bundle(coach, bundle.path)
-        assert merged.counts.count("added") == sum(len(runner.read(k)) for k in ("athlete", "set", "test", "run", "pain", "outcome"))
+        kinds = ("athlete", "set", "test", "run", "pain", "outcome", "prescription")
+        assert merged.counts.count("added") == sum(len(runner.read(k)) for k in kinds)
         assert coach.athlete_names() == [*others, "Maria"]
         assert masked(hipknee.build_report(coach, athlete="Maria")) == runner_report
         assert state(coach, "Maria") == state(runner, "Maria")

@@ -222,7 +222,7 @@ def test_a_schema_1_store_is_upgraded_with_every_row_kept(backend: Backend, tmp_
     assert sum(map(len, before.values())) == 2 + 3 + 40 + 6 + 15 + 20 + 2
 
     with old.open() as st:
-        assert st.schema_version == SCHEMA_VERSION == 5
+        assert st.schema_version == SCHEMA_VERSION == 7
         # Read through the store too: deleted rows stay hidden, the rest are all there.
         assert st.athlete_names() == ["Ana"]
         assert len(st.sets()) == 39 and len(st.sets(include_deleted=True)) == 40
@@ -401,3 +401,27 @@ def test_a_failing_global_id_step_changes_nothing(tmp_path: Path, monkeypatch: p
     with pytest.raises(RuntimeError):
         hipknee.Store.open(tmp_path / "old")
     assert version_of(db) == "1" and columns_of(db) == old_columns and dump(db) == before
+
+
+# -- schema 6: the Kujala questionnaire's answers -----------------------------------------------------
+def test_scores_saved_before_the_questionnaire_stay_bare_scores(backend: Backend, tmp_path: Path) -> None:
+    from hipknee.records.kujala import KUJALA_FIELDS, KUJALA_ITEMS
+
+    old = make_schema_1_store(backend, tmp_path / "old")
+    with old.open() as st:
+        scores = st.outcomes()
+        assert scores["score"].tolist() == [70, 81]
+        assert scores[list(KUJALA_FIELDS)].isna().all().all()
+        st.add({"when": "2026-03-22", "athlete": "Ana", **{i.field: i.best for i in KUJALA_ITEMS}}, kind="outcome")
+        assert st.outcomes()["score"].tolist() == [70, 81, 100]
+    assert set(KUJALA_FIELDS) <= set(old.columns()["outcome_scores"])
+
+
+# -- schema 7: programmes ------------------------------------------------------------------------------
+def test_an_upgraded_store_takes_programmes(backend: Backend, tmp_path: Path) -> None:
+    old = make_schema_1_store(backend, tmp_path / "old")
+    with old.open() as st:
+        assert st.programmes().empty
+        st.set_programme("Ana", "2026-03-20", [{"exercise": "clamshell", "sets": 3, "reps": 15}], sessions_per_week=3)
+        assert st.programmes()["exercise"].astype(object).tolist() == ["clamshell"]
+    assert "ix_prescriptions_athlete_at" in old.indexes() and "ux_prescriptions_uid" in old.indexes()

@@ -199,9 +199,9 @@ def test_the_resource_check_can_fail() -> None:
     )
 
 
-def test_report_holds_the_three_charts_and_the_verdicts(maria_html: str) -> None:
-    assert _charts(maria_html) == 3
-    for kind in ("balance", "pain", "load"):
+def test_report_holds_the_four_charts_and_the_verdicts(maria_html: str) -> None:
+    assert _charts(maria_html) == 4  # balance, pain, knee function (the demo has Kujala questionnaires), load
+    for kind in ("balance", "pain", "kujala", "load"):
         assert f'id="runner-1-{kind}-' in maria_html  # chart ids prefixed so they cannot clash
     assert "Maria: season report" in maria_html
     assert "LSI" in maria_html and "% in the week of 15 Jun (the latest)" in maria_html

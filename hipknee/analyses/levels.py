@@ -8,10 +8,12 @@ from typing import Any
 
 from . import thresholds as T
 
-__all__ = ["ACWR_LEVELS", "LEVEL_WORDS", "PAIN_LEVELS", "STATUS_LEVELS", "hip_level", "lsi_level"]
+__all__ = ["ACWR_LEVELS", "KUJALA_LEVELS", "adherence_level", "LEVEL_WORDS", "PAIN_LEVELS", "STATUS_LEVELS", "hip_level", "lsi_level"]
 
 #: Pain verdict (start vs now, against the MCID) -> level.
 PAIN_LEVELS: dict[str, str] = {"better": "good", "no clear change": "watch", "worse": "act"}
+#: Kujala verdict (first vs latest questionnaire, against the smallest change that matters) -> level.
+KUJALA_LEVELS: dict[str, str] = {"better": "good", "no clear change": "watch", "worse": "act"}
 #: ACWR zone -> level.
 ACWR_LEVELS: dict[str, str] = {"spike": "act", "high": "watch", "comfortable": "good"}
 #: Pain-monitoring status -> level.
@@ -25,6 +27,16 @@ def lsi_level(lsi: Any) -> str:
     if not _finite(lsi):
         return ""
     return "good" if float(lsi) >= T.LSI_TARGET_PCT else "watch"
+
+
+def adherence_level(pct: Any, low_weeks: int) -> str:
+    """Prescribed sets done: low for ``ADHERENCE_LOW_WEEKS`` weeks in a row is ``act``, below
+    ``ADHERENCE_LOW_PCT`` over the season ``watch``, else ``good``; unknown is ``""``."""
+    if not _finite(pct):
+        return ""
+    if low_weeks >= T.ADHERENCE_LOW_WEEKS:
+        return "act"
+    return "good" if float(pct) >= T.ADHERENCE_LOW_PCT else "watch"
 
 
 def hip_level(sessions_per_week: Any) -> str:

@@ -61,6 +61,19 @@ class SeasonSummary:
     status_week: pd.Timestamp | None = None
     status: str | None = None  # 'green' / 'amber' / 'red'
     status_reasons: str = ""
+    questionnaires: int = 0  # Kujala questionnaires (or scores) logged
+    kujala_first: float = float("nan")  # 0-100, the first ...
+    kujala_first_date: pd.Timestamp | None = None
+    kujala_latest: float = float("nan")  # ... and the latest
+    kujala_latest_date: pd.Timestamp | None = None
+    kujala_change: float = float("nan")  # points, latest - first
+    kujala_verdict: str = "not enough data"
+    adherence_weeks: int = 0  # weeks under a prescribed programme
+    adherence_pct: float = float("nan")  # % of the prescribed sets done over those weeks ...
+    adherence_sessions_pct: float = float("nan")  # ... and of the prescribed sessions
+    adherence_latest_week: pd.Timestamp | None = None
+    adherence_latest_pct: float = float("nan")
+    low_adherence_weeks: int = 0  # latest weeks in a row below ADHERENCE_LOW_PCT
     associations: list[Association] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -70,8 +83,8 @@ class SeasonSummary:
                       f"({_count(self.season_weeks, 'week')}).")
         else:
             season = f"{self.athlete}: nothing logged yet."
-        out = [season, self._balance_line(), self._pain_line(), self._hip_line(), self._load_line(),
-               self._status_line()]
+        out = [season, self._balance_line(), self._pain_line(), *self._kujala_lines(), self._hip_line(),
+               *self._adherence_lines(), self._load_line(), self._status_line()]
         return out + [a.sentence() for a in self.associations]
 
     def _balance_line(self) -> str:
@@ -104,12 +117,46 @@ class SeasonSummary:
         return (f"{latest}; on average {self.pain_start:.1f}/10 in the first two weeks and {self.pain_recent:.1f}/10 "
                 f"in the last two: {words}.")
 
+    def _kujala_lines(self) -> list[str]:
+        """Knee function (Kujala, 0-100), once a questionnaire is logged: the change since the first
+        and whether it matters to patients (a line of its own only then, so older logs read as before)."""
+        if self.questionnaires == 0:
+            return []
+        latest = f"{self.kujala_latest:.0f}/100 on {self.kujala_latest_date:%d %b}"
+        if self.questionnaires == 1:
+            return [f"Knee function (Kujala, 0-100, 100 = no problem): {latest}, the first questionnaire; "
+                    "the next one, about a month on, shows the change."]
+        mcid = f"{T.KUJALA_MCID_MIN}-{T.KUJALA_MCID_MAX} points"
+        change = self.kujala_change
+        moved = f"up {change:.0f} points" if change > 0 else f"down {-change:.0f} points" if change < 0 else "unchanged"
+        matters = f"a change that matters to patients (at least {T.KUJALA_MCID_MIN}; {mcid} is the smallest that matters)"
+        words = {"better": f"better, by {matters}",
+                 "worse": f"worse, by {matters}",
+                 "no clear change": f"no change as large as one that matters to patients ({mcid})",
+                 }[self.kujala_verdict]
+        return [f"Knee function (Kujala, 0-100, 100 = no problem): {self.kujala_first:.0f} on "
+                f"{self.kujala_first_date:%d %b} (the first of {self.questionnaires} questionnaires), {latest} "
+                f"(the latest): {moved}, {words}."]
+
     def _hip_line(self) -> str:
         if not np.isfinite(self.hip_sessions_per_week):
             return "Hip work: nothing logged yet."
         return (f"Hip work: {self.hip_sessions_per_week:.1f} sessions a week on average; "
                 f"{self.weeks_on_plan} of {_count(self.season_weeks, 'week')} within the planned "
                 f"{T.HIP_SESSIONS_MIN}-{T.HIP_SESSIONS_MAX}.")
+
+    def _adherence_lines(self) -> list[str]:
+        """Adherence to the prescribed programme, once one is set (a line of its own only then)."""
+        if self.adherence_weeks == 0:
+            return []
+        low = ""
+        if self.low_adherence_weeks >= T.ADHERENCE_LOW_WEEKS:
+            low = (f"; below {T.ADHERENCE_LOW_PCT:.0f}% for the last {self.low_adherence_weeks} weeks: "
+                   "time to talk about the programme")
+        return [f"Adherence to the programme: {self.adherence_pct:.0f}% of the prescribed sets and "
+                f"{self.adherence_sessions_pct:.0f}% of the prescribed sessions done over "
+                f"{_count(self.adherence_weeks, 'week')}; {self.adherence_latest_pct:.0f}% of the sets in the week of "
+                f"{self.adherence_latest_week:%d %b} (the latest){low}."]
 
     def _load_line(self) -> str:
         jumps = (f"{_weeks(self.distance_jumps)} with distance up more than {T.DISTANCE_JUMP_PCT:g}% on the "
@@ -138,10 +185,11 @@ class SeasonSummary:
 
 #: The columns of :func:`summarise_all` (and of :meth:`SeasonSummary.verdicts`): LSI (%) in the
 #: first and the latest week with both sides; pain (0-10 NRS) as two-week means at the start and
-#: recently, and the latest entry (``pain_now``); the day anything was last logged.
+#: recently, and the latest entry (``pain_now``); the day anything was last logged; adherence to the
+#: prescribed programme (% of its sets done) and the latest weeks in a row below ``ADHERENCE_LOW_PCT``.
 SUMMARY_COLUMNS = ["athlete", "last_logged", "lsi_item", "lsi_start", "lsi_now", "pain_start", "pain_recent",
                    "pain_now", "pain_verdict", "hip_sessions_per_week", "acwr", "acwr_zone", "status",
-                   "status_reasons"]
+                   "status_reasons", "adherence_pct", "low_adherence_weeks"]
 
 
 def season_summary(data: Store | LogFrames, athlete: str | None = None, *, start: Any = None, end: Any = None,

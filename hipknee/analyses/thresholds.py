@@ -19,6 +19,16 @@ __all__ = [
     "DISTANCE_JUMP_PCT",
     "HIP_SESSIONS_MAX",
     "HIP_SESSIONS_MIN",
+    "ADHERENCE_LOW_PCT",
+    "ADHERENCE_LOW_WEEKS",
+    "KUJALA_INVITE_DAYS",
+    "PROGRESSION_HOLDS_CEILING",
+    "PROGRESSION_REPS_CEILING",
+    "PROGRESSION_RPE_MAX",
+    "PROGRESSION_SECONDS_CEILING",
+    "PROGRESSION_SESSIONS",
+    "KUJALA_MCID_MAX",
+    "KUJALA_MCID_MIN",
     "LSI_TARGET_PCT",
     "MCID_MIN_POINTS",
     "MCID_PCT",
@@ -89,6 +99,30 @@ DISTANCE_JUMP_PCT = 30.0
 #: Planned hip sessions per week.
 HIP_SESSIONS_MIN = 2
 HIP_SESSIONS_MAX = 4
+
+#: Adherence (sets done / prescribed, %) below this in a week is low ...
+ADHERENCE_LOW_PCT = 50.0
+#: ... and that many low weeks in a row (the latest ones) need the coach's attention.
+ADHERENCE_LOW_WEEKS = 2
+#: An exercise is ready to progress when every prescribed set was done at RPE (0-10) up to this ...
+PROGRESSION_RPE_MAX = 6.0
+#: ... in this many of its sessions in a row (the latest), with no red pain-monitoring week then.
+PROGRESSION_SESSIONS = 2
+#: More reps per set up to this ceiling (e.g. 3 x 15), then a stronger band or more load.
+PROGRESSION_REPS_CEILING = 15
+#: More seconds of work per set (time exercises) up to this ceiling, then a harder variant.
+PROGRESSION_SECONDS_CEILING = 45.0
+#: More holds per set (hold exercises) up to this ceiling, then longer holds.
+PROGRESSION_HOLDS_CEILING = 10
+
+# -- knee function (Kujala anterior knee pain scale, 0-100) ---------------------------------------
+#: The smallest change in the Kujala score that matters to patients with patellofemoral pain is
+#: about 8-10 points (Crossley 2004): a change of at least MIN points matters ...
+KUJALA_MCID_MIN = 8
+#: ... and the band drawn on the chart reaches up to MAX points.
+KUJALA_MCID_MAX = 10
+#: The questionnaire is filled in monthly: more than this many days since the last one, invite the next.
+KUJALA_INVITE_DAYS = 28
 
 # -- the squad ----------------------------------------------------------------------------------
 #: A runner with nothing logged for more than this many days before the squad's latest entry has

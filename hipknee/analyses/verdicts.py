@@ -17,11 +17,14 @@ import pandas as pd
 
 from ..frames import LogFrames
 from . import thresholds as T
+from .adherence import exercise_adherence, low_adherence_weeks, weekly_adherence
 from .balance import lsi_choice, season_lsi
+from .knee_function import kujala_change
 from .measures import categorical, week_start
 from .pain_monitoring import weekly_status
 from .pain_trend import pain_change, weekly_pain
 from .programme import hip_sessions
+from .progression import progression_suggestions
 from .running_load import acwr, weekly_load
 
 __all__ = ["VERDICT_DEFAULTS", "SeasonAnalyses", "season_analyses"]
@@ -58,6 +61,19 @@ VERDICT_DEFAULTS: dict[str, Any] = {
     "status_week": None,
     "status": None,
     "status_reasons": "",
+    "questionnaires": 0,
+    "kujala_first": float("nan"),
+    "kujala_first_date": None,
+    "kujala_latest": float("nan"),
+    "kujala_latest_date": None,
+    "kujala_change": float("nan"),
+    "kujala_verdict": "not enough data",
+    "adherence_weeks": 0,
+    "adherence_pct": float("nan"),
+    "adherence_sessions_pct": float("nan"),
+    "adherence_latest_week": None,
+    "adherence_latest_pct": float("nan"),
+    "low_adherence_weeks": 0,
 }
 
 
@@ -110,6 +126,29 @@ class SeasonAnalyses:
     def weekly_pain(self) -> pd.DataFrame:
         return weekly_pain(self.frames.pain)
 
+    @cached_property
+    def kujala(self) -> pd.DataFrame:
+        return kujala_change(self.frames.outcomes)
+
+    @cached_property
+    def programme_adherence(self) -> pd.DataFrame:
+        """Adherence per week (:func:`~.adherence.weekly_adherence`) up to each runner's last logged day."""
+        return weekly_adherence(self.frames.sets, self.frames.programmes, until=self._last_days())
+
+    @cached_property
+    def exercise_adherence(self) -> pd.DataFrame:
+        """Adherence per week, exercise and side (:func:`~.adherence.exercise_adherence`)."""
+        return exercise_adherence(self.frames.sets, self.frames.programmes, until=self._last_days())
+
+    @cached_property
+    def progression(self) -> pd.DataFrame:
+        """Per exercise of the programme in force: ready to progress, why, and the suggestion."""
+        return progression_suggestions(self.frames.sets, self.frames.programmes, self.status,
+                                       until=self._last_days())
+
+    def _last_days(self) -> pd.Series:
+        return self.days["last"] if len(self.days) else pd.Series(dtype="datetime64[ns]")
+
     def of(self, name: str, athlete: str) -> pd.DataFrame:
         """Analysis ``name``'s rows for one athlete (split once for the whole squad)."""
         if name not in self._split:
@@ -124,7 +163,7 @@ class SeasonAnalyses:
         data). ``item`` names the exercise or test of the LSI (default: each runner's headline)."""
         rows = {name: {"athlete": name, **VERDICT_DEFAULTS} for name in names}
         for part in (self._days(), self._lsi(item), self._pain(names), self._adherence(), self._load(),
-                     self._status()):
+                     self._status(), self._kujala(), self._programme()):
             for name, values in part.items():
                 if name in rows:
                     rows[name].update(values)
@@ -247,6 +286,33 @@ class SeasonAnalyses:
         last = status.groupby(status["athlete"].astype(object), sort=False).tail(1)
         return {row.athlete: {"status_week": row.week, "status": row.status, "status_reasons": row.reasons}
                 for row in last.itertuples(index=False)}
+
+    def _kujala(self) -> dict[str, dict[str, Any]]:
+        """The first and latest Kujala score (0-100) and whether the change matters."""
+        return {row["athlete"]: {k: v for k, v in row.items() if k != "athlete"}
+                for row in self.kujala.to_dict("records")}
+
+    def _programme(self) -> dict[str, dict[str, Any]]:
+        """Adherence to the prescribed programme: the share (%) of prescribed sets and sessions done
+        over the weeks under a programme, the latest week's, and the low weeks in a row at the end."""
+        weekly = self.programme_adherence
+        if weekly.empty:
+            return {}
+        low = low_adherence_weeks(weekly)
+        out = {}
+        for athlete, mine in weekly.groupby("athlete", sort=False):
+            mine = mine.sort_values("week")
+            counted = (mine["sets_share"] * mine["sets_prescribed"]).sum()
+            sessions = pd.concat([mine["sessions_done"], mine["sessions_prescribed"]], axis=1).min(axis=1).sum()
+            out[str(athlete)] = {
+                "adherence_weeks": len(mine),
+                "adherence_pct": 100 * float(counted) / float(mine["sets_prescribed"].sum()),
+                "adherence_sessions_pct": 100 * float(sessions) / float(mine["sessions_prescribed"].sum()),
+                "adherence_latest_week": mine["week"].iloc[-1],
+                "adherence_latest_pct": 100 * float(mine["sets_share"].iloc[-1]),
+                "low_adherence_weeks": low.get(str(athlete), 0),
+            }
+        return out
 
     def _latest_status(self) -> pd.DataFrame:
         """:func:`weekly_status` of each athlete's latest week with pain logged (and the weeks before

@@ -17,7 +17,8 @@ _PAIN_COLUMNS = (("during", "pain during"), ("next_morning", "pain next morning"
 def weekly_table(frames: LogFrames, athlete: str, *, lsi_item: str | None = None,
                  lsi_metric: str | None = None) -> pd.DataFrame:
     """Week by week (weeks start on Monday) for one athlete: runs, distance (km), change on the
-    week before (%), session load (AU), ACWR at the week's end, hip sessions, LSI (%) of
+    week before (%), session load (AU), ACWR at the week's end, hip sessions (and, under a
+    prescribed programme, the shares of its sessions and sets done, %), LSI (%) of
     ``lsi_item``, mean pain during runs and next morning (0-10 NRS) of the painful knee when known,
     else of each knee in a column of its own (knees are never averaged together), and the
     pain-monitoring status."""
@@ -33,6 +34,11 @@ def weekly_table(frames: LogFrames, athlete: str, *, lsi_item: str | None = None
     sessions = analyses.hip
     if len(sessions):
         parts.append(sessions.set_index("week")["sessions"].rename("hip sessions"))
+    adherence = analyses.programme_adherence
+    if len(adherence):
+        weeks = adherence.set_index("week")
+        parts += [(100 * weeks["sessions_share"]).rename("sessions done (% of prescribed)"),
+                  (100 * weeks["sets_share"]).rename("sets done (% of prescribed)")]
     if lsi_item is not None:
         lsi = analyses.lsi
         lsi = lsi[(lsi["item"] == lsi_item) & (lsi["metric"] == lsi_metric)].set_index("week")["lsi_pct"]
@@ -42,7 +48,7 @@ def weekly_table(frames: LogFrames, athlete: str, *, lsi_item: str | None = None
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=["week"])
-    table = pd.concat(parts, axis=1).sort_index()
+    table = pd.concat(parts, axis=1, sort=True).sort_index()
     table.index = pd.to_datetime(table.index).rename("week")
     for column in ("hip sessions", "runs"):
         if column in table:

@@ -11,7 +11,7 @@ A bundle is a zip archive (any file name; ``NAME.hipknee`` by convention) holdin
     (the sender's local time, ISO 8601), ``period`` the ``--from``/``--to`` dates it was cut to
     (``null``: the whole log), ``private_notes`` ``"withheld"`` or ``"included"``, and ``tables``
     each table's kind, row count and SHA-256 (hex) of its bytes.
-``athletes.csv``, ``exercises.csv``, ``sets.csv``, ``tests.csv``, ``runs.csv``, ``pain.csv``, ``outcomes.csv``
+``athletes.csv``, ``exercises.csv``, ``sets.csv``, ``tests.csv``, ``runs.csv``, ``pain.csv``, ``outcomes.csv``, ``programmes.csv``
     One table per record kind, in the portable form of :mod:`hipknee.store.sync`: a header row with
     the columns of :data:`hipknee.store.sync.COLUMNS` in order, then one row per record, deleted
     records included (``deleted_at`` set) so that deletes reach the coach. UTF-8, comma-separated,
@@ -76,7 +76,10 @@ TABLE_FILES: dict[str, str] = {
     "run": "runs.csv",
     "pain": "pain.csv",
     "outcome": "outcomes.csv",
+    "prescription": "programmes.csv",
 }
+#: Tables a bundle made before they existed lacks (read as empty).
+_LATER_TABLES = ("programmes.csv",)
 #: A table larger than this (uncompressed) is refused: a runner's five seasons are a few MB.
 MAX_TABLE_BYTES = 512 * 1024 * 1024
 _MANIFEST_BYTES = 1024 * 1024
@@ -103,8 +106,9 @@ class Bundle:
 
     def describe(self) -> str:
         """One line: whose log, how many records of each kind, the period and private notes."""
-        shown = {"set": "sets", "run": "runs", "pain": "pain entries", "test": "tests", "outcome": "Kujala scores"}
-        parts = ", ".join(f"{sum(r['deleted_at'] is None for r in self.rows[k])} {w}" for k, w in shown.items())
+        shown = {"set": "sets", "run": "runs", "pain": "pain entries", "test": "tests", "outcome": "Kujala scores",
+                 "prescription": "programme exercises"}
+        parts = ", ".join(f"{sum(r['deleted_at'] is None for r in self.rows.get(k, []))} {w}" for k, w in shown.items())
         period = self.manifest.get("period") or {}
         when = ""
         if period.get("from") or period.get("to"):
@@ -223,6 +227,8 @@ def _manifest(path: Path, archive: zipfile.ZipFile) -> dict[str, Any]:
 def _table(path: Path, archive: zipfile.ZipFile, manifest: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     name = TABLE_FILES[kind]
     entry = manifest["tables"].get(name)
+    if entry is None and name in _LATER_TABLES:
+        return []
     if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
         raise ImportFileError(path, f"it is not a hipknee bundle ({MANIFEST} has no checksum for {name})")
     try:

@@ -47,8 +47,9 @@ def _run_report(args: argparse.Namespace) -> int:
 # -- plot ------------------------------------------------------------------------------------
 def _add_plot(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("plot", help="draw a chart of the season to a PNG or SVG file")
-    p.add_argument("chart", choices=["balance", "pain", "load", "dashboard"],
-                   help="balance (left vs right, LSI), pain (knee pain), load (running load, ACWR) or dashboard")
+    p.add_argument("chart", choices=["balance", "pain", "load", "kujala", "dashboard"],
+                   help="balance (left vs right, LSI), pain (knee pain), load (running load, ACWR), kujala (knee "
+                        "function, Kujala score) or dashboard")
     data_option(p)
     p.add_argument("--athlete", metavar="NAME", default=None, help="the runner (default: the first in the store)")
     p.add_argument("--exercise", metavar="NAME", default=None,

@@ -23,9 +23,11 @@ from pydantic import (
     Field,
     Strict,
     field_validator,
+    model_validator,
 )
 
 from ..errors import ValidationError
+from .kujala import KUJALA_FIELDS, KUJALA_ITEMS, kujala_total
 from .zones import ZONE_ALLOWED, is_zone, machine_zone
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "Run",
     "PainEntry",
     "OutcomeScore",
+    "Prescription",
     "SIDES",
     "KNEES",
     "PAIN_CONTEXTS",
@@ -383,16 +386,90 @@ class PainEntry(_Noted):
         return value
 
 
+def _kujala_answer(key: str) -> Any:
+    """The field of one Kujala item: its answer's points, or empty (a bare score)."""
+    item = next(i for i in KUJALA_ITEMS if i.key == key)
+    return Field(None, description=f"{item.question}: {item.allowed()}, or empty")
+
+
 class OutcomeScore(_Noted):
-    """A patient-reported outcome; Kujala anterior knee pain scale 0-100 (100 = no problem)."""
+    """A patient-reported outcome: the Kujala anterior knee pain scale, 0-100 (100 = no problem).
+
+    Either a bare ``score``, or the questionnaire: the points of the answer to each of the 13 items
+    (``kujala_limp`` ... ``kujala_flexion``, see :mod:`hipknee.records.kujala`), all of them, and
+    ``score`` is their sum (given or not; a different one is refused)."""
 
     kind: ClassVar[str] = "outcome"
     instrument: Literal["kujala"] = Field("kujala", description="'kujala'")
-    score: int = Field(ge=0, le=100, strict=True, description="a whole number from 0 to 100")
+    score: int | None = Field(None, ge=0, le=100, strict=True,
+                              description="a whole number from 0 to 100 (empty: the sum of the 13 answers)")
+    kujala_limp: WholeNumber | None = _kujala_answer("limp")
+    kujala_support: WholeNumber | None = _kujala_answer("support")
+    kujala_walking: WholeNumber | None = _kujala_answer("walking")
+    kujala_stairs: WholeNumber | None = _kujala_answer("stairs")
+    kujala_squatting: WholeNumber | None = _kujala_answer("squatting")
+    kujala_running: WholeNumber | None = _kujala_answer("running")
+    kujala_jumping: WholeNumber | None = _kujala_answer("jumping")
+    kujala_sitting: WholeNumber | None = _kujala_answer("sitting")
+    kujala_pain: WholeNumber | None = _kujala_answer("pain")
+    kujala_swelling: WholeNumber | None = _kujala_answer("swelling")
+    kujala_kneecap: WholeNumber | None = _kujala_answer("kneecap")
+    kujala_atrophy: WholeNumber | None = _kujala_answer("atrophy")
+    kujala_flexion: WholeNumber | None = _kujala_answer("flexion")
+
+    @field_validator(*KUJALA_FIELDS, mode="after")
+    @classmethod
+    def _one_of_the_answers(cls, value: int | None, info: Any) -> int | None:
+        item = KUJALA_ITEMS[KUJALA_FIELDS.index(info.field_name)]
+        if value is not None and value not in dict(item.answers):
+            raise ValueError("not the points of one of its answers")
+        return value
+
+    @model_validator(mode="after")
+    def _whole_questionnaire(self) -> OutcomeScore:
+        answers = {name: getattr(self, name) for name in KUJALA_FIELDS}
+        answered = [name for name, points in answers.items() if points is not None]
+        if not answered:
+            if self.score is None:
+                raise ValidationError("score", None, "a whole number from 0 to 100, or the answers to all 13 "
+                                      "Kujala items", record=self.kind)
+            return self
+        for item in KUJALA_ITEMS:
+            if answers[item.field] is None:
+                raise ValidationError(item.field, None, f"an answer to '{item.question}' (every one of the 13 "
+                                      f"items is answered): {item.allowed()}", record=self.kind)
+        total = kujala_total(answers)
+        if self.score is None:
+            # Set without validate_assignment running this validator again.
+            self.__dict__["score"] = total
+        elif self.score != total:
+            raise ValidationError("score", self.score, f"{total}, the sum of the 13 answers' points, or empty",
+                                  record=self.kind)
+        return self
+
+
+class Prescription(_Noted):
+    """One exercise of a runner's hip programme, as a physio prescribes it, from ``when`` (the day the
+    programme starts) until a newer programme replaces it: ``sets`` per side (per session), each of
+    ``reps`` reps (or holds), ``duration_s`` s of work or ``hold_s`` s per hold (what the exercise is
+    measured by), optionally at ``load_kg`` kg or with a ``band``; ``sessions_per_week`` hip sessions
+    a week. The exercises of one programme share its ``programme`` id (given by the store) and its
+    day; ``note`` is the physio's note."""
+
+    kind: ClassVar[str] = "prescription"
+    exercise: Name
+    sets: WholeNumber = Field(ge=1, le=20, description="sets per side in a session, 1 to 20")
+    reps: WholeNumber | None = Field(None, ge=1, le=200, description="reps (or holds) per set, 1 to 200, or empty")
+    duration_s: Number | None = Field(None, gt=0, le=3600, description="seconds of work per set, above 0 and up to 3600, or empty")
+    hold_s: Number | None = Field(None, gt=0, le=600, description="seconds per hold, above 0 and up to 600, or empty")
+    load_kg: Number | None = Field(None, ge=0, le=500, description="external load in kg from 0 to 500, or empty")
+    band: Band | None = Field(None, description="one of " + ", ".join(map(repr, get_args(Band))) + ", or empty")
+    sessions_per_week: WholeNumber = Field(ge=1, le=14, description="hip sessions a week, 1 to 14")
+    programme: Text | None = Field(None, max_length=64, description="a programme id, or empty")
 
 
 RECORD_KINDS: dict[str, type[Record]] = {
-    cls.kind: cls for cls in (Athlete, Exercise, StrengthSet, StrengthTest, Run, PainEntry, OutcomeScore)
+    cls.kind: cls for cls in (Athlete, Exercise, StrengthSet, StrengthTest, Run, PainEntry, OutcomeScore, Prescription)
 }
 
 
@@ -412,8 +489,15 @@ def validate_record(cls: type[R], data: dict[str, Any] | Record) -> R:
 
 
 def check_set_against_exercise(rec: Any, ex: Any) -> None:
-    """Check a strength set against its exercise (a mapping with ``name``, ``measure`` and
-    ``per_side``): the side it may be done on and the value its measure needs."""
+    """Check a strength set (or a prescription) against its exercise (a mapping with ``name``,
+    ``measure`` and ``per_side``): the side it may be done on and the value its measure needs."""
+    if rec.kind == "prescription":
+        doses = {"reps": ("reps",), "time": ("duration_s",), "hold": ("reps", "hold_s")}[ex["measure"]]
+        for name in doses:
+            if getattr(rec, name) is None:
+                raise ValidationError(name, None, f"a value: {ex['name']} is measured by {ex['measure']} ({name})",
+                                      record=rec.kind)
+        return
     if ex["per_side"] and rec.side == "both":
         raise ValidationError("side", rec.side, f"'left' or 'right': {ex['name']} is done one side at a time", record="set")
     if not ex["per_side"] and rec.side != "both":

@@ -1,5 +1,5 @@
 """A club on PostgreSQL: every runner logs into one database and reaches only her own rows; every
-coach reads the rows of her own runners, private notes blanked, and writes nothing. The database
+coach reads the rows of her own runners, private notes blanked, and writes only their programmes. The database
 enforces it (roles, privileges, row-level security, views), not hipknee: a runner or coach who
 connects with any other client gets the same answers.
 
@@ -15,7 +15,9 @@ server, so the three group roles carry the database's name, e.g. ``club_runners`
 - ``DB_coaches`` (no login): every coach's login is a member. Coaches have no privilege on the
   tables at all. They read the schema ``coach_views``: one view per runner table, with the table's
   name and columns, ``note`` blanked where ``note_private``; a coach's ``search_path`` puts it
-  first, so the tracker's own queries read the views.
+  first, so the tracker's own queries read the views. The programmes' view (``prescriptions``) is
+  the one a coach also writes through (:meth:`hipknee.Store.set_programme`), for her own runners
+  only; a programme's note shows as written.
 - ``DB_coach_views`` (no login) owns those views; its row-level security policies let a view show
   only the rows of the runners whom the coach who is asking (``current_user``) follows.
 - The owner: the login that ran ``hipknee club init`` (it needs CREATEROLE). It owns the tables,
@@ -36,8 +38,20 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from ..errors import StoreError, ValidationError
+from .club_access import (
+    COACH_VIEWS,
+    COACHING,
+    MEMBERS,
+    Roles,
+    _data_schema,
+    _q,
+    _roles,
+    _scalar,
+    apply_access,
+    drop_views,
+)
 from .engine import inserted_id, is_server, read_connection, write_connection
-from .schema import TABLES, meta
+from .schema import TABLES
 
 __all__ = [
     "COACH_VIEWS",
@@ -55,29 +69,8 @@ __all__ = [
     "role_for",
 ]
 
-#: The schema holding the coaches' views.
-COACH_VIEWS = "coach_views"
-MEMBERS = "club_members"
-COACHING = "club_coaching"
-#: Columns of her own athlete row that a runner may not change: deleting or re-dating herself is the owner's.
-RUNNER_KEEPS_ATHLETE = ("id", "created_at", "deleted_at")
 _MAX_NAME = 63  # bytes in a PostgreSQL name
 _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
-_POLICIES = ("hipknee_runner_own", "hipknee_coach_reads", "hipknee_everyone_reads", "hipknee_runner_adds",
-             "hipknee_member_self")
-
-
-@dataclass(frozen=True)
-class Roles:
-    """The club's group roles (no login), named after its database."""
-
-    runners: str
-    coaches: str
-    views: str
-
-    @classmethod
-    def of(cls, database: str) -> Roles:
-        return cls(f"{database}_runners", f"{database}_coaches", f"{database}_coach_views")
 
 
 @dataclass(frozen=True)
@@ -112,36 +105,13 @@ def new_password() -> str:
     return secrets.token_urlsafe(18)
 
 
-def _q(conn: Connection, name: str) -> str:
-    return conn.dialect.identifier_preparer.quote_identifier(name)
-
-
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _scalar(conn: Connection, sql: str, *params: Any) -> Any:
-    return conn.exec_driver_sql(sql, params if params else None).scalar()
-
-
-def _data_schema(conn: Connection) -> str:
-    """The schema holding the store's tables (where ``hipknee_meta`` is)."""
-    return _scalar(conn, "SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-                         "ON n.oid = c.relnamespace WHERE c.oid = %s::regclass", meta.name)
-
-
-def _roles(conn: Connection) -> Roles:
-    return Roles.of(_scalar(conn, "SELECT current_database()"))
 
 
 def installed(conn: Connection) -> bool:
     """True when the database behind ``conn`` is a club (:func:`install` has run)."""
     return _scalar(conn, "SELECT to_regclass(%s) IS NOT NULL", MEMBERS) is True
-
-
-def _runner_tables() -> list[str]:
-    """Every table that holds a runner's rows (it names her athlete)."""
-    return [t.name for t in TABLES.values() if "athlete_id" in t.c]
 
 
 def _check_owner(conn: Connection, where: str) -> None:
@@ -194,105 +164,6 @@ def _install(conn: Connection, where: str) -> Roles:
     conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {database} TO {_q(conn, roles.runners)}, {_q(conn, roles.coaches)}")
     apply_access(conn)
     return roles
-
-
-def drop_views(conn: Connection) -> None:
-    """Drop the coaches' views (a migration does, before changing the tables they read)."""
-    names = conn.exec_driver_sql("SELECT viewname FROM pg_catalog.pg_views WHERE schemaname = %s", (COACH_VIEWS,))
-    for (name,) in names.fetchall():
-        conn.exec_driver_sql(f"DROP VIEW IF EXISTS {COACH_VIEWS}.{_q(conn, name)}")
-
-
-def apply_access(conn: Connection) -> None:
-    """(Re)lay privileges, row-level security and the coaches' views over today's tables."""
-    roles = _roles(conn)
-    schema = _q(conn, _data_schema(conn))
-    run, coach, views = (_q(conn, r) for r in (roles.runners, roles.coaches, roles.views))
-    me = f"(SELECT m.athlete_id FROM {schema}.{MEMBERS} m WHERE m.role_name = current_user)"
-    coached = f"(SELECT c.athlete_id FROM {schema}.{COACHING} c WHERE c.coach_role = current_user)"
-
-    def table(name: str) -> str:
-        return f"{schema}.{_q(conn, name)}"
-
-    def reset(name: str) -> None:
-        conn.exec_driver_sql(f"REVOKE ALL ON {table(name)} FROM {run}, {coach}, {views}")
-        conn.exec_driver_sql(f"ALTER TABLE {table(name)} ENABLE ROW LEVEL SECURITY")
-        for policy in _POLICIES:
-            conn.exec_driver_sql(f"DROP POLICY IF EXISTS {policy} ON {table(name)}")
-
-    def sequence_of(name: str) -> None:
-        seq = _scalar(conn, "SELECT pg_get_serial_sequence(%s, 'id')", f"{_data_schema(conn)}.{name}")
-        if seq:
-            conn.exec_driver_sql(f"GRANT USAGE ON SEQUENCE {seq} TO {run}")
-
-    conn.exec_driver_sql(f"REVOKE ALL ON {table(meta.name)} FROM {run}, {coach}, {views}")
-    conn.exec_driver_sql(f"GRANT SELECT ON {table(meta.name)} TO {run}, {coach}, {views}")
-
-    reset(MEMBERS)
-    conn.exec_driver_sql(f"GRANT SELECT ON {table(MEMBERS)} TO {run}, {coach}, {views}")
-    conn.exec_driver_sql(f"CREATE POLICY hipknee_member_self ON {table(MEMBERS)} FOR SELECT "
-                         f"TO {run}, {coach}, {views} USING (role_name = current_user)")
-    reset(COACHING)
-    conn.exec_driver_sql(f"GRANT SELECT ON {table(COACHING)} TO {coach}, {views}")
-    conn.exec_driver_sql(f"CREATE POLICY hipknee_coach_reads ON {table(COACHING)} FOR SELECT "
-                         f"TO {coach}, {views} USING (coach_role = current_user)")
-
-    # The catalogue is the club's: everyone reads it, runners add their own exercises to it.
-    reset("exercises")
-    conn.exec_driver_sql(f"GRANT SELECT ON {table('exercises')} TO {run}, {coach}, {views}")
-    conn.exec_driver_sql(f"GRANT INSERT ON {table('exercises')} TO {run}")
-    sequence_of("exercises")
-    conn.exec_driver_sql(f"CREATE POLICY hipknee_everyone_reads ON {table('exercises')} FOR SELECT "
-                         f"TO {run}, {coach}, {views} USING (true)")
-    conn.exec_driver_sql(f"CREATE POLICY hipknee_runner_adds ON {table('exercises')} FOR INSERT "
-                         f"TO {run} WITH CHECK (NOT builtin)")
-
-    def columns(name: str) -> list[str]:
-        # The columns the table has in this database: the same as today's schema, except while laying
-        # the rules on a club made by an older hipknee (before its upgrade lays them again).
-        present = {row[0] for row in conn.exec_driver_sql(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
-            (_data_schema(conn), name))}
-        return [c.name for c in TABLES[_kind_of(name)].c if c.name in present]
-
-    reset("athletes")
-    changes = ", ".join(_q(conn, c) for c in columns("athletes") if c not in RUNNER_KEEPS_ATHLETE)
-    conn.exec_driver_sql(f"GRANT SELECT, UPDATE ({changes}) ON {table('athletes')} TO {run}")
-    conn.exec_driver_sql(f"GRANT SELECT ON {table('athletes')} TO {views}")
-    conn.exec_driver_sql(f"CREATE POLICY hipknee_runner_own ON {table('athletes')} "
-                         f"TO {run} USING (id = {me}) WITH CHECK (id = {me})")
-    conn.exec_driver_sql(f"CREATE POLICY hipknee_coach_reads ON {table('athletes')} FOR SELECT "
-                         f"TO {views} USING (id IN {coached})")
-
-    for name in _runner_tables():
-        reset(name)
-        conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table(name)} TO {run}")
-        conn.exec_driver_sql(f"GRANT SELECT ON {table(name)} TO {views}")
-        sequence_of(name)
-        conn.exec_driver_sql(f"CREATE POLICY hipknee_runner_own ON {table(name)} "
-                             f"TO {run} USING (athlete_id = {me}) WITH CHECK (athlete_id = {me})")
-        conn.exec_driver_sql(f"CREATE POLICY hipknee_coach_reads ON {table(name)} FOR SELECT "
-                             f"TO {views} USING (athlete_id IN {coached})")
-
-    # The coaches' views, made as (and so owned by) the role whose policies filter them.
-    drop_views(conn)
-    conn.exec_driver_sql(f"SET LOCAL ROLE {views}")
-    for name in ["athletes", *_runner_tables()]:
-        shown = ", ".join(
-            "CASE WHEN note_private THEN ''::text ELSE note END AS note" if c == "note" else _q(conn, c)
-            for c in columns(name)
-        )
-        # security_barrier: a coach's own functions in a WHERE clause never see filtered rows.
-        conn.exec_driver_sql(f"CREATE VIEW {COACH_VIEWS}.{_q(conn, name)} WITH (security_barrier) "
-                             f"AS SELECT {shown} FROM {table(name)}")
-    conn.exec_driver_sql(f"REVOKE ALL ON SCHEMA {COACH_VIEWS} FROM PUBLIC")
-    conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {COACH_VIEWS} TO {coach}")
-    conn.exec_driver_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA {COACH_VIEWS} TO {coach}")
-    conn.exec_driver_sql("RESET ROLE")
-
-
-def _kind_of(table_name: str) -> str:
-    return next(kind for kind, t in TABLES.items() if t.name == table_name)
 
 
 def _role_exists(conn: Connection, role: str) -> bool:

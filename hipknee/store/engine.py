@@ -191,7 +191,7 @@ def _server_error(where: str, exc: BaseException) -> StoreError:
     if sqlstate == "42501" or sqlstate == "0A000" and "view" in said:
         return StoreError(where, f"the database refused it ({said})",
                           advice="this login may not do that (a runner changes only her own entries, a coach "
-                                 "only reads her runners'); ask the club's owner")
+                                 "only reads her runners' and sets their programmes); ask the club's owner")
     connecting = isinstance(exc, DBAPIError) and exc.statement is None and sqlstate is None
     if connecting or type(orig).__name__ == "OperationalError" and sqlstate is None:
         if "password" in said or "authentication" in said:

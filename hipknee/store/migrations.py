@@ -170,12 +170,50 @@ def _give_records_global_ids(conn: Connection) -> None:
         )
 
 
+# The Kujala items' columns as schema 6 added them (frozen: not read from today's table).
+_KUJALA_V6 = ("limp", "support", "walking", "stairs", "squatting", "running", "jumping", "sitting", "pain",
+              "swelling", "kneecap", "atrophy", "flexion")
+
+
+def _kujala_answers(conn: Connection) -> None:
+    """5 -> 6: an outcome keeps the answer to each of the Kujala questionnaire's 13 items (the
+    answer's points); scores saved before stay bare scores, their answers empty."""
+    for key in _KUJALA_V6:
+        conn.exec_driver_sql(f"ALTER TABLE outcome_scores ADD COLUMN kujala_{key} INTEGER")
+
+
+# Schema 7's prescriptions table as SQLAlchemy's DDL makes it on each dialect (frozen).
+_PRESCRIPTIONS_V7 = """
+CREATE TABLE prescriptions (id {serial} NOT NULL, at {stamp} NOT NULL, athlete_id INTEGER NOT NULL,
+    exercise_id INTEGER NOT NULL, sets INTEGER NOT NULL, reps INTEGER, duration_s FLOAT, hold_s FLOAT, load_kg FLOAT,
+    band VARCHAR(16), sessions_per_week INTEGER NOT NULL, programme VARCHAR(64), note TEXT NOT NULL,
+    note_private BOOLEAN NOT NULL, created_at {stamp} NOT NULL, deleted_at {stamp}, uid VARCHAR(36), updated_at {stamp},
+    PRIMARY KEY (id), FOREIGN KEY(athlete_id) REFERENCES athletes (id), FOREIGN KEY(exercise_id) REFERENCES exercises (id))
+"""
+
+
+#: Tables added after schema 1 -> the schema version that has them.
+_TABLE_SINCE = {"prescriptions": 7}
+
+
+def _programmes(conn: Connection) -> None:
+    """6 -> 7: a runner's hip programme as dated records (one row per exercise), empty at first:
+    until a physio sets one, the starter programme is in force."""
+    sqlite = conn.dialect.name == "sqlite"
+    conn.exec_driver_sql(_PRESCRIPTIONS_V7.format(serial="INTEGER" if sqlite else "SERIAL",
+                                                  stamp="DATETIME" if sqlite else "TIMESTAMP WITHOUT TIME ZONE"))
+    conn.exec_driver_sql("CREATE INDEX ix_prescriptions_athlete_at ON prescriptions (athlete_id, at)")
+    conn.exec_driver_sql("CREATE UNIQUE INDEX ux_prescriptions_uid ON prescriptions (uid)")
+
+
 #: ``MIGRATIONS[n]`` upgrades a store at schema version ``n`` to ``n + 1``.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _index_sets_by_exercise,
     2: _runner_time_zones,
     3: _one_run_per_file,
     4: _give_records_global_ids,
+    5: _kujala_answers,
+    6: _programmes,
 }
 
 
@@ -201,9 +239,11 @@ def check_version(where: Path | str, version: int) -> None:
 def structure_problems(columns: dict[str, set[str]], version: int) -> str:
     """Tables (and, at the current version, columns) the store lacks; empty when it has them all.
 
-    Older versions are checked for tables only: their columns are checked again once migrated.
+    Older versions are checked for tables only (those they had): their columns are checked again
+    once migrated.
     """
-    missing = [t.name for t in metadata.sorted_tables if t.name not in columns]
+    missing = [t.name for t in metadata.sorted_tables
+               if t.name not in columns and version >= _TABLE_SINCE.get(t.name, 1)]
     if missing:
         return "missing tables: " + ", ".join(missing)
     if version == SCHEMA_VERSION:

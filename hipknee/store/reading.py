@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, select, text
 
 from ..errors import ValidationError
+from ..records.kujala import KUJALA_FIELDS
 from ..records.model import (
     BANDS,
     KNEES,
@@ -49,7 +50,9 @@ _CATEGORIES: dict[str, tuple[str, ...]] = {
     "unit": TEST_UNITS,
     "involved_side": KNEES,
 }
-_NULLABLE_INTS = {"reps", "dose_sets", "dose_reps"}
+_NULLABLE_INTS = {"reps", "dose_sets", "dose_reps", *KUJALA_FIELDS}
+# Record kinds that name an exercise (by id in the table, by name in the record).
+OF_EXERCISE = ("set", "prescription")
 _BOOLS = {"note_private", "per_side", "builtin"}
 _NAME_CATEGORIES = {"athlete", "exercise"}
 
@@ -120,8 +123,10 @@ class Reading:
             skip = {"at", "athlete_id", "exercise_id", "created_at", "deleted_at"}
             cols = [table.c.id, table.c.at.label("when"), athletes.c.name.label("athlete")]
             joined = table.join(athletes, table.c.athlete_id == athletes.c.id)
-            if kind == "set":
+            if kind in OF_EXERCISE:
                 cols += [exercises.c.name.label("exercise"), exercises.c.measure]
+                if kind == "prescription":
+                    cols.append(exercises.c.per_side)
                 joined = joined.join(exercises, table.c.exercise_id == exercises.c.id)
             cols += [c for c in table.c if c.name not in skip and c.name != "id"]
             if include_deleted:
@@ -181,7 +186,7 @@ class Reading:
         return self.read("pain", **kw)
 
     def outcomes(self, **kw: Any) -> pd.DataFrame:
-        """Outcome scores (Kujala 0-100)."""
+        """Outcome scores (Kujala 0-100), with each item's answer (its points) when the questionnaire was filled in."""
         return self.read("outcome", **kw)
 
     def latest_sets(self, athlete: str, exercises: Iterable[str]) -> pd.DataFrame:
@@ -231,6 +236,12 @@ class Reading:
                 limit *= 4  # rows at the boundary come again; a larger page always gets past them
         frame = pd.DataFrame.from_records(found, columns=[c.name for c in columns]).sort_values("id", ignore_index=True)
         return _typed(frame)
+
+    def programmes(self, **kw: Any) -> pd.DataFrame:
+        """Prescriptions, one row per exercise of each programme (the history included): when (the
+        day it starts), athlete, exercise, measure, sets, reps, duration_s, hold_s, load_kg, band,
+        sessions_per_week, programme (its id), note."""
+        return self.read("prescription", **kw)
 
     def athlete_names(self) -> list[str]:
         """Names of the athletes in the store, in the order they were added."""
@@ -327,9 +338,10 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             frame[col] = pd.array(frame[col], dtype="Int64")
         elif col in _BOOLS:
             frame[col] = frame[col].astype(bool)
-        elif col in ("id", "nrs", "score"):
+        elif col in ("id", "nrs", "score", "sets", "sessions_per_week"):
             frame[col] = frame[col].astype("int64")
-        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument", "timezone", "uid"):
+        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument", "timezone", "uid",
+                     "programme"):
             frame[col] = frame[col].astype(object)
         else:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")

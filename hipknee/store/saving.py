@@ -18,6 +18,7 @@ from ..records.model import (
     Athlete,
     Entry,
     Exercise,
+    Prescription,
     Record,
     Run,
     StrengthSet,
@@ -52,6 +53,7 @@ class Saving(Reading):
         """Validate every record first, then save them all in one transaction (all or nothing)."""
         checked = [self._validate(r, kind) for r in as_list(records, "records")]
         _give_sessions(checked)
+        _give_programmes(checked)
         now = datetime.now()
         ids: list[int] = []
         with write_connection(self.engine, self._where) as conn:
@@ -115,6 +117,25 @@ class Saving(Reading):
         with read_connection(self.engine, self._where) as conn:
             athlete_id = _Lookup(conn).id_of("athlete", athlete)
             return {} if athlete_id is None else known_files(conn, athlete_id)
+
+    def set_programme(self, athlete: str, when: Any, exercises: Iterable[Mapping[str, Any]], *,
+                      sessions_per_week: int, note: str = "", note_private: bool = False) -> str:
+        """Save a new hip programme for ``athlete`` in force from ``when`` (a date) until a newer one:
+        ``exercises`` as mappings of exercise name and dose (``exercise``, ``sets`` per side, ``reps``,
+        ``duration_s``, ``hold_s``, ``load_kg``, ``band``), ``sessions_per_week`` hip sessions a week,
+        the physio's ``note``. One transaction; returns the programme's id. Earlier programmes are
+        kept (the history); the newest one from a day on is in force that day."""
+        programme = new_session()
+        rows = []
+        for item in as_list(exercises, "exercises"):
+            if not isinstance(item, Mapping):
+                raise ValidationError("exercises", item, "a mapping of exercise and dose", record="prescription")
+            rows.append({**item, "when": when, "athlete": athlete, "sessions_per_week": sessions_per_week,
+                         "note": note, "note_private": note_private, "programme": programme})
+        if not rows:
+            raise ValidationError("exercises", [], "at least one exercise", record="prescription")
+        self.add_many(rows, kind="prescription")
+        return programme
 
     def add_session(self, sets: Iterable[Record | Mapping[str, Any]]) -> str:
         """Save the strength sets of one session together; returns the session id."""
@@ -278,12 +299,12 @@ class Saving(Reading):
                 record=rec.kind,
             )
         ids["athlete_id"] = athlete_id
-        if isinstance(rec, StrengthSet):
+        if isinstance(rec, (StrengthSet, Prescription)):
             ex = lookup.exercise(rec.exercise)
             if ex is None:
                 raise ValidationError(
                     "exercise", rec.exercise, "an exercise in the catalogue: " + ", ".join(lookup.names("exercise")),
-                    record="set",
+                    record=rec.kind,
                 )
             ids["exercise_id"] = ex["id"]
             check_set_against_exercise(rec, ex)
@@ -308,6 +329,14 @@ class Saving(Reading):
             data["created_at"] = now
         data.update(ids or {})
         return data
+
+
+def _give_programmes(records: list[Record]) -> None:
+    """Prescriptions saved without a programme id get one: a programme per athlete and day among ``records``."""
+    made: dict[tuple[str, datetime], str] = {}
+    for rec in records:
+        if isinstance(rec, Prescription) and not rec.programme:
+            rec.programme = made.setdefault((rec.athlete, rec.when), new_session())
 
 
 def _give_sessions(records: list[Record]) -> None:

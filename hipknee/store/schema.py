@@ -26,10 +26,12 @@ from sqlalchemy import (
     text,
 )
 
+from ..records.kujala import KUJALA_FIELDS
+
 __all__ = ["SCHEMA_VERSION", "metadata", "TABLES", "meta"]
 
 #: Bump with a migration in ``hipknee.migrations`` whenever the tables below change.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 
 metadata = MetaData()
 
@@ -184,9 +186,32 @@ outcome_scores = Table(
     _athlete_fk(),
     Column("instrument", String(16), nullable=False),
     Column("score", Integer, nullable=False),
+    # Schema 6: the Kujala questionnaire's answers (each item's points), empty for a bare score.
+    *(Column(name, Integer) for name in KUJALA_FIELDS),
     *_noted(),
     *_audit(),
     Index("ix_outcomes_athlete_at", "athlete_id", "at"),
+)
+
+# Schema 7: a runner's hip programme, one row per exercise; a programme's rows share its day and id.
+prescriptions = Table(
+    "prescriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    _athlete_fk(),
+    Column("exercise_id", Integer, ForeignKey("exercises.id"), nullable=False),
+    Column("sets", Integer, nullable=False),
+    Column("reps", Integer),
+    Column("duration_s", Float),
+    Column("hold_s", Float),
+    Column("load_kg", Float),
+    Column("band", String(16)),
+    Column("sessions_per_week", Integer, nullable=False),
+    Column("programme", String(64)),
+    *_noted(),
+    *_audit(),
+    Index("ix_prescriptions_athlete_at", "athlete_id", "at"),
 )
 
 #: Record kind -> its table.
@@ -198,6 +223,7 @@ TABLES: dict[str, Table] = {
     "run": runs,
     "pain": pain_entries,
     "outcome": outcome_scores,
+    "prescription": prescriptions,
 }
 
 # Schema 3: a record's global id is unique in its table (and found quickly when bundles merge).

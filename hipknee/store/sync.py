@@ -45,7 +45,9 @@ __all__ = ["COLUMNS", "IDENTITY", "LOG_KINDS", "OUTCOMES", "TYPES", "MergeCounts
 #: Every portable row starts with these.
 IDENTITY: tuple[str, ...] = ("uid", "updated_at", "created_at", "deleted_at")
 #: The kinds that belong to a runner (the others, athletes and exercises, are named by them).
-LOG_KINDS: tuple[str, ...] = ("set", "test", "run", "pain", "outcome")
+LOG_KINDS: tuple[str, ...] = ("set", "test", "run", "pain", "outcome", "prescription")
+# The kinds that name an exercise (by ``exercise_uid``).
+_OF_EXERCISE = ("set", "prescription")
 # Store column -> portable column, where they differ.
 _PORTABLE_NAME = {"at": "when", "athlete_id": "athlete_uid", "exercise_id": "exercise_uid"}
 _LOCAL_NAME = {v: k for k, v in _PORTABLE_NAME.items()}
@@ -120,7 +122,7 @@ def portable_rows(
     where: Any = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """``athlete``'s records in portable form (deleted ones too), ``when`` within ``start``..``end``
-    (inclusive, either may be ``None``), with the exercises her sets use."""
+    (inclusive, either may be ``None``), with the exercises her sets and programmes use."""
     athletes = TABLES["athlete"]
     me = conn.execute(
         select(athletes).where(athletes.c.name == athlete, athletes.c.deleted_at.is_(None))
@@ -139,7 +141,7 @@ def portable_rows(
         if end is not None:
             stmt = stmt.where(table.c.at <= end)
         rows[kind] = [dict(r) for r in conn.execute(stmt.order_by(table.c.at, table.c.id)).mappings()]
-    used = sorted({r["exercise_id"] for r in rows["set"]})
+    used = sorted({r["exercise_id"] for kind in _OF_EXERCISE for r in rows[kind]})
     exercises = TABLES["exercise"]
     for first in range(0, len(used), _CHUNK):
         found = conn.execute(select(exercises).where(exercises.c.id.in_(used[first:first + _CHUNK])))
@@ -215,7 +217,7 @@ def _checked_row(kind: str, row: Any, done: Mapping[str, list[dict[str, Any]]]) 
     exercise = None
     if kind in LOG_KINDS:
         data["athlete"] = _named(done, "athlete", values["athlete_uid"], kind)["name"]
-        if kind == "set":
+        if kind in _OF_EXERCISE:
             exercise = _named(done, "exercise", values["exercise_uid"], kind)
             data["exercise"] = exercise["name"]
     record = validate_record(RECORD_KINDS[kind], data)

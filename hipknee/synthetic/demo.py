@@ -1,9 +1,10 @@
 """A reproducible demo season, so every chart has something to show on a fresh machine.
 
 One runner (or a small squad) over 16 weeks from a fixed start date: 3-4 runs a week, the hip
-programme 2-4 times a week on both sides, pain most days in several contexts, a weaker side that
-catches up, pain that falls, one mileage-spike week followed by a pain flare, missed days and a
-private note. The same seed gives the same store, whatever today's date.
+programme 2-4 times a week on both sides (3 prescribed: some sessions are missed), a physio's
+programme from the first day and a harder one from week 6, pain most days in several contexts, a
+weaker side that catches up, pain that falls, one mileage-spike week followed by a pain flare,
+three Kujala questionnaires (start, week 8, end), missed days and a private note. The same seed gives the same store, whatever today's date.
 
 :func:`write_demo` (what ``hipknee demo`` and the notebooks use) is all or nothing: the squad is
 written into a temporary store beside the target and put in place only when complete, so an
@@ -26,7 +27,17 @@ from typing import Any
 import numpy as np
 
 from ..errors import ValidationError
-from ..records.model import Athlete, OutcomeScore, PainEntry, Record, Run, StrengthSet, StrengthTest
+from ..records.kujala import KUJALA_ITEMS, kujala_total
+from ..records.model import (
+    Athlete,
+    OutcomeScore,
+    PainEntry,
+    Prescription,
+    Record,
+    Run,
+    StrengthSet,
+    StrengthTest,
+)
 from ..store import Store, locations
 
 __all__ = [
@@ -254,10 +265,61 @@ def _season(r: DemoRunner, rng: np.random.Generator, start: date, weeks: int) ->
                 if rng.random() < 0.5:  # the other knee, mostly quiet
                     quiet = int(np.clip(np.round(rng.normal(mean * 0.15, 0.5)), 0, 10))
                     out.append(PainEntry(when=_at(day, hour), athlete=r.name, knee=other, nrs=quiet, context=context))
-        if week % 4 == 0 or week == weeks - 1:
-            score = int(np.clip(round(62 + 30 * frac * (1 if r.end_pain < r.start_pain else 0.2) + rng.normal(0, 2)), 0, 100))
-            out.append(OutcomeScore(when=_at(week_start + timedelta(days=6), 19), athlete=r.name, score=score))
+        # The noise is drawn every fourth week as before, so the season's random sequence stays the
+        # same; the Kujala questionnaire is filled in at the start, in week 8 and at the end.
+        noise = rng.normal(0, 2) if week % 4 == 0 or week == weeks - 1 else 0.0
+        if week in (0, _KUJALA_WEEK, weeks - 1):
+            score = int(np.clip(round(62 + 30 * frac * (1 if r.end_pain < r.start_pain else 0.2) + noise), 0, 100))
+            out.append(OutcomeScore(when=_at(week_start + timedelta(days=6), 19), athlete=r.name,
+                                    **kujala_answers(score)))
+    out += _programmes(r, start, weeks)
     out += _notes(r, start)
+    return out
+
+
+#: The 0-based week of the second Kujala questionnaire ("week 8"), and of the harder programme ("week 6").
+_KUJALA_WEEK = 7
+_PROGRESSION_WEEK = 5
+# Kujala items in the order a knee that hurts less answers them better: the demo's answers for a
+# score lower these first.
+_KUJALA_ORDER = ("stairs", "running", "jumping", "sitting", "squatting", "pain", "swelling", "kneecap", "limp",
+                 "walking", "support", "atrophy", "flexion")
+
+
+def kujala_answers(score: int) -> dict[str, int]:
+    """A whole Kujala questionnaire (field -> the answer's points) scoring at most ``score`` and as
+    close to it as the answers allow: the best answers, lowered item by item, a step at a time."""
+    items = {item.key: item for item in KUJALA_ITEMS}
+    steps = {key: 0 for key in items}  # how many answers below the best
+    answers = {items[key].field: items[key].answers[0][0] for key in items}
+    while kujala_total(answers) > score and any(steps[k] < len(items[k].answers) - 1 for k in items):
+        for key in _KUJALA_ORDER:
+            if kujala_total(answers) <= score:
+                break
+            if steps[key] < len(items[key].answers) - 1:
+                steps[key] += 1
+                answers[items[key].field] = items[key].answers[steps[key]][0]
+    return answers
+
+
+def _programmes(r: DemoRunner, start: date, weeks: int) -> list[Record]:
+    """The physio's programme from the first day (3 sessions a week), and a harder one from week 6:
+    a stronger band, more load and clamshells added."""
+    first: list[tuple[str, dict[str, Any]]] = [("lateral band walk", dict(sets=1, duration_s=15.0, band="light")),
+             ("single-leg deadlift", dict(sets=2, reps=10, load_kg=4.0)),
+             ("foam-roller hip release", dict(sets=1, reps=3, hold_s=5.0))]
+    harder: list[tuple[str, dict[str, Any]]] = [("lateral band walk", dict(sets=1, duration_s=15.0, band="medium")),
+              ("single-leg deadlift", dict(sets=2, reps=10, load_kg=6.0)),
+              ("foam-roller hip release", dict(sets=1, reps=3, hold_s=5.0)),
+              ("clamshell", dict(sets=1, reps=15, band="medium"))]
+    out: list[Record] = []
+    for week, lines, note in ((0, first, "Start gently: quality over quantity."),
+                              (_PROGRESSION_WEEK, harder, "Progressed: medium band, 6 kg, clamshells added.")):
+        if week >= weeks:
+            continue
+        when = datetime.combine(start + timedelta(weeks=week), time())
+        out += [Prescription(when=when, athlete=r.name, exercise=name, sessions_per_week=3, note=note, **dose)
+                for name, dose in lines]
     return out
 
 
@@ -275,7 +337,8 @@ def _hip_session(r: DemoRunner, rng: np.random.Generator, at: datetime, lsi: flo
             reps = int(max(1, round(10 * ratio + rng.normal(0, 0.6))))
             sets.append(StrengthSet(exercise="single-leg deadlift", reps=min(reps, 12), load_kg=load,
                                     rpe=float(rng.integers(5, 9)), **common))
-        sets.append(StrengthSet(exercise="foam-roller hip release", reps=3, hold_s=5.0, **common))
+        # An easy release: RPE 3 every time (so it shows as ready to progress once done twice in a row).
+        sets.append(StrengthSet(exercise="foam-roller hip release", reps=3, hold_s=5.0, rpe=3.0, **common))
         if rng.random() < 0.6:
             sets.append(StrengthSet(exercise="clamshell", reps=int(max(1, round(15 * ratio + rng.normal(0, 1)))),
                                     band=band, **common))

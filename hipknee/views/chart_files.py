@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from ..errors import ValidationError
 from ..frames import LogFrames, as_frames
 from ..store import Store
-from .charts import balance_chart, dashboard, load_chart, pain_chart
+from .charts import balance_chart, dashboard, kujala_chart, load_chart, pain_chart
 from .output_files import output_file
 
 __all__ = ["CHARTS", "FORMATS", "figure_svg", "plot_file", "save_figure"]
@@ -23,7 +23,8 @@ __all__ = ["CHARTS", "FORMATS", "figure_svg", "plot_file", "save_figure"]
 #: File endings a chart can be written as.
 FORMATS = (".png", ".svg")
 #: Chart name -> function, as the ``hipknee plot`` command names them.
-CHARTS: dict[str, Callable[..., Figure]] = {"balance": balance_chart, "pain": pain_chart, "load": load_chart, "dashboard": dashboard}
+CHARTS: dict[str, Callable[..., Figure]] = {"balance": balance_chart, "pain": pain_chart, "load": load_chart,
+                                             "kujala": kujala_chart, "dashboard": dashboard}
 
 
 def plot_file(kind: str, data: Store | LogFrames, out: str | os.PathLike[str], *, athlete: str | None = None,

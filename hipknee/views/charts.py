@@ -42,7 +42,7 @@ from .chart_parts import (
 )
 from .palette import PALETTE, SIDE_COLOURS, STATUS_COLOURS
 
-__all__ = ["NO_DATA", "balance_chart", "dashboard", "load_chart", "pain_chart"]
+__all__ = ["NO_DATA", "balance_chart", "dashboard", "kujala_chart", "load_chart", "pain_chart"]
 
 Span = tuple[pd.Timestamp, pd.Timestamp]
 _DODGE = pd.Timedelta(hours=10)  # left and right drawn side by side, so equal values both show
@@ -88,6 +88,16 @@ def load_chart(data: Store | LogFrames, *, athlete: str | None = None) -> Figure
 
 
 @styled
+def kujala_chart(data: Store | LogFrames, *, athlete: str | None = None) -> Figure:
+    """The Kujala score (0-100, 100 = no problem) of each questionnaire over the season, with the
+    smallest change that matters (8-10 points) shaded above and below the first score."""
+    frames, name = _runner(data, athlete)
+    fig, (ax,) = figure([3.2])
+    _kujala(ax, frames, name)
+    return fig
+
+
+@styled
 def dashboard(data: Store | LogFrames, *, athlete: str | None = None, exercise: str | None = None,
               start: Any = None, end: Any = None, per_kg: bool = False, words: bool = True,
               summary: SeasonSummary | None = None) -> Figure:
@@ -99,14 +109,18 @@ def dashboard(data: Store | LogFrames, *, athlete: str | None = None, exercise: 
     mine = frames.only(name, start, end) if name is not None else frames
     summary = summary or _summary(mine, name, exercise)
     lines = _wrapped(summary.lines() if summary is not None else ["Nothing logged yet."]) if words else []
-    fig, axes = figure([2.6, 1.9, 3.0, 2.0, 1.9], width=12.0, title_space=0.5,
+    # Knee function gets a panel once a Kujala questionnaire is logged.
+    kujala = name is not None and not mine.outcomes.empty
+    fig, axes = figure([2.6, 1.9, 3.0, *([2.0] if kujala else []), 2.0, 1.9], width=12.0, title_space=0.5,
                        words=1.3 + 0.19 * (len(lines) + 2) if words else 0.0)
     demo = " (demo season)" if frames.is_demo else ""
     _balance(axes[0], axes[1], mine, name, summary, exercise, per_kg)
     _pain(axes[2], mine, name, summary, None)
-    _load(axes[3], axes[4], mine, name)
+    if kujala:
+        _kujala(axes[3], mine, name)
+    _load(axes[-3 if words else -2], axes[-2 if words else -1], mine, name)
     if words:
-        _words(axes[5], lines, fig.get_figheight())
+        _words(axes[-1], lines, fig.get_figheight())
     title = f"{plain(name)}: is the hip work helping the knee?" if name else "hipknee season dashboard"
     fig.suptitle(title + demo, fontsize=14, x=0.01, y=1 - 0.12 / fig.get_figheight(), ha="left", va="top")
     return fig
@@ -271,6 +285,38 @@ def _status_strip(ax: Axes, status: pd.DataFrame) -> list[Any]:
              label="_weekly status", gid="weekly-status", zorder=5)
     ax.set_yticks([0, 2, 4, 6, 8, 10, _STATUS_TOP + 0.225], ["0", "2", "4", "6", "8", "10", "week"])
     return [Patch(facecolor=colour, label=f"pain monitoring: {name} week") for name, colour in STATUS_COLOURS.items()]
+
+
+def _kujala(ax: Axes, frames: LogFrames, name: str | None) -> None:
+    """Each Kujala score (0-100) as a point, the first and latest marked, and the band of the
+    smallest change that matters around the first score."""
+    title = f"{name}: knee function (Kujala score)" if name else "Knee function (Kujala score)"
+    span = _span(frames, name)
+    scores = frames.outcomes
+    if name is None or scores.empty:
+        no_data(ax, title, "no Kujala questionnaire yet (fill one in monthly).")
+        _dates(ax, span)
+        return
+    scores = scores.sort_values("when", kind="stable")
+    when = pd.to_datetime(scores["when"]).dt.normalize() + pd.Timedelta(hours=12)
+    score = scores["score"].to_numpy(dtype=float)
+    first = score[0]
+    for sign in (1, -1):
+        ax.axhspan(first + sign * T.KUJALA_MCID_MIN, first + sign * T.KUJALA_MCID_MAX, color=PALETTE["target"],
+                   alpha=0.2, lw=0, gid="kujala-mcid" if sign > 0 else "kujala-mcid-below",
+                   label=(f"smallest change that matters: {T.KUJALA_MCID_MIN}-{T.KUJALA_MCID_MAX} points "
+                          "from the first" if sign > 0 else "_below"))
+    ax.axhline(first, color="#444444", lw=1, ls=":", label=f"first: {first:.0f}", gid="kujala-first")
+    ax.plot(when, score, color=PALETTE["kujala"], lw=2, marker="o", ms=7, label="Kujala score (0-100)", gid="kujala")
+    if len(score) > 1:
+        ax.scatter([when.iloc[-1]], [score[-1]], s=150, facecolors="none", edgecolors="#000000", linewidths=1.6,
+                   zorder=6, gid="kujala-latest", label=f"latest: {score[-1]:.0f} ({score[-1] - first:+.0f})")
+    ax.set_ylim(max(0.0, min(score.min(), first - T.KUJALA_MCID_MAX) - 8),
+                min(104.0, max(score.max(), first + T.KUJALA_MCID_MAX) + 8))
+    ax.set_ylabel("Kujala score\n(0-100, 100 = no problem)")
+    ax.set_title(f"{plain(name)}: knee function, Kujala anterior knee pain scale", loc="left")
+    legend_outside(ax)
+    _dates(ax, span)
 
 
 def _load(km_ax: Axes, ratio_ax: Axes, frames: LogFrames, name: str | None) -> None:

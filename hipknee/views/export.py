@@ -61,6 +61,7 @@ TABLE_NAMES: dict[str, str] = {
     "run": "runs",
     "pain": "pain",
     "outcome": "outcomes",
+    "prescription": "programmes",
 }
 
 #: Store column -> exported column, per kind, so every unit is in the name.

@@ -23,6 +23,7 @@ PALETTE: dict[str, str] = {
     "acwr": "#CC79A7",
     "spike": "#D55E00",
     "runs": "#BFBFBF",
+    "kujala": "#56B4E9",
 }
 #: Pain-monitoring status -> the colour of its zone.
 STATUS_COLOURS: dict[str, str] = {"green": PALETTE["fine"], "amber": PALETTE["acceptable"], "red": PALETTE["too much"]}

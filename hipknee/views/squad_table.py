@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..analyses import thresholds as T
 from ..analyses.attention import NO_RECENT_DATA, ORDER_RULE
 from ..analyses.levels import ACWR_LEVELS, PAIN_LEVELS, STATUS_LEVELS, lsi_level
 from .palette import LEVEL_BADGES, MESSAGE_COLOURS
@@ -19,7 +20,8 @@ from .templates import render
 __all__ = ["OVERVIEW_HEADERS", "overview_row", "squad_rows", "squad_table", "squad_table_html"]
 
 #: The table's columns after the runner's name (see :func:`overview_row`).
-OVERVIEW_HEADERS = ("Needs", "Last logged", "LSI now", "Knee pain", "Running load (ACWR)", "Pain monitoring")
+OVERVIEW_HEADERS = ("Needs", "Last logged", "LSI now", "Knee pain", "Running load (ACWR)", "Pain monitoring",
+                    "Adherence")
 _NEEDS = {"act": "attention now", "watch": "keep an eye", "good": "on track", NO_RECENT_DATA: "no recent data"}
 _NOT_ENOUGH = "not enough data yet"
 
@@ -43,7 +45,18 @@ def overview_row(row: dict[str, Any], anchor: str) -> dict[str, Any]:
     status_cell = ({"text": status, "level": STATUS_LEVELS[status]} if status in STATUS_LEVELS
                    else {"text": "no pain logged", "level": ""})
     return {"name": row["athlete"], "anchor": anchor, "level": need_cell["level"] or "quiet",
-            "cells": [need_cell, last_cell, lsi_cell, _pain_cell(row), acwr_cell, status_cell]}
+            "cells": [need_cell, last_cell, lsi_cell, _pain_cell(row), acwr_cell, status_cell, _adherence_cell(row)]}
+
+
+def _adherence_cell(row: dict[str, Any]) -> dict[str, str]:
+    """The share (%) of the prescribed sets done, and the low weeks in a row at the end."""
+    if not _finite(row.get("adherence_pct")):
+        return {"text": "no programme set", "level": ""}
+    pct = float(row["adherence_pct"])
+    low = int(row.get("low_adherence_weeks") or 0)
+    if low >= T.ADHERENCE_LOW_WEEKS:
+        return {"text": f"{pct:.0f}% of sets; below {T.ADHERENCE_LOW_PCT:.0f}% for {low} weeks", "level": "act"}
+    return {"text": f"{pct:.0f}% of sets", "level": "good" if pct >= T.ADHERENCE_LOW_PCT else "watch"}
 
 
 def _pain_cell(row: dict[str, Any]) -> dict[str, str]:

@@ -20,6 +20,9 @@ import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..analyses import thresholds as T
+from ..analyses.adherence import exercise_totals
+from ..analyses.knee_function import kujala_due
 from ..analyses.measures import week_start
 from ..analyses.season import SeasonSummary, season_summary
 from ..analyses.verdicts import season_analyses
@@ -34,7 +37,7 @@ __all__ = ["AUTOMATIC", "ProgressView"]
 
 AUTOMATIC = "automatic (a strength test if there is one)"
 _LABEL = {"description_width": "initial"}
-_SHOWN = {"athlete", "set", "test", "run", "pain"}  # record kinds the view draws
+_SHOWN = {"athlete", "set", "test", "run", "pain", "outcome"}  # record kinds the view draws
 
 
 class ProgressView(widgets.VBox):
@@ -59,10 +62,15 @@ class ProgressView(widgets.VBox):
         self.reload_button = _css(widgets.Button(description="Reload", icon="refresh",
                                                  tooltip="read the log again (after new entries)"), "reload")
         self.message = _css(widgets.HTML(), "message")
+        #: Says when the monthly Kujala questionnaire is due.
+        self.invite = _css(widgets.HTML(), "kujala-invite")
+        #: The programme: adherence per exercise and side, and what is ready to progress.
+        self.programme = _css(widgets.HTML(), "programme")
         self.text = _css(widgets.HTML(), "summary")
         self.image = _css(widgets.Image(format="svg+xml", layout=widgets.Layout(width="100%")), "dashboard")
         super().__init__([widgets.HBox([self.athlete, self.exercise, self.per_kg]),
-                          widgets.HBox([self.weeks, self.reload_button]), self.message, self.text, self.image])
+                          widgets.HBox([self.weeks, self.reload_button]), self.message, self.invite, self.text,
+                          self.image, self.programme])
         self.add_class("hipknee-progress")
         self.reload_button.on_click(lambda _button: self.reload())
         # Saves made through this store object in this kernel redraw the view (a bound method is
@@ -94,6 +102,8 @@ class ProgressView(widgets.VBox):
             self.message.value = "<b>No runner in the store yet.</b> Log a session first (notebook 01)."
             self.image.value = b""
             self.text.value = ""
+            self.invite.value = ""
+            self.programme.value = ""
             self.summary = None
             return
         start, end = self.period()
@@ -114,6 +124,9 @@ class ProgressView(widgets.VBox):
         self.message.value = (f"{html.escape(name)}, {start:%d %b %Y} to {end:%d %b %Y}.{demo}"
                               if start is not None else f"{html.escape(name)}: nothing logged yet.{demo}")
         self.text.value = "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in self.summary.lines()) + "</ul>"
+        self.invite.value = invite_words(self.frames, name, pd.Timestamp.today())
+        self.programme.value = programme_html(self.frames.only(name, lo, hi))
+
 
     def period(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
         """First day and last day of the chosen weeks (None when the runner has no log)."""
@@ -172,6 +185,44 @@ class ProgressView(widgets.VBox):
                 self.weeks.index = (0, 0)
         finally:
             self._quiet = False
+
+
+def programme_html(frames: LogFrames) -> str:
+    """One runner's programme as done: sets done against prescribed per exercise and side, and the
+    exercises ready to progress (suggestions only); empty without a programme."""
+    analyses = season_analyses(frames)
+    table = exercise_totals(analyses.exercise_adherence)
+    if table.empty:
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(str(r['exercise']))}</td><td>{html.escape(str(r['side']))}</td>"
+        f"<td>{int(r['sets done'])} of {int(r['sets prescribed'])}</td>"
+        f"<td>{r['sets done (% of prescribed)']:.0f}%</td><td>{r['dose done (% of prescribed)']:.0f}%</td></tr>"
+        for r in table.to_dict("records"))
+    ready = analyses.progression[analyses.progression["ready"].astype(bool)]
+    tips = "".join(f"<li>{html.escape(f'{r.exercise}: {r.suggestion}')}</li>" for r in ready.itertuples())
+    tips = (f"<b>Ready to progress</b> (a suggestion: your physio or coach sets the new dose)<ul>{tips}</ul>"
+            if tips else "")
+    return ("<b>The programme, exercise by exercise</b> (sets done of those prescribed; dose done)"
+            "<table class='hipknee-adherence'><tr><th>exercise</th><th>side</th><th>sets</th><th>sets done</th>"
+            f"<th>dose done</th></tr>{rows}</table>{tips}")
+
+
+def invite_words(frames: LogFrames, name: str, today: pd.Timestamp) -> str:
+    """What the view says about the monthly Kujala questionnaire on ``today``: that it is due (none
+    yet, or the last more than ``KUJALA_INVITE_DAYS`` days ago), or nothing."""
+    scores = frames.only(name).outcomes
+    latest = pd.to_datetime(scores["when"]).max() if len(scores) else None
+    if not kujala_due(latest, today):
+        return ""
+    where = "the Kujala tab of the logging notebook (01)"
+    if latest is None:
+        words = f"No Kujala questionnaire yet: fill one in on {where}, then about once a month."
+    else:
+        weeks = T.KUJALA_INVITE_DAYS // 7
+        words = (f"Time for the monthly Kujala questionnaire: the last one was on {latest:%d %b %Y}, more than "
+                 f"{weeks} weeks ago. Fill it in on {where}.")
+    return f"<span style='color:{MESSAGE_COLOURS['quiet']}'>{html.escape(words)}</span>"
 
 
 def _svg(figure: Any) -> bytes:

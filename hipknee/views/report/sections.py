@@ -12,19 +12,23 @@ import pandas as pd
 from markupsafe import Markup
 
 from ...analyses import thresholds as T
+from ...analyses.adherence import exercise_totals
 from ...analyses.levels import (
     ACWR_LEVELS,
+    KUJALA_LEVELS,
     LEVEL_WORDS,
     PAIN_LEVELS,
     STATUS_LEVELS,
+    adherence_level,
     hip_level,
     lsi_level,
 )
 from ...analyses.season import SeasonSummary, season_summary
+from ...analyses.verdicts import season_analyses
 from ...analyses.weekly_table import weekly_table
 from ...frames import LogFrames
 from ..chart_files import figure_svg
-from ..charts import balance_chart, load_chart, pain_chart
+from ..charts import balance_chart, kujala_chart, load_chart, pain_chart
 
 __all__ = ["Section", "period_words", "runner_section"]
 
@@ -36,14 +40,19 @@ CAPTIONS = {
              "week's status."),
     "load": (f"Running distance per week (km; jumps over {T.DISTANCE_JUMP_PCT:.0f}% marked) and below it the ACWR "
              f"(comfortable {T.ACWR_LOW:g}-{T.ACWR_HIGH:g})."),
+    "kujala": ("Knee function: the Kujala score (0-100, 100 = no problem) of each questionnaire, with the smallest "
+               f"change that matters ({T.KUJALA_MCID_MIN}-{T.KUJALA_MCID_MAX} points) shaded from the first."),
 }
-_CHARTS = ("balance", "pain", "load")
+# The Kujala chart shows once a questionnaire is logged.
+_CHARTS = ("balance", "pain", "kujala", "load")
 _TABLE_FORMATS = {
     "distance (km)": "{:.1f}",
     "change (%)": "{:+.0f}",
     "load (AU)": "{:.0f}",
     "ACWR": "{:.2f}",
     "LSI (%)": "{:.0f}",
+    "sessions done (% of prescribed)": "{:.0f}",
+    "sets done (% of prescribed)": "{:.0f}",
 }
 _PAIN_FORMAT = "{:.1f}"  # every "pain ..., <knee> knee (0-10)" column
 
@@ -58,16 +67,21 @@ class Section:
     verdicts: list[dict[str, str]] = field(default_factory=list)
     charts: list[dict[str, Any]] = field(default_factory=list)
     weekly: Markup | None = None
+    adherence: Markup | None = None
+    progression: list[str] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
 
 
 
 def _chart_svg(frames: LogFrames, key: str, athlete: str, summary: SeasonSummary, svg_id: str) -> str:
-    """Chart ``key`` of the report (balance, pain or load) as inline SVG; the load chart needs no summary."""
+    """Chart ``key`` of the report (balance, pain, kujala or load) as inline SVG; the Kujala and load
+    charts need no summary."""
     if key == "balance":
         figure = balance_chart(frames, athlete=athlete, summary=summary)
     elif key == "pain":
         figure = pain_chart(frames, athlete=athlete, summary=summary)
+    elif key == "kujala":
+        figure = kujala_chart(frames, athlete=athlete)
     else:
         figure = load_chart(frames, athlete=athlete)
     return figure_svg(figure, svg_id)
@@ -83,6 +97,8 @@ def runner_section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, 
         else "nothing logged yet")
     section = Section(name=athlete, anchor=anchor, period=period, verdicts=verdict_lines(summary))
     for key in _CHARTS:
+        if key == "kujala" and mine.outcomes.empty:
+            continue
         svg = mine.memo(("chart svg", key, athlete, anchor),
                         functools.partial(_chart_svg, mine, key, athlete, summary, f"{anchor}-{key}"))
         section.charts.append({"svg": svg, "caption": CAPTIONS[key], "kind": key})
@@ -90,6 +106,12 @@ def runner_section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, 
         mine, athlete, lsi_item=summary.lsi_item, lsi_metric=summary.lsi_metric))
     if len(table) > 1 or (len(table) == 1 and table.shape[1] > 1):
         section.weekly = _table_html(table)
+    analyses = season_analyses(mine)
+    per_exercise = exercise_totals(analyses.exercise_adherence)
+    ready = analyses.progression[analyses.progression["ready"].astype(bool)]
+    section.progression = [f"{row.exercise}: {row.suggestion} ({row.reason})." for row in ready.itertuples()]
+    if len(per_exercise):
+        section.adherence = _adherence_html(per_exercise)
     section.notes = _notes_for(notes, athlete, start, end)
     return section
 
@@ -100,7 +122,9 @@ def verdict_lines(summary: SeasonSummary) -> list[dict[str, str]]:
     levels = {
         "Balance": lsi_level(summary.lsi_now),
         "Knee pain": PAIN_LEVELS.get(summary.pain_verdict, ""),
+        "Knee function": KUJALA_LEVELS.get(summary.kujala_verdict, ""),
         "Hip work": hip_level(summary.hip_sessions_per_week),
+        "Adherence": adherence_level(summary.adherence_pct, summary.low_adherence_weeks),
         "Running load": ACWR_LEVELS.get(summary.acwr_zone or "", ""),
         "Pain monitoring": STATUS_LEVELS.get(summary.status or "", ""),
     }
@@ -142,6 +166,13 @@ def _table_html(table: pd.DataFrame) -> Markup:
             shown[col] = [fmt.format(v) if _finite(v) else "" for v in shown[col]]
     # to_html escapes every cell; the table holds numbers, dates and fixed words only anyway.
     return Markup(shown.to_html(index=False, na_rep="", border=0, classes="weekly", escape=True))
+
+
+def _adherence_html(table: pd.DataFrame) -> Markup:
+    shown = table.copy()
+    for col in ("sets done (% of prescribed)", "dose done (% of prescribed)"):
+        shown[col] = [f"{v:.0f}" if _finite(v) else "" for v in shown[col]]
+    return Markup(shown.to_html(index=False, na_rep="", border=0, classes="weekly adherence", escape=True))
 
 
 def _finite(value: Any) -> bool:

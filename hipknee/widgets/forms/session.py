@@ -124,6 +124,8 @@ class SetRow(widgets.VBox):
         self.remove = css(widgets.Button(icon="times", tooltip="remove this set", layout=widgets.Layout(width="2.6em")), "remove-row")
         self.remove.on_click(lambda _button: on_remove(self))
         self.error = css(widgets.HTML(), "field-error", "row-error")
+        #: the load and band were prescribed by the runner's programme (nothing carries over onto them)
+        self.prescribed = False
         for widget in (self.side, *self.fields.values(), self.band):
             watch(widget, self.error)
         measured = [box for field, box in self.fields.items() if field not in ("load_kg", "rpe")]
@@ -150,7 +152,14 @@ class SetRow(widgets.VBox):
             box.value = doses.get(field, "")
         self.band.value = ""
         self.carried = ("", "")
+        self.prescribed = False
         self.error.value = ""
+
+    def prescribe(self, load_kg: Any, band: Any) -> None:
+        """Show the programme's load (kg) and band; they stay as prescribed (nothing carries over)."""
+        self.fields["load_kg"].value = shown(load_kg)
+        self.band.value = "" if band is None or pd.isna(band) else str(band)
+        self.prescribed = bool(self.fields["load_kg"].value or self.band.value)
 
     def fill(self, saved: Record) -> None:
         """Show a saved set's values (editing a session)."""
@@ -179,8 +188,12 @@ _Latest = dict[tuple[str, str], tuple[datetime, list[tuple[str, str]]]]
 
 
 class SessionForm(RecordForm):
-    """Log a hip session: runner, date, and the sets done, pre-filled with the programme's doses and
-    the load and band of the runner's latest session of each exercise and side.
+    """Log a hip session: runner, date, and the sets done, pre-filled with the programme in force
+    that day (the runner's newest programme from that day or before, see
+    :meth:`hipknee.Store.set_programme`; without one, the starter programme at the catalogue's doses)
+    and the load and band of the runner's latest session of each exercise and side (a load or band
+    the programme prescribes stays). Picking another runner or day that has another programme
+    in force fills its exercises instead.
 
     ``add_exercise(name)`` adds an exercise's prescribed sets (as many as the programme's pre-fill
     would), ``add_set(name)`` one more set (both sides of a one-sided exercise); every row can be
@@ -218,8 +231,12 @@ class SessionForm(RecordForm):
         self._session: str | None = None
         self._latest: dict[str, _Latest] = {}  # runner -> her latest sets, as far as asked
         self._asked: dict[str, set[str]] = {}  # runner -> exercises already looked up
+        self._shown_plan: object = None  # which programme the rows show (its id, or the starter programme)
+        self.plan_note = css(widgets.HTML(), "programme-in-force")
+        self.children = [self.children[0], self.plan_note, *self.children[1:]]
         self._fill_picker()
-        self.athlete.observe(lambda _change: self._carry_over(), names="value")
+        self.athlete.observe(lambda _change: self._follow_programme(), names="value")
+        self.day.observe(lambda _change: self._follow_programme(), names="value")
         self.clear()
 
     def refresh(self) -> None:
@@ -233,6 +250,8 @@ class SessionForm(RecordForm):
         super().store_changed(change)
         if "exercise" in change.kinds and "athlete" not in change.kinds:
             self.refresh()
+        if "prescription" in change.kinds and not self.editing:
+            self._follow_programme()
         if "set" in change.kinds and not self._writing:
             # Sets changed elsewhere (an edit, a delete): what carries over may have changed.
             self._latest.clear()
@@ -307,7 +326,8 @@ class SessionForm(RecordForm):
         for row in self.rows:
             key = (row.exercise, row.side.value)
             done = latest.get(key, (None, []))[1]
-            row.carry(*(done[min(seen[key], len(done) - 1)] if done else ("", "")))
+            if not row.prescribed:
+                row.carry(*(done[min(seen[key], len(done) - 1)] if done else ("", "")))
             seen[key] += 1
 
     def _latest_of(self, name: str) -> _Latest:
@@ -399,26 +419,79 @@ class SessionForm(RecordForm):
         )
 
     def clear(self) -> None:
-        """Back to the programme at its prescribed doses, dated today, for the next session, with
-        load and band carried over.
+        """Back to the programme in force at its prescribed doses, dated today, for the next session,
+        with load and band carried over."""
+        super().clear()
+        self.note.value = ""
+        self._prefill(force=True)
+
+    # -- the programme in force ----------------------------------------------------------------
+    def programme_in_force(self) -> pd.DataFrame:
+        """The runner's programme in force on the form's day (one row per exercise; empty: none set,
+        the starter programme applies)."""
+        name = (self.athlete.value or "").strip()
+        day = self.day.value
+        if name not in self._athlete_ids or day is None:
+            return pd.DataFrame()
+        mine = self.store.programmes(athlete=name, end=day)
+        if mine.empty:
+            return mine
+        return mine[mine["when"] == mine["when"].max()]
+
+    def _plan(self) -> tuple[object, list[tuple[pd.Series, str, Any, Any]]]:
+        """(which programme, its rows as (exercise with the prescribed dose, side, load kg, band))."""
+        programme = self.programme_in_force()
+        if programme.empty:
+            wanted = [(self.catalogue.loc[name], side, None, None)
+                      for name in self.programme if name in self.catalogue.index for side in self._layout(name)]
+            return "starter", wanted
+        rows = []
+        for line in programme.itertuples(index=False):
+            if line.exercise not in self.catalogue.index:
+                continue
+            exercise = self.catalogue.loc[line.exercise].copy()
+            exercise["dose_sets"], exercise["dose_reps"] = line.sets, line.reps
+            exercise["dose_seconds"] = line.duration_s if line.measure == "time" else line.hold_s
+            rows += [(exercise, side, line.load_kg, line.band) for _ in range(int(line.sets)) for side in _sides(exercise)]
+        return programme["programme"].iloc[0], rows
+
+    def _follow_programme(self) -> None:
+        """A new runner or day: her programme in force that day, if it is not the one shown."""
+        if not self.editing and hasattr(self, "_shown_plan"):
+            self._prefill(force=False)
+
+    def _prefill(self, *, force: bool) -> None:
+        """Rows of the programme in force at its doses (``force``: even when it is the one shown).
 
         When the rows on screen are already the programme's (as after saving it), their values are
         reset in place: building a row's widgets anew costs far more than the save itself."""
-        super().clear()
-        self.note.value = ""
-        wanted = [(self.catalogue.loc[name], side)
-                  for name in self.programme if name in self.catalogue.index
-                  for side in self._layout(name)]
-        if len(wanted) == len(self.rows) and all(row.fits(ex) for row, (ex, _side) in zip(self.rows, wanted)):
-            for row, (exercise, side) in zip(self.rows, wanted):
+        which, wanted = self._plan()
+        if not force and which == self._shown_plan:
+            self._carry_over()
+            return
+        self._shown_plan = which
+        if len(wanted) == len(self.rows) and all(row.fits(ex) for row, (ex, *_rest) in zip(self.rows, wanted)):
+            for row, (exercise, side, _load, _band) in zip(self.rows, wanted):
                 row.reset(exercise, side)
         else:
-            old, self.rows = self.rows, [self._row(exercise, side) for exercise, side in wanted]
-            self._show_rows()
+            old, self.rows = self.rows, [self._row(exercise, side) for exercise, side, _load, _band in wanted]
             for row in old:
                 close_tree(row)
+        for row, (_exercise, _side, load, band) in zip(self.rows, wanted):
+            row.prescribe(load, band)
+        self._show_plan_note()
         self._show_rows()
         self._carry_over()
+
+    def _show_plan_note(self) -> None:
+        programme = self.programme_in_force() if self._shown_plan != "starter" else pd.DataFrame()
+        if programme.empty:
+            self.plan_note.value = ""
+            return
+        first = programme.iloc[0]
+        note = f" Your physio's note: <i>{html.escape(str(first['note']))}</i>" if str(first["note"]).strip() else ""
+        self.plan_note.value = (f"Your programme from {first['when']:%d %b %Y}: "
+                                f"{plural(int(first['sessions_per_week']), 'session')} a week.{note}")
 
     def _layout(self, name: str) -> list[str]:
         """The sides of exercise ``name``'s rows at its prescribed dose, one per set and side: the
