@@ -18,8 +18,8 @@ from ...records.model import (
     PAIN_CONTEXTS,
     SURFACES,
     TEST_UNITS,
+    Entry,
     PainEntry,
-    Record,
     Run,
     StrengthTest,
 )
@@ -63,8 +63,8 @@ def _note() -> widgets.Textarea:
     )
 
 
-def _when(saved: Sequence[Record]) -> str:
-    return f"{saved[0].when:%Y-%m-%d}"  # type: ignore[attr-defined]
+def _when(saved: Sequence[Entry]) -> str:
+    return f"{saved[0].when:%Y-%m-%d}"
 
 
 def _one_side(boxes: dict[str, widgets.Text], side: str) -> None:
@@ -73,7 +73,7 @@ def _one_side(boxes: dict[str, widgets.Text], side: str) -> None:
         box.layout.display = None if other == side else "none"
 
 
-class RunForm(RecordForm):
+class RunForm(RecordForm[Run]):
     """Log a run: distance (km), elapsed time (minutes, ``47:30`` or ``1:05:00``; the pace in min/km
     shows as it is typed), session RPE (0-10), surface, note, private flag."""
 
@@ -139,8 +139,8 @@ class RunForm(RecordForm):
             return self._shown_duration[1]
         return parse_number(self.duration.value)
 
-    def fill(self, entries: Sequence[tuple[int, Record]]) -> None:
-        run: Run = entries[0][1]  # type: ignore[assignment]
+    def fill(self, entries: Sequence[tuple[int, Run]]) -> None:
+        run = entries[0][1]
         self.distance.value = shown(run.distance_km)
         self.duration.value = clock(run.duration_min)
         self._shown_duration = (self.duration.value, run.duration_min)
@@ -149,8 +149,8 @@ class RunForm(RecordForm):
         self.note.value = run.note
         self.private.value = bool(run.note_private)
 
-    def describe(self, saved: Sequence[Record]) -> str:
-        run: Run = saved[0]  # type: ignore[assignment]
+    def describe(self, saved: Sequence[Run]) -> str:
+        run = saved[0]
         if run.distance_km is None:
             return f"a run (distance unknown) in {clock(run.duration_min)} for {html.escape(run.athlete)} on {_when(saved)}."
         km = f"{run.distance_km:g}"
@@ -167,7 +167,7 @@ class RunForm(RecordForm):
         self.private.value = False
 
 
-class PainForm(RecordForm):
+class PainForm(RecordForm[PainEntry]):
     """Log knee pain: left and right on the 0-10 NRS (leave a knee empty if not rated), and when it was felt."""
 
     css_name = "pain-form"
@@ -204,8 +204,8 @@ class PainForm(RecordForm):
             if box.value.strip()
         ]
 
-    def fill(self, entries: Sequence[tuple[int, Record]]) -> None:
-        entry: PainEntry = entries[0][1]  # type: ignore[assignment]
+    def fill(self, entries: Sequence[tuple[int, PainEntry]]) -> None:
+        entry = entries[0][1]
         _one_side(self.knees, entry.knee)
         self.knees[entry.knee].value = shown(entry.nrs)
         self.context.value = entry.context
@@ -217,10 +217,10 @@ class PainForm(RecordForm):
             exc = type(exc)(f"nrs_{knee}", exc.value, exc.allowed, record=exc.record)
         return super().place(exc, index)
 
-    def describe(self, saved: Sequence[Record]) -> str:
-        rated = ", ".join(f"{rec.knee} {rec.nrs}/10" for rec in saved)  # type: ignore[attr-defined]
-        when = in_words("context", saved[0].context)  # type: ignore[attr-defined]
-        return f"knee pain ({rated}, {when}) for {html.escape(saved[0].athlete)} on {_when(saved)}."  # type: ignore[attr-defined]
+    def describe(self, saved: Sequence[PainEntry]) -> str:
+        rated = ", ".join(f"{rec.knee} {rec.nrs}/10" for rec in saved)
+        when = in_words("context", saved[0].context)
+        return f"knee pain ({rated}, {when}) for {html.escape(saved[0].athlete)} on {_when(saved)}."
 
     def clear(self) -> None:
         super().clear()
@@ -228,7 +228,7 @@ class PainForm(RecordForm):
             box.value = ""
 
 
-class TestForm(RecordForm):
+class TestForm(RecordForm[StrengthTest]):
     """Log a strength test (e.g. hip-abduction dynamometry in N) on the left and/or right side."""
 
     css_name = "test-form"
@@ -282,8 +282,8 @@ class TestForm(RecordForm):
             if box.value.strip()
         ]
 
-    def fill(self, entries: Sequence[tuple[int, Record]]) -> None:
-        test: StrengthTest = entries[0][1]  # type: ignore[assignment]
+    def fill(self, entries: Sequence[tuple[int, StrengthTest]]) -> None:
+        test = entries[0][1]
         _one_side(self.sides, test.side)
         self.test.value = test.test
         self.unit.value = test.unit
@@ -296,9 +296,9 @@ class TestForm(RecordForm):
             exc = type(exc)(f"value_{side}", exc.value, exc.allowed, record=exc.record)
         return super().place(exc, index)
 
-    def describe(self, saved: Sequence[Record]) -> str:
-        values = ", ".join(f"{rec.side} {rec.value:g} {rec.unit}" for rec in saved)  # type: ignore[attr-defined]
-        return f"{html.escape(saved[0].test)} ({values}) for {html.escape(saved[0].athlete)} on {_when(saved)}."  # type: ignore[attr-defined]
+    def describe(self, saved: Sequence[StrengthTest]) -> str:
+        values = ", ".join(f"{rec.side} {rec.value:g} {rec.unit}" for rec in saved)
+        return f"{html.escape(saved[0].test)} ({values}) for {html.escape(saved[0].athlete)} on {_when(saved)}."
 
     def clear(self) -> None:
         super().clear()

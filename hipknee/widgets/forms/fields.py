@@ -12,13 +12,13 @@ import html
 import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import ipywidgets as widgets
 import pandas as pd
 
 from ...errors import HipkneeError, ValidationError
-from ...records.model import Athlete, Record, clock_minutes, validate_record
+from ...records.model import Athlete, Entry, Record, clock_minutes, validate_record
 from ...records.words import in_words
 from ...store import Store
 from ...store.changes import Change
@@ -68,9 +68,9 @@ def parse_number(text: str | None) -> int | float | str | None:
         return None
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
-    for cast in (int, float):
+    for number in (int, float):
         try:
-            return cast(text)
+            return number(text)
         except ValueError:
             continue
     return text
@@ -188,6 +188,10 @@ def number(description: str, name: str, placeholder: str, width: str = "11em", v
 
 
 # -- forms -----------------------------------------------------------------------------------------
+#: The record a logging form saves and edits (a run, a pain entry, ...).
+R = TypeVar("R", bound=Entry)
+
+
 class FieldForm(widgets.VBox):
     """Base of every form: named field slots with an error beside each (cleared as soon as its field
     changes), a Save button and a message line."""
@@ -271,7 +275,7 @@ class FieldForm(widgets.VBox):
         super().close()
 
 
-class RecordForm(FieldForm):
+class RecordForm(FieldForm, Generic[R]):
     """Base of the logging forms: a runner picker and a date over :class:`FieldForm`. Subclasses build
     their fields and say what to save (:meth:`drafts`) and how to say it (:meth:`describe`).
 
@@ -323,18 +327,18 @@ class RecordForm(FieldForm):
             self.refresh()
 
     # -- editing ---------------------------------------------------------------------------
-    def start_editing(self, entries: Sequence[tuple[int, Record]]) -> None:
+    def start_editing(self, entries: Sequence[tuple[int, R]]) -> None:
         """Show ``entries`` (id, record) of one runner and moment in this form, to change them."""
         first = entries[0][1]
         self.editing = [id_ for id_, _record in entries]
-        self._edited_moment = first.when  # type: ignore[attr-defined]
-        self.athlete.value = first.athlete  # type: ignore[attr-defined]
+        self._edited_moment = first.when
+        self.athlete.value = first.athlete
         self.athlete.disabled = True
         self.day.value = self._edited_moment.date()
         self.save_button.description = "Save changes"
         self.fill(entries)
 
-    def fill(self, entries: Sequence[tuple[int, Record]]) -> None:
+    def fill(self, entries: Sequence[tuple[int, R]]) -> None:
         """Put the values of ``entries`` into the fields (editing)."""
         raise NotImplementedError
 
@@ -353,7 +357,7 @@ class RecordForm(FieldForm):
         """The records to save as (record class, field values), read from the widgets."""
         raise NotImplementedError
 
-    def describe(self, saved: Sequence[Record]) -> str:
+    def describe(self, saved: Sequence[R]) -> str:
         """What was saved, in words (HTML), for the message line."""
         raise NotImplementedError
 
@@ -361,7 +365,7 @@ class RecordForm(FieldForm):
         """Empty the fields for the next entry (the runner stays; the date goes back to today)."""
         self.day.value = date.today()
 
-    def remember(self, saved: Sequence[Record]) -> None:
+    def remember(self, saved: Sequence[R]) -> None:
         """Called with what was just saved, before the form is cleared for the next entry."""
 
     def place(self, exc: ValidationError, index: int | None) -> widgets.HTML | None:
@@ -417,14 +421,16 @@ class RecordForm(FieldForm):
             return []
         finally:
             self._writing = False
-        said = self.describe(records)
+        # drafts() makes records of the form's own class (R): say so once, here.
+        saved = cast("list[R]", records)
+        said = self.describe(saved)
         if self.editing:
             self.say("Saved the changes: " + said)
         else:
             if new_runner:
                 said += f" New runner {html.escape(name)} added."
                 self.refresh()
-            self.remember(records)
+            self.remember(saved)
             self.say("Saved " + said)
             self.clear()
         self.saved(ids)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 import ipywidgets as widgets
 
 from ...records.kujala import KUJALA_ITEMS, KujalaItem
-from ...records.model import OutcomeScore, Record
+from ...records.model import OutcomeScore
 from ...store import Store
 from .fields import QUIET_COLOUR, Draft, RecordForm, coloured, css
 
@@ -31,7 +31,7 @@ def _menu(item: KujalaItem) -> widgets.Dropdown:
     )
 
 
-class KujalaForm(RecordForm):
+class KujalaForm(RecordForm[OutcomeScore]):
     """Fill in the Kujala anterior knee pain scale (0-100, 100 = no problem): the 13 items, the score
     so far shown as they are answered; Save keeps every item's answer and the total."""
 
@@ -76,15 +76,15 @@ class KujalaForm(RecordForm):
         return [(OutcomeScore, {"when": when, "athlete": athlete, "instrument": "kujala", "score": None,
                                 **self.answers(), "note": self.note.value})]
 
-    def fill(self, entries: Sequence[tuple[int, Record]]) -> None:
-        outcome: OutcomeScore = entries[0][1]  # type: ignore[assignment]
+    def fill(self, entries: Sequence[tuple[int, OutcomeScore]]) -> None:
+        outcome = entries[0][1]
         for field, menu in self.items.items():
             points = getattr(outcome, field)
             menu.value = "" if points is None else points
         self.note.value = outcome.note
 
-    def describe(self, saved: Sequence[Record]) -> str:
-        outcome: OutcomeScore = saved[0]  # type: ignore[assignment]
+    def describe(self, saved: Sequence[OutcomeScore]) -> str:
+        outcome = saved[0]
         return (f"a Kujala questionnaire (score {outcome.score}/100) for {html.escape(outcome.athlete)} "
                 f"on {outcome.when:%Y-%m-%d}.")
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ...errors import ValidationError
 from ...records.catalogue import PROGRAMME
-from ...records.model import BANDS, Prescription, Record
+from ...records.model import BANDS, Prescription
 from ...store import Store
 from ...store.changes import Change
 from ...store.identity import new_session
@@ -94,7 +94,7 @@ class ProgrammeRow(widgets.VBox):
                 "load_kg": parse_number(self.load.value), "band": chosen(self.band)}
 
 
-class ProgrammeForm(RecordForm):
+class ProgrammeForm(RecordForm[Prescription]):
     """Set a runner's hip programme from a day on: its exercises and doses, sessions a week and a
     note. Pre-filled with the programme in force that day (the starter programme until one is set);
     the history of her programmes is listed below."""
@@ -221,10 +221,10 @@ class ProgrammeForm(RecordForm):
             return exc.field not in row.values()
         return exc.field not in ("reps", "duration_s", "hold_s") or exc.field in _NEEDED[row.measure]
 
-    def describe(self, saved: Sequence[Record]) -> str:
+    def describe(self, saved: Sequence[Prescription]) -> str:
         first = saved[0]
-        return (f"a programme of {plural(len(saved), 'exercise')} ({plural(first.sessions_per_week, 'session')} "  # type: ignore[attr-defined]
-                f"a week) for {html.escape(first.athlete)} from {first.when:%Y-%m-%d}.")  # type: ignore[attr-defined]
+        return (f"a programme of {plural(len(saved), 'exercise')} ({plural(first.sessions_per_week, 'session')} "
+                f"a week) for {html.escape(first.athlete)} from {first.when:%Y-%m-%d}.")
 
     def clear(self) -> None:
         super().clear()

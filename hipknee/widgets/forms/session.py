@@ -187,7 +187,7 @@ class SetRow(widgets.VBox):
 _Latest = dict[tuple[str, str], tuple[datetime, list[tuple[str, str]]]]
 
 
-class SessionForm(RecordForm):
+class SessionForm(RecordForm[StrengthSet]):
     """Log a hip session: runner, date, and the sets done, pre-filled with the programme in force
     that day (the runner's newest programme from that day or before, see
     :meth:`hipknee.Store.set_programme`; without one, the starter programme at the catalogue's doses)
@@ -344,31 +344,31 @@ class SessionForm(RecordForm):
             asked |= missing
         return latest
 
-    def remember(self, saved: Sequence[Record]) -> None:
+    def remember(self, saved: Sequence[StrengthSet]) -> None:
         """The session just saved is the runner's latest of its exercises unless it was dated earlier."""
-        latest = self._latest.setdefault(saved[0].athlete, {})  # type: ignore[attr-defined]
+        latest = self._latest.setdefault(saved[0].athlete, {})
         done: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for rec in saved:
-            done.setdefault((rec.exercise, rec.side), []).append((shown(rec.load_kg), rec.band or ""))  # type: ignore[attr-defined]
+            done.setdefault((rec.exercise, rec.side), []).append((shown(rec.load_kg), rec.band or ""))
         for key, values in done.items():
-            if key not in latest or saved[0].when >= latest[key][0]:  # type: ignore[attr-defined]
-                latest[key] = (saved[0].when, values)  # type: ignore[attr-defined]
+            if key not in latest or saved[0].when >= latest[key][0]:
+                latest[key] = (saved[0].when, values)
 
     # -- editing a saved session ---------------------------------------------------------------
-    def fill(self, entries: Sequence[tuple[int, Record]]) -> None:
+    def fill(self, entries: Sequence[tuple[int, StrengthSet]]) -> None:
         catalogue = self.store.exercises(include_deleted=True).set_index("name", drop=False)
         for row in self.rows:
             close_tree(row)
         self.rows = []
         for id_, saved in entries:
-            row = self._row(catalogue.loc[saved.exercise], saved.side)  # type: ignore[attr-defined]
+            row = self._row(catalogue.loc[saved.exercise], saved.side)
             row.fill(saved)
             row.entry_id = id_
             row.remove.layout.display = "none"  # a set is taken out by deleting the session
             self.rows.append(row)
         first = entries[0][1]
-        self.note.value = first.note  # type: ignore[attr-defined]
-        self._session = first.session  # type: ignore[attr-defined]
+        self.note.value = first.note
+        self._session = first.session
         self.adding.layout.display = "none"
         self.intro.value = "<b>Hip session</b>: change what differs, then <i>Save changes</i>."
         self._show_rows()
@@ -410,12 +410,12 @@ class SessionForm(RecordForm):
         row.error.value = coloured(f"{html.escape(label)}: {reason[0].lower()}{reason[1:]}", ERROR_COLOUR)
         return row.error
 
-    def describe(self, saved: Sequence[Record]) -> str:
-        exercises = list(dict.fromkeys(rec.exercise for rec in saved))  # type: ignore[attr-defined]
+    def describe(self, saved: Sequence[StrengthSet]) -> str:
+        exercises = list(dict.fromkeys(rec.exercise for rec in saved))
         first = saved[0]
         return (
             f"{plural(len(saved), 'set')} of {plural(len(exercises), 'exercise')} ({html.escape(', '.join(exercises))}) "
-            f"for {html.escape(first.athlete)} on {first.when:%Y-%m-%d}."  # type: ignore[attr-defined]
+            f"for {html.escape(first.athlete)} on {first.when:%Y-%m-%d}."
         )
 
     def clear(self) -> None:
