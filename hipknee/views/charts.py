@@ -304,7 +304,7 @@ def _kujala(ax: Axes, frames: LogFrames, name: str | None) -> None:
     for sign in (1, -1):
         ax.axhspan(first + sign * T.KUJALA_MCID_MIN, first + sign * T.KUJALA_MCID_MAX, color=PALETTE["target"],
                    alpha=0.2, lw=0, gid="kujala-mcid" if sign > 0 else "kujala-mcid-below",
-                   label=(f"smallest change that matters: {T.KUJALA_MCID_MIN}-{T.KUJALA_MCID_MAX} points "
+                   label=(f"smallest change that matters:\n{T.KUJALA_MCID_MIN}-{T.KUJALA_MCID_MAX} points "
                           "from the first" if sign > 0 else "_below"))
     ax.axhline(first, color="#444444", lw=1, ls=":", label=f"first: {first:.0f}", gid="kujala-first")
     ax.plot(when, score, color=PALETTE["kujala"], lw=2, marker="o", ms=7, label="Kujala score (0-100)", gid="kujala")
