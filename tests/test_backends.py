@@ -36,9 +36,9 @@ def test_the_demo_season_reads_the_same_from_both(sqlite_backend: SqliteBackend,
         pd.testing.assert_frame_equal(_the_log(server_csv), _the_log(lite_csv), obj=table)
 
 
-# Each store built the demo itself, so each gave its records their own global ids, session ids and
+# Each store built the demo itself, so each gave its records their own global ids, session and programme ids and
 # times of saving: what must agree is everything the runner logged.
-_OWN_TO_EACH_STORE = ["uid", "updated_at", "session"]
+_OWN_TO_EACH_STORE = ["uid", "updated_at", "session", "programme"]
 
 
 def _the_log(frame: pd.DataFrame) -> pd.DataFrame:
