@@ -114,8 +114,11 @@ def _runners_in(db: Path) -> int:
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
 def test_an_interrupted_demo_leaves_no_partial_squad(tmp_path: Path, sig: signal.Signals) -> None:
     data = tmp_path / "data"
+    # Ctrl-C as a terminal sends it, even when the suite itself runs in the background (where SIGINT
+    # is ignored, and a child would inherit that).
     demo = subprocess.Popen([str(HIPKNEE), "demo", "--data", str(data), "--runners", "1000"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         # Wait until a few runners are written, wherever the demo writes them.
         deadline = time.monotonic() + 120
