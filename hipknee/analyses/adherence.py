@@ -19,7 +19,8 @@ import pandas as pd
 from . import thresholds as T
 from .measures import week_start
 
-__all__ = ["EXERCISE_COLUMNS", "exercise_totals", "WEEK_COLUMNS", "exercise_adherence", "low_adherence_weeks", "programme_on",
+__all__ = ["EXERCISE_COLUMNS", "exercise_totals", "WEEK_COLUMNS", "done_amounts", "exercise_adherence", "low_adherence_weeks",
+           "prescribed_amount", "programme_on",
            "programme_weeks", "weekly_adherence"]
 
 #: Columns of :func:`exercise_adherence`.
@@ -65,7 +66,7 @@ def _sides(per_side: object) -> list[str]:
     return ["left", "right"] if bool(per_side) else ["both"]
 
 
-def _prescribed_amount(row: dict) -> float:
+def prescribed_amount(row: dict) -> float:
     """One prescribed set's amount in the measure's unit: reps, s of work, or holds x s."""
     if row["measure"] == "time":
         return float(row["duration_s"])
@@ -74,7 +75,8 @@ def _prescribed_amount(row: dict) -> float:
     return float(row["reps"])
 
 
-def _done_amounts(sets: pd.DataFrame) -> np.ndarray:
+def done_amounts(sets: pd.DataFrame) -> np.ndarray:
+    """Each logged set's amount in its measure's unit (as :func:`prescribed_amount`); 0 where unknown."""
     measure = sets["measure"].astype(object).to_numpy()
     reps = pd.to_numeric(sets["reps"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     duration = pd.to_numeric(sets["duration_s"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -95,13 +97,13 @@ def exercise_adherence(sets: pd.DataFrame, programmes: pd.DataFrame, until: pd.S
     weeks = programme_weeks(programmes, until)
     done = sets.assign(athlete=sets["athlete"].astype(object), exercise=sets["exercise"].astype(object),
                        side=sets["side"].astype(object), week=week_start(sets["when"]),
-                       amount=_done_amounts(sets))
+                       amount=done_amounts(sets))
     groups = {key: part["amount"].to_numpy() for key, part in done.groupby(["athlete", "week", "exercise", "side"])}
     rows = []
     for row in weeks.itertuples(index=False):
         line = row._asdict()
         prescribed = int(line["sets"]) * int(line["sessions_per_week"])
-        per_set = _prescribed_amount(line)
+        per_set = prescribed_amount(line)
         for side in _sides(line["per_side"]):
             amounts = np.sort(groups.get((line["athlete"], line["week"], line["exercise"], side), np.array([])))[::-1]
             counted = amounts[:prescribed]

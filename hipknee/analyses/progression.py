@@ -11,12 +11,11 @@ changes until a person sets a new programme. Thresholds are in :mod:`.thresholds
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..records.model import BANDS
 from . import thresholds as T
-from .adherence import programme_on
+from .adherence import done_amounts, prescribed_amount, programme_on
 from .measures import week_start
 
 __all__ = ["PROGRESSION_COLUMNS", "progression_suggestions"]
@@ -60,12 +59,12 @@ def _ready(done: pd.DataFrame, line: dict, red: set, athlete: str) -> tuple[bool
     if len(days) < need:
         return False, f"{len(days)} of the {need} sessions at the prescribed dose it needs"
     sides = ["left", "right"] if line["per_side"] else ["both"]
-    per_set = _amount_of(line)
+    per_set = prescribed_amount(line)
     for day in days:
         session = done[done["day"] == day]
         for side in sides:
             mine = session[session["side"] == side]
-            full = (_amounts(mine) >= per_set).sum()
+            full = (done_amounts(mine) >= per_set).sum()
             if full < int(line["sets"]):
                 return False, f"on {pd.Timestamp(day):%d %b} {full} of {int(line['sets'])} sets at the full dose on the {side} side"
         rpe = pd.to_numeric(session["rpe"], errors="coerce")
@@ -78,23 +77,6 @@ def _ready(done: pd.DataFrame, line: dict, red: set, athlete: str) -> tuple[bool
             return False, f"a red pain-monitoring week (week of {week:%d %b}): hold the dose"
     return True, (f"every set done at RPE {T.PROGRESSION_RPE_MAX:g} or less in the last {need} sessions, "
                   "no red pain-monitoring week")
-
-
-def _amount_of(line: dict) -> float:
-    if line["measure"] == "time":
-        return float(line["duration_s"])
-    if line["measure"] == "hold":
-        return float(line["reps"]) * float(line["hold_s"])
-    return float(line["reps"])
-
-
-def _amounts(sets: pd.DataFrame) -> np.ndarray:
-    measure = sets["measure"].astype(object).to_numpy()
-    reps = pd.to_numeric(sets["reps"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    duration = pd.to_numeric(sets["duration_s"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    hold = pd.to_numeric(sets["hold_s"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    amount = np.where(measure == "time", duration, np.where(measure == "hold", np.nan_to_num(reps, nan=1.0) * hold, reps))
-    return np.nan_to_num(amount, nan=0.0)
 
 
 def _suggestion(line: dict) -> str:
