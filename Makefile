@@ -27,8 +27,10 @@ lab: venv
 	$(BIN)/hipknee demo --if-missing
 	$(BIN)/hipknee lab
 
+# Test files run side by side, one worker per core; a file's tests stay in one worker, which
+# shares their stores and servers.
 test: venv
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 demo: $(STAMP)
 	$(BIN)/hipknee demo --if-missing
