@@ -35,8 +35,8 @@ def arrow_used(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
     used: list[bool] = []
     real = store_module.read_arrow
 
-    def spied(*args):  # noqa: ANN002, ANN202
-        frame = real(*args)
+    def spied(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        frame = real(*args, **kwargs)
         used.append(frame is not None)
         return frame
 

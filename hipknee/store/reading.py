@@ -148,11 +148,17 @@ class Reading:
             stmt = stmt.with_only_columns(*_only(stmt, columns, kind), maintain_column_froms=True)
         if conds:
             stmt = stmt.where(and_(*conds))
-        stmt = stmt.order_by(*order)
         if self.path is not None and self._arrow:
-            frame = read_arrow(self.path, stmt, self.engine.dialect)
+            # Sorted by the same columns, after the fetch: whichever of them was not asked for is
+            # fetched to sort by and dropped.
+            names = {c.name for c in stmt.selected_columns}
+            by = ["when" if c.name == "at" else c.name for c in order]
+            extra = [c.label(name) for c, name in zip(order, by) if name not in names]
+            frame = read_arrow(self.path, stmt.add_columns(*extra), self.engine.dialect, order=by,
+                               timestamps=_TIMESTAMPS, drop=[c.name for c in extra])
             if frame is not None:
                 return _typed(frame)
+        stmt = stmt.order_by(*order)
         with read_connection(self.engine, self._where) as conn:
             result = conn.execute(stmt)
             # The driver's plain rows into pandas in one go: on a million rows several times
@@ -325,10 +331,14 @@ def _only(stmt: Any, columns: Iterable[str], kind: str) -> list[Any]:
     return [c for c in selected if c.name in wanted]
 
 
+#: The columns stored as text timestamps.
+_TIMESTAMPS = ("when", "deleted_at", "start_utc", "updated_at")
+
+
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Give a raw query result tidy dtypes."""
     for col in frame.columns:
-        if col in ("when", "deleted_at", "start_utc", "updated_at"):
+        if col in _TIMESTAMPS:
             frame[col] = pd.to_datetime(frame[col], format="ISO8601") if len(frame) else pd.Series(dtype="datetime64[ns]")
         elif col in _CATEGORIES:
             frame[col] = pd.Categorical(frame[col], categories=list(_CATEGORIES[col]))
