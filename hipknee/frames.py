@@ -98,7 +98,9 @@ class LogFrames:
         for kind in _LOG_FRAMES:
             frame = getattr(self, kind)
             if "athlete" in frame:
-                names += [n for n in pd.unique(frame["athlete"].astype(object)) if n not in names]
+                # unique() of a categorical works on its codes: no string per row
+                seen = set(names)
+                names += [n for n in pd.unique(frame["athlete"]).tolist() if n not in seen]
         return tuple(names)
 
     def athlete(self, name: str | None = None, *, when_several: Literal["first", "ask"] = "first") -> str:

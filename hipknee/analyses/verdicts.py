@@ -227,12 +227,13 @@ class SeasonAnalyses:
     def _latest_pain(self, picked: pd.DataFrame) -> dict[str, dict[str, Any]]:
         """Per athlete, the latest entry (0-10 NRS, and its day) of the knee and context ``picked``."""
         pain = self.frames.pain
-        entries = pd.DataFrame({"athlete": pain["athlete"].astype(object).to_numpy(),
-                                "knee": pain["knee"].astype(object).to_numpy(),
-                                "context": pain["context"].astype(object).to_numpy(),
-                                "when": pd.to_datetime(pain["when"]).to_numpy(),
-                                "nrs": pain["nrs"].astype(float).to_numpy()})
-        mine = entries.merge(picked.astype(object), on=["athlete", "knee", "context"])
+        athlete = pain["athlete"].astype(object)
+        want = picked.astype(object).set_index("athlete")
+        # Each runner's entries of her picked knee and context (a mask, not a merge on three text keys).
+        on = ((pain["knee"].astype(object) == athlete.map(want["knee"]))
+              & (pain["context"].astype(object) == athlete.map(want["context"]))).to_numpy()
+        mine = pd.DataFrame({"athlete": athlete.to_numpy()[on], "when": pd.to_datetime(pain["when"]).to_numpy()[on],
+                             "nrs": pain["nrs"].astype(float).to_numpy()[on]})
         last = mine.sort_values(["athlete", "when"], kind="stable").groupby("athlete", sort=False).tail(1)
         return {row.athlete: {"pain_now": float(row.nrs), "pain_now_date": pd.Timestamp(row.when).normalize()}
                 for row in last.itertuples(index=False)}
