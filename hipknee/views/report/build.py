@@ -25,6 +25,7 @@ from ...store import Store
 from ..palette import LEVEL_BADGES, LEVEL_EDGES
 from ..squad_table import squad_rows, squad_table
 from ..templates import render
+from .pool import default_workers, draw_sections
 from .sections import Section, period_words, runner_section
 
 __all__ = ["build_overview", "build_report"]
@@ -50,11 +51,13 @@ def build_report(source: Store | LogFrames, athlete: str | None = None, start: A
 
 
 def build_overview(source: Store | LogFrames, start: Any = None, end: Any = None, include_private: bool = False,
-                   progress: bool = True) -> str:
+                   progress: bool = True, workers: int | None = None) -> str:
     """One HTML page for a squad: a table of every runner's current LSI, pain trend, ACWR zone and
     pain-monitoring status, the runners needing attention first (see
     :mod:`hipknee.analyses.attention`), each linking to a section with that runner's verdicts,
-    charts, weeks and notes."""
+    charts, weeks and notes. Runners' sections are drawn by ``workers`` processes (default: one
+    per core for a large squad, see :func:`~hipknee.views.report.pool.default_workers`; 1: in this
+    process)."""
     from tqdm.auto import tqdm
 
     lo, hi = period(start, end)
@@ -64,9 +67,13 @@ def build_overview(source: Store | LogFrames, start: Any = None, end: Any = None
     ordered = attention_order(summarise_all(frames, start=lo, end=hi))
     notes = _notes(source, None, include_private)
     anchors = {name: f"runner-{i + 1}" for i, name in enumerate(ordered["athlete"])}
-    runners = frames.by_athlete()
-    sections = [runner_section(runners[name], name, lo, hi, notes, anchor=anchors[name])
-                for name in tqdm(ordered["athlete"], desc="runners", unit="runner", disable=not progress)]
+    order = list(ordered["athlete"])
+    workers = default_workers(len(order)) if workers is None else workers
+    if workers < 1:
+        raise ValidationError("workers", str(workers), "1 or more worker processes")
+    with tqdm(total=len(order), desc="runners", unit="runner", disable=not progress) as bar:
+        sections = draw_sections(frames.by_athlete(), order, start=lo, end=hi, notes=notes, anchors=anchors,
+                                 workers=workers, advance=bar.update)
     rows = squad_rows(ordered, anchors)
     when = period_words(lo, hi) or "whole season"
     return _page(frames, title="Squad overview", subtitle=f"{len(rows)} runners, {when}", runners=sections,

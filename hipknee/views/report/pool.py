@@ -1,0 +1,72 @@
+"""A squad's runner sections drawn side by side in worker processes.
+
+Each section is CPU work (analyses, four charts rendered to SVG) that one core does one runner at a
+time, and matplotlib does not draw in threads; so sections of a large squad are drawn in separate
+processes, each handed one runner's rows. The sections are the same as drawn in this process, in
+the same order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+import pandas as pd
+
+from ...frames import LogFrames
+from .sections import Section, runner_section
+
+__all__ = ["MIN_RUNNERS_PER_WORKER", "default_workers", "draw_sections"]
+
+#: A fresh worker process costs about as much as one runner's section (it imports pandas and
+#: matplotlib), so each worker is given at least this many runners.
+MIN_RUNNERS_PER_WORKER = 3
+
+
+def default_workers(runners: int) -> int:
+    """Worker processes for ``runners`` sections: one per core this process may use, at most one
+    per :data:`MIN_RUNNERS_PER_WORKER` runners; 1 means "in this process"."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, runners // MIN_RUNNERS_PER_WORKER))
+
+
+def draw_sections(runners: dict[str, LogFrames], order: Sequence[str], *, start: pd.Timestamp | None,
+                  end: pd.Timestamp | None, notes: pd.DataFrame, anchors: dict[str, str], workers: int,
+                  advance: Callable[[], Any] = lambda: None) -> list[Section]:
+    """The section of every runner in ``order`` (see :func:`runner_section`), drawn by ``workers``
+    processes (1: in this one); ``advance`` is called as each one is done (a progress bar)."""
+    jobs = [(_own_rows(runners[name]), name, start, end, notes[notes["athlete"] == name], anchors[name])
+            for name in order]
+    if workers <= 1 or len(jobs) <= 1:
+        return [_drawn(job, advance) for job in jobs]
+    done: dict[int, Section] = {}
+    try:
+        # "spawn": a fork of a Jupyter kernel would copy its threads' locks; the workers start clean.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {pool.submit(_section, *job): i for i, job in enumerate(jobs)}
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                advance()
+    except (BrokenProcessPool, OSError):
+        pass  # a worker could not start or was killed: what is left is drawn here, nothing is lost
+    return [done[i] if i in done else _drawn(job, advance) for i, job in enumerate(jobs)]
+
+
+def _own_rows(frames: LogFrames) -> LogFrames:
+    """The runner's frames without what was computed from them (only the rows travel)."""
+    return LogFrames.from_tables({name: frame for name, frame in frames.frames().items()}, is_demo=frames.is_demo)
+
+
+def _drawn(job: tuple[Any, ...], advance: Callable[[], Any]) -> Section:
+    section = _section(*job)
+    advance()
+    return section
+
+
+def _section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, end: pd.Timestamp | None,
+             notes: pd.DataFrame, anchor: str) -> Section:
+    return runner_section(frames, athlete, start, end, notes, anchor=anchor)

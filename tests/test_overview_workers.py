@@ -1,0 +1,82 @@
+"""A squad overview drawn by worker processes is the page drawn in one process, runner by runner."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import hipknee
+from hipknee.frames import as_frames
+from hipknee.synthetic.coach_store import make_coach_store
+from hipknee.views.report import build_overview
+from hipknee.views.report import pool as report_pool
+
+pytestmark = pytest.mark.slow
+
+RUNNERS = 4
+
+
+def _page(html: str) -> str:
+    """The page without the minute it was made."""
+    return re.sub(r"Made with hipknee on [^.]+\.", "", html)
+
+
+@pytest.fixture(scope="module")
+def squad(tmp_path_factory: pytest.TempPathFactory) -> hipknee.frames.LogFrames:
+    folder = tmp_path_factory.mktemp("squad")
+    with hipknee.Store.open(folder) as store:
+        make_coach_store(store, runners=RUNNERS, seasons=1, weeks=6, seed=3)
+        return as_frames(store)
+
+
+@pytest.fixture(scope="module")
+def one_process(squad: hipknee.frames.LogFrames) -> str:
+    return build_overview(squad, progress=False, workers=1)
+
+
+def test_two_workers_draw_the_same_page_as_one_process(squad, one_process: str) -> None:
+    html = build_overview(squad, progress=False, workers=2)
+    assert _page(html) == _page(one_process)
+    assert html.count('class="hipknee-chart"') >= 3 * RUNNERS
+    # the runners keep the attention order of the squad table
+    names = re.findall(r'<section class="runner" id="runner-\d+">\s*<h2>([^<]+)</h2>', html)
+    assert len(names) == RUNNERS
+
+
+def test_the_progress_bar_counts_every_runner_drawn_by_a_worker(squad, monkeypatch) -> None:
+    counted: list[int] = []
+    real = report_pool.draw_sections
+
+    def counting(*args, **kwargs):
+        kwargs["advance"] = lambda: counted.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("hipknee.views.report.build.draw_sections", counting)
+    build_overview(squad, progress=False, workers=2)
+    assert len(counted) == RUNNERS
+
+
+def test_workers_that_cannot_start_leave_the_page_whole(squad, one_process: str, tmp_path: Path,
+                                                        monkeypatch) -> None:
+    # A "python" that exits at once: every worker dies before drawing anything.
+    broken = tmp_path / "python"
+    broken.write_text("#!/bin/sh\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr("multiprocessing.spawn.get_executable", lambda: os.fsencode(broken))
+    html = build_overview(squad, progress=False, workers=2)
+    assert _page(html) == _page(one_process)
+
+
+def test_a_large_squad_uses_every_core_a_small_one_stays_in_this_process(monkeypatch) -> None:
+    monkeypatch.setattr(report_pool.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    assert report_pool.default_workers(2) == 1
+    assert report_pool.default_workers(report_pool.MIN_RUNNERS_PER_WORKER * 2) == 2
+    assert report_pool.default_workers(100) == 4
+
+
+def test_zero_workers_is_refused(squad) -> None:
+    with pytest.raises(hipknee.ValidationError, match="workers"):
+        build_overview(squad, progress=False, workers=0)
