@@ -11,8 +11,8 @@ from backends import Backend
 import hipknee
 from hipknee.analyses.associations import Association
 from hipknee.analyses.associations import spearman as _spearman
-from hipknee.analyses.season import season_summary, summarise_all
-from hipknee.frames import log_frames
+from hipknee.analyses.season import season_summaries, season_summary, summarise_all
+from hipknee.frames import LogFrames, log_frames
 from hipknee.synthetic.demo import make_demo
 
 pytestmark = pytest.mark.both_backends
@@ -122,6 +122,16 @@ def test_summarise_all_matches_each_runners_own_summary(backend: Backend) -> Non
         table = summarise_all(frames, start=start, end=end)
         own = pd.DataFrame([season_summary(frames, name, start=start, end=end).verdicts() for name in frames.names()])
         pd.testing.assert_frame_equal(table, own, check_exact=True)
+        # The squad report's summaries (one run of the analyses for all) are each runner's own.
+        squad = season_summaries(frames, start=start, end=end)
+        assert list(squad) == frames.names()
+        for name, summary in squad.items():
+            alone = season_summary(LogFrames.from_tables(frames.only(name).frames()), name, start=start, end=end)
+            assert summary.lines() == alone.lines()
+            pd.testing.assert_frame_equal(pd.DataFrame([summary.verdicts()]), pd.DataFrame([alone.verdicts()]))
+            assert [repr(a) for a in summary.associations] == [repr(a) for a in alone.associations]
+            mine, theirs = (s.pain_verdicts.astype({"athlete": object}) for s in (summary, alone))
+            pd.testing.assert_frame_equal(mine, theirs, check_exact=True, check_dtype=False)  # values: str or object
         assert table["athlete"].tolist()[-3:] == ["Ben", "Cleo", "Dan"]
     whole = table.set_index("athlete")
     assert pd.isna(whole.loc["Ben", "lsi_now"]) and whole.loc["Ben", "pain_verdict"] == "not enough data"

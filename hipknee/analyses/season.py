@@ -23,7 +23,7 @@ from .associations import Association, spearman
 from .measures import week_start
 from .verdicts import SeasonAnalyses, season_analyses
 
-__all__ = ["NOT_ENOUGH", "SUMMARY_COLUMNS", "SeasonSummary", "season_summary", "summarise_all"]
+__all__ = ["NOT_ENOUGH", "SUMMARY_COLUMNS", "SeasonSummary", "season_summaries", "season_summary", "summarise_all"]
 
 #: How the summary says a verdict cannot be given yet (followed by what it needs).
 NOT_ENOUGH = "not enough data yet"
@@ -204,9 +204,21 @@ def season_summary(data: Store | LogFrames, athlete: str | None = None, *, start
 
 
 def _summary(analyses: SeasonAnalyses, athlete: str, item: str | None) -> SeasonSummary:
-    row = analyses.verdicts([athlete], item)[athlete]
+    return _from_verdicts(analyses, analyses.verdicts([athlete], item)[athlete])
+
+
+def season_summaries(data: Store | LogFrames, *, start: Any = None, end: Any = None) -> dict[str, SeasonSummary]:
+    """Every runner's :func:`season_summary` (the headline LSI item), from one run of the analyses
+    over the whole squad: what a squad's report needs, at the cost of one runner's."""
+    frames = as_frames(data)
+    frames = frames.only(None, start, end) if start is not None or end is not None else frames
+    return frames.memo("season summaries", lambda: {
+        name: _from_verdicts(season_analyses(frames), row) for name, row in _squad_verdicts(frames).items()})
+
+
+def _from_verdicts(analyses: SeasonAnalyses, row: dict[str, Any]) -> SeasonSummary:
     summary = SeasonSummary(acwr_ratio=row["acwr"], **{k: v for k, v in row.items() if k != "acwr"})
-    summary.pain_verdicts = analyses.pain.reset_index(drop=True)
+    summary.pain_verdicts = analyses.of("pain", summary.athlete).reset_index(drop=True)
     summary.associations = _associations(analyses, summary)
     return summary
 
@@ -219,8 +231,12 @@ def summarise_all(data: Store | LogFrames, *, start: Any = None, end: Any = None
     return frames.memo("squad summary", lambda: _squad(frames)).copy()
 
 
+def _squad_verdicts(frames: LogFrames) -> dict[str, dict[str, Any]]:
+    return frames.memo("squad verdicts", lambda: season_analyses(frames).verdicts(frames.names()))
+
+
 def _squad(frames: LogFrames) -> pd.DataFrame:
-    rows = season_analyses(frames).verdicts(frames.names())
+    rows = _squad_verdicts(frames)
     table = [{**{c: row.get(c) for c in SUMMARY_COLUMNS}, "last_logged": row["last_day"]} for row in rows.values()]
     return pd.DataFrame(table, columns=SUMMARY_COLUMNS)
 

@@ -17,7 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ...analyses.attention import ORDER_RULE, attention_order
-from ...analyses.season import summarise_all
+from ...analyses.season import season_summaries, summarise_all
 from ...errors import ValidationError
 from ...frames import LogFrames, as_frames, read_frames, read_notes
 from ...records.periods import period
@@ -25,7 +25,7 @@ from ...store import Store
 from ..palette import LEVEL_BADGES, LEVEL_EDGES
 from ..squad_table import squad_rows, squad_table
 from ..templates import render
-from .pool import default_workers, draw_sections
+from .pool import default_workers, draw_sections, section_workers
 from .sections import Section, period_words, runner_section
 
 __all__ = ["build_overview", "build_report"]
@@ -61,19 +61,22 @@ def build_overview(source: Store | LogFrames, start: Any = None, end: Any = None
     from tqdm.auto import tqdm
 
     lo, hi = period(start, end)
-    frames = as_frames(source)
-    if not frames.names():
-        raise ValidationError("store", str(getattr(source, "path", "")) or "the log", "a store with at least one runner")
-    ordered = attention_order(summarise_all(frames, start=lo, end=hi))
-    notes = _notes(source, None, include_private)
-    anchors = {name: f"runner-{i + 1}" for i, name in enumerate(ordered["athlete"])}
-    order = list(ordered["athlete"])
-    workers = default_workers(len(order)) if workers is None else workers
-    if workers < 1:
+    if workers is not None and workers < 1:
         raise ValidationError("workers", str(workers), "1 or more worker processes")
-    with tqdm(total=len(order), desc="runners", unit="runner", disable=not progress) as bar:
-        sections = draw_sections(frames.by_athlete(), order, start=lo, end=hi, notes=notes, anchors=anchors,
-                                 workers=workers, advance=bar.update)
+    # The workers start first: they import what they need while the squad is read and summarised.
+    squad = source.athlete_names() if isinstance(source, Store) else source.names()
+    with section_workers(default_workers(len(squad)) if workers is None else workers) as pool:
+        frames = as_frames(source)
+        if not frames.names():
+            raise ValidationError("store", str(getattr(source, "path", "")) or "the log",
+                                  "a store with at least one runner")
+        ordered = attention_order(summarise_all(frames, start=lo, end=hi))
+        notes = _notes(source, None, include_private)
+        anchors = {name: f"runner-{i + 1}" for i, name in enumerate(ordered["athlete"])}
+        summaries = season_summaries(frames, start=lo, end=hi)
+        with tqdm(total=len(anchors), desc="runners", unit="runner", disable=not progress) as bar:
+            sections = draw_sections(pool, frames.by_athlete(), list(anchors), start=lo, end=hi, notes=notes,
+                                     anchors=anchors, summaries=summaries, advance=bar.update)
     rows = squad_rows(ordered, anchors)
     when = period_words(lo, hi) or "whole season"
     return _page(frames, title="Squad overview", subtitle=f"{len(rows)} runners, {when}", runners=sections,

@@ -2,25 +2,27 @@
 
 Each section is CPU work (analyses, four charts rendered to SVG) that one core does one runner at a
 time, and matplotlib does not draw in threads; so sections of a large squad are drawn in separate
-processes, each handed one runner's rows. The sections are the same as drawn in this process, in
-the same order.
+processes, each handed one runner's rows and season summary. The sections are the same as drawn in
+this process, in the same order.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
 
+from ...analyses.season import SeasonSummary
 from ...frames import LogFrames
 from .sections import Section, runner_section
 
-__all__ = ["MIN_RUNNERS_PER_WORKER", "default_workers", "draw_sections"]
+__all__ = ["MIN_RUNNERS_PER_WORKER", "default_workers", "draw_sections", "section_workers"]
 
 #: A fresh worker process costs about as much as one runner's section (it imports pandas and
 #: matplotlib), so each worker is given at least this many runners.
@@ -34,31 +36,51 @@ def default_workers(runners: int) -> int:
     return max(1, min(cores, runners // MIN_RUNNERS_PER_WORKER))
 
 
-def draw_sections(runners: dict[str, LogFrames], order: Sequence[str], *, start: pd.Timestamp | None,
-                  end: pd.Timestamp | None, notes: pd.DataFrame, anchors: dict[str, str], workers: int,
-                  advance: Callable[[], Any] = lambda: None) -> list[Section]:
-    """The section of every runner in ``order`` (see :func:`runner_section`), drawn by ``workers``
-    processes (1: in this one); ``advance`` is called as each one is done (a progress bar)."""
-    jobs = [(_own_rows(runners[name]), name, start, end, notes[notes["athlete"] == name], anchors[name])
-            for name in order]
-    if workers <= 1 or len(jobs) <= 1:
-        return [_drawn(job, advance) for job in jobs]
-    done: dict[int, Section] = {}
+@contextmanager
+def section_workers(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """``workers`` processes, started at once so that they import pandas and matplotlib while the
+    caller reads and summarises the squad; None for 1 (or when no process can be started)."""
+    if workers <= 1:
+        yield None
+        return
     try:
         # "spawn": a fork of a Jupyter kernel would copy its threads' locks; the workers start clean.
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        pool.submit(_ready)  # starts every worker
+    except OSError:
+        yield None
+        return
+    with pool:
+        yield pool
+
+
+def draw_sections(pool: ProcessPoolExecutor | None, runners: dict[str, LogFrames], order: Sequence[str], *,
+                  start: pd.Timestamp | None, end: pd.Timestamp | None, notes: pd.DataFrame, anchors: dict[str, str],
+                  summaries: dict[str, SeasonSummary], advance: Callable[[], Any] = lambda: None) -> list[Section]:
+    """The section of every runner in ``order`` (see :func:`runner_section`; ``summaries``: each
+    runner's season summary over the same days), drawn by the ``pool``'s workers (None: in this
+    process); ``advance`` is called as each one is done (a progress bar)."""
+    jobs = [(_own_rows(runners[name]), name, start, end, notes[notes["athlete"] == name], anchors[name],
+             summaries[name]) for name in order]
+    done: dict[int, Section] = {}
+    if pool is not None and len(jobs) > 1:
+        try:
             futures = {pool.submit(_section, *job): i for i, job in enumerate(jobs)}
             for future in as_completed(futures):
                 done[futures[future]] = future.result()
                 advance()
-    except (BrokenProcessPool, OSError):
-        pass  # a worker could not start or was killed: what is left is drawn here, nothing is lost
+        except (BrokenProcessPool, OSError):
+            pass  # a worker could not start or was killed: what is left is drawn here, nothing is lost
     return [done[i] if i in done else _drawn(job, advance) for i, job in enumerate(jobs)]
+
+
+def _ready() -> None:
+    """A worker's first task: nothing but the imports its unpickling brings."""
 
 
 def _own_rows(frames: LogFrames) -> LogFrames:
     """The runner's frames without what was computed from them (only the rows travel)."""
-    return LogFrames.from_tables({name: frame for name, frame in frames.frames().items()}, is_demo=frames.is_demo)
+    return LogFrames.from_tables(frames.frames(), is_demo=frames.is_demo)
 
 
 def _drawn(job: tuple[Any, ...], advance: Callable[[], Any]) -> Section:
@@ -68,5 +90,5 @@ def _drawn(job: tuple[Any, ...], advance: Callable[[], Any]) -> Section:
 
 
 def _section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, end: pd.Timestamp | None,
-             notes: pd.DataFrame, anchor: str) -> Section:
-    return runner_section(frames, athlete, start, end, notes, anchor=anchor)
+             notes: pd.DataFrame, anchor: str, summary: SeasonSummary) -> Section:
+    return runner_section(frames, athlete, start, end, notes, anchor=anchor, summary=summary)

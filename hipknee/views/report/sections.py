@@ -87,11 +87,13 @@ def _chart_svg(frames: LogFrames, key: str, athlete: str, summary: SeasonSummary
     return figure_svg(figure, svg_id)
 
 def runner_section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, end: pd.Timestamp | None,
-                   notes: pd.DataFrame, *, anchor: str) -> Section:
+                   notes: pd.DataFrame, *, anchor: str, summary: SeasonSummary | None = None) -> Section:
     """``athlete``'s section over ``start``..``end``; ``notes`` as :func:`hipknee.frames.read_notes`
-    gives them; ``anchor`` prefixes the section's ids (several runners share a page)."""
+    gives them; ``anchor`` prefixes the section's ids (several runners share a page); ``summary``:
+    her season summary over the same days, when the caller has it already (a squad's come from
+    :func:`~hipknee.analyses.season.season_summaries`)."""
     mine = frames.only(athlete, start, end)
-    summary = season_summary(mine, athlete)
+    summary = summary or season_summary(mine, athlete)
     period = period_words(start, end) or (
         f"{summary.first_day:%d %b %Y} to {summary.last_day:%d %b %Y}" if summary.first_day is not None
         else "nothing logged yet")
