@@ -29,6 +29,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -476,36 +477,54 @@ def _arrow_limit(db: Path) -> pd.DataFrame:
 
 
 def bench_read(folder: Path, mode: Mode, profile: bool) -> tuple[list[Figure], dict[str, pd.DataFrame]]:
-    """Reading the analyses' frames from SQLite (not part of the analyses' figures)."""
+    """Reading the analyses' frames from SQLite (not part of the analyses' figures). The baseline,
+    the same reads as Python rows through SQLAlchemy, runs in a process of its own: its Python
+    objects would otherwise set this process's peak memory."""
     figures = []
-    with hipknee.Store.open(folder) as store, hipknee.Store.open(folder) as rows:
-        rows._arrow = False  # the same reads as Python rows through SQLAlchemy, as before Arrow
+    rows = _rows_baseline(folder)
+    with hipknee.Store.open(folder) as store:
         limit = timings(lambda: _arrow_limit(folder / "hipknee.db"), 1, warmup=0)
         figures.append(Figure("limit: ADBC fetch_arrow_table of every set column + to_pandas", limit.median,
                               cpu=limit.cpu_median))
         full = timings(store.sets, 1, warmup=0)
-        full_rows = timings(rows.sets, 1, warmup=0)
         figures.append(Figure(f"read every column of the sets ({store.count('set'):,} rows)", full.median,
-                              cpu=full.cpu_median, target=1.5 * limit.median, baseline=full_rows.median,
+                              cpu=full.cpu_median, target=1.5 * limit.median, baseline=rows["sets"],
                               baseline_name="rows (SQLAlchemy)",
-                              note=f"{full.median / limit.median:.2f}x the raw Arrow limit (target: within 1.5x)"))
+                              note=f"{full.median / limit.median:.2f}x the raw Arrow limit (target: within 1.5x); "
+                                   f"{rows['sets'] / full.median:.1f}x faster than rows (target 4x)"))
         frames: dict[str, pd.DataFrame] = {}
 
         def read_all() -> None:
             frames.update(read_frames(store))
 
         total = timings(read_all, 1, warmup=0)
-        total_rows = timings(lambda: read_frames(rows), 1, warmup=0)
         size = sum(f.memory_usage(deep=True).sum() for f in frames.values()) / MB
         figures.append(Figure(
             "read the analyses' columns of every frame", total.median, cpu=total.cpu_median,
-            target=total_rows.median / 4, baseline=total_rows.median, baseline_name="rows (SQLAlchemy)",
+            target=rows["frames"] / 4, baseline=rows["frames"], baseline_name="rows (SQLAlchemy)",
             note=f"{len(frames['sets']):,} sets, {len(frames['runs']):,} runs, {len(frames['pain']):,} pain entries; "
-                 f"the frames hold {size:,.0f} MB; target: 4x faster than rows"))
+                 f"the frames hold {size:,.0f} MB; target: 4x faster than rows (which peaked at "
+                 f"{rows['peak_mb']:,.0f} MB RSS in their own process)"))
         if profile:
             print("\n-- profile: store.read('set', columns=...) --\n"
                   + profile_text(lambda: store.read("set", columns=list(LOG_COLUMNS["sets"][1]))))
     return figures, frames
+
+
+def _rows_baseline(folder: Path) -> dict[str, float]:
+    """The reads of :func:`bench_read` as Python rows through SQLAlchemy, timed in a fresh process."""
+    out = subprocess.run([sys.executable, "-m", "benchmarks.run", "--rows-baseline", str(folder)], cwd=REPO,
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def _time_rows(folder: Path) -> dict[str, float]:
+    with hipknee.Store.open(folder) as rows:
+        rows._arrow = False  # the same reads as Python rows through SQLAlchemy, as before Arrow
+        sets = timings(rows.sets, 1, warmup=0)
+        frames = timings(lambda: read_frames(rows), 1, warmup=0)
+    return {"sets": sets.median, "frames": frames.median,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def analyses() -> dict[str, Callable[[dict[str, pd.DataFrame]], Any]]:
@@ -587,6 +606,7 @@ def bench_reports(folder: Path, mode: Mode, profile: bool) -> list[Figure]:
     """One runner's report from the whole coach store, and the squad overview of 30 runners."""
     try:
         from hipknee.views.report import build_overview, build_report
+        from hipknee.views.report.pool import default_workers
     except ImportError:
         return [Figure("season report", float("nan"), note="hipknee.report not available")]
     figures = []
@@ -600,11 +620,51 @@ def bench_reports(folder: Path, mode: Mode, profile: bool) -> list[Figure]:
     squad = folder if mode.overview_runners == mode.runners else cached_store(mode.overview_runners, mode.seasons)
     with hipknee.Store.open(squad) as store:
         n = len(store.athlete_names())
-        times = timings(lambda: build_overview(store, progress=False), 1, warmup=0)
+        workers = default_workers(n)
+        one = timings(lambda: build_overview(store, progress=False, workers=1), 1, warmup=0)
+        times = timings(lambda: build_overview(store, progress=False, workers=workers), 1, warmup=0)
         figures.append(Figure(f"{n}-runner overview (build_overview), {mode.seasons} season(s) each", times.median,
-                              cpu=times.cpu_median, target=20.0))
+                              cpu=times.cpu_median, target=20.0, baseline=one.median,
+                              baseline_name="drawn in one process",
+                              note=f"{workers} worker process(es), one per core; the CPU column is this process's"))
         if profile and times.median >= 20.0:
             print("\n-- profile: build_overview --\n" + profile_text(lambda: build_overview(store, progress=False), 30))
+    return figures
+
+
+# -- watch files ---------------------------------------------------------------------------------
+def bench_imports(mode: Mode, runpandas_python: str | None) -> list[Figure]:
+    """GPX files imported (``benchmarks/import_gpx.py``, each phase in a fresh process): the parser
+    beside gpxpy and runpandas, and a second import of the same folder beside the first."""
+    from benchmarks import import_gpx
+
+    files = 50 if mode.name == "quick" else 500
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        import_gpx.write_files(folder, files, 541)
+        got = {name: import_gpx._child(sys.executable, name, folder) for name in ("import", "reimport", "parse", "gpxpy")}
+        got["runpandas"] = import_gpx._child(runpandas_python or sys.executable, "runpandas", folder)
+    for name, result in got.items():
+        if "error" in result and name != "runpandas":
+            raise SystemExit(f"import benchmark, {name}: {result['error']}")
+    parse, gpxpy, again, rp = got["parse"], got["gpxpy"], got["reimport"], got["runpandas"]
+    figures = []
+    if "error" in rp:
+        figures.append(Figure(f"GPX: parse {files} files (hipknee's reader)", parse["seconds"], baseline=gpxpy["seconds"],
+                              baseline_name="gpxpy",
+                              note=f"no runpandas figure ({rp['error']}; `make bench BENCH=--runpandas-python=PATH` "
+                                   "points at an environment with it); target: 2x runpandas"))
+    else:
+        figures.append(Figure(f"GPX: parse {files} files (hipknee's reader)", parse["seconds"],
+                              target=rp["seconds"] / 2, baseline=rp["seconds"], baseline_name="runpandas.read_file",
+                              note=f"{gpxpy['seconds'] / parse['seconds']:.1f}x gpxpy ({gpxpy['seconds']:.2f} s); "
+                                   f"files of 541 points (45 min at 5 s), each phase in a fresh process"))
+    figures.append(Figure(f"GPX: import {files} files into a store (parse, check, save)", got["import"]["seconds"],
+                          note=f"{files / got['import']['seconds']:.0f} files/s"))
+    figures.append(Figure(f"GPX: import the same {files} files again (all known)", again["seconds"],
+                          target=again["first_seconds"] / 10, baseline=again["first_seconds"],
+                          baseline_name="the first import, same process",
+                          note="each known file is hashed, never parsed; target 10x faster than the first import"))
     return figures
 
 
@@ -772,10 +832,12 @@ def bench_postgresql(folder: Path, mode: Mode, club: ClubDatabase, sqlite_frames
             frames: dict[str, pd.DataFrame] = {}
             times = timings(lambda store=store, frames=frames: frames.update(read_frames(store)), 1, warmup=0)
         for name, frame in sqlite_frames.items():  # the same rows, values and types as from SQLite
-            pd.testing.assert_frame_equal(frames[name], frame, check_exact=True, obj=f"{name} from PostgreSQL")
+            own = [c for c in ("id", "uid", "updated_at") if c in frame]  # what each store gives its records itself
+            pd.testing.assert_frame_equal(frames[name].drop(columns=own), frame.drop(columns=own), check_exact=True,
+                                          obj=f"{name} from PostgreSQL")
         figures.append(Figure(f"read the analyses' columns of every frame from PostgreSQL, {label}", times.median,
                               cpu=times.cpu_median, baseline=sqlite_read, baseline_name="from SQLite",
-                              note="the frames equal SQLite's, every row and column"))
+                              note="the frames equal SQLite's, every row and column but the ids each store gives"))
         if profile:
             print("\n-- profile: store.read('set', columns=...) from PostgreSQL --\n" + profile_text(
                 lambda url=url: hipknee.Store.open(url=url).read("set", columns=list(LOG_COLUMNS["sets"][1]))))
@@ -848,7 +910,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="an empty database on a PostgreSQL server, as a login with CREATEROLE (default: a local "
                              "server of the benchmark's own, kept in benchmarks/results/postgresql)")
     parser.add_argument("--no-postgresql", action="store_true", help="leave PostgreSQL out")
+    parser.add_argument("--runpandas-python", metavar="PYTHON",
+                        help="a Python with runpandas installed, for the GPX figure's baseline (runpandas is not a "
+                             "dependency of hipknee)")
+    parser.add_argument("--rows-baseline", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.rows_baseline:
+        print(json.dumps(_time_rows(args.rows_baseline)))
+        return 0
     mode = QUICK if args.quick else FULL
     if args.runners or args.seasons or args.baseline_runners:
         runners = args.runners or mode.runners
@@ -881,7 +950,12 @@ def main(argv: list[str] | None = None) -> int:
     read, frames = bench_read(folder, mode, args.profile)
     figures += read
     _stage("season analyses and the row-by-row baseline")
-    figures += bench_analyses(frames, mode, args.profile)
+    analysed = bench_analyses(frames, mode, args.profile)
+    figures += analysed
+    every = next(f for f in analysed if f.name.startswith("every season analysis, one"))
+    figures.append(Figure(f"read + every season analysis, {mode.runners} runners x {mode.seasons} season(s)",
+                          read[-1].value + every.value, cpu=(read[-1].cpu or 0) + (every.cpu or 0), target=5.0,
+                          note="the two rows above, added"))
     if not args.no_postgresql:
         _stage("PostgreSQL: the coach store in a club's database")
         server, url = _pg_server(mode, args.postgresql_url)
@@ -897,6 +971,13 @@ def main(argv: list[str] | None = None) -> int:
     del frames
     _stage("report and overview")
     figures += bench_reports(folder, mode, args.profile)
+    _stage("GPX imports")
+    figures += bench_imports(mode, args.runpandas_python)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    figures.append(Figure("peak memory of the benchmark's process (RSS)",
+                          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, unit="MB", target=1024,
+                          note=f"the largest of the processes it started (the row baselines, fresh imports, the "
+                               f"overview's workers): {children:,.0f} MB"))
     print()
     rows = table(figures)
     print_table(rows)
@@ -907,8 +988,7 @@ def main(argv: list[str] | None = None) -> int:
     for f in figures:
         if f.note and f.value == f.value:
             print(f"- {f.name}: {f.note}")
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"whole run: {time.perf_counter() - started:.0f} s, peak RSS {peak_rss:,.0f} MB, {_load()}")
+    print(f"whole run: {time.perf_counter() - started:.0f} s, {_load()}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"latest-{mode.name}.json").write_text(json.dumps(
         {"machine": info, "mode": asdict(mode), "store": size,
