@@ -337,25 +337,28 @@ _TIMESTAMPS = ("when", "deleted_at", "start_utc", "updated_at")
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Give a raw query result tidy dtypes."""
-    for col in frame.columns:
-        if col in _TIMESTAMPS:
-            frame[col] = pd.to_datetime(frame[col], format="ISO8601") if len(frame) else pd.Series(dtype="datetime64[ns]")
-        elif col in _CATEGORIES:
-            frame[col] = pd.Categorical(frame[col], categories=list(_CATEGORIES[col]))
-        elif col in _NAME_CATEGORIES:
-            frame[col] = frame[col].astype("category")
-        elif col in _NULLABLE_INTS:
-            frame[col] = pd.array(frame[col], dtype="Int64")
-        elif col in _BOOLS:
-            frame[col] = frame[col].astype(bool)
-        elif col in ("id", "nrs", "score", "sets", "sessions_per_week"):
-            frame[col] = frame[col].astype("int64")
-        elif col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument", "timezone", "uid",
-                     "programme"):
-            frame[col] = frame[col].astype(object)
-        else:
-            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
-    return frame
+    # One new frame from typed columns: assigning them one by one splits and rebuilds the frame's
+    # blocks each time, which is most of the cost of a small read (a form's lookups).
+    return pd.DataFrame({col: _typed_column(col, frame[col]) for col in frame.columns}, index=frame.index)
+
+
+def _typed_column(col: str, values: pd.Series) -> Any:
+    if col in _TIMESTAMPS:
+        return pd.to_datetime(values, format="ISO8601") if len(values) else pd.Series(dtype="datetime64[ns]")
+    if col in _CATEGORIES:
+        return pd.Categorical(values, categories=list(_CATEGORIES[col]))
+    if col in _NAME_CATEGORIES:
+        return values.astype("category")
+    if col in _NULLABLE_INTS:
+        return pd.array(values, dtype="Int64")
+    if col in _BOOLS:
+        return values.astype(bool)
+    if col in ("id", "nrs", "score", "sets", "sessions_per_week"):
+        return values.astype("int64")
+    if col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument", "timezone", "uid",
+               "programme"):
+        return values.astype(object)
+    return pd.to_numeric(values, errors="coerce").astype("float64")
 
 
 def _plain(value: Any) -> Any:
