@@ -887,7 +887,8 @@ def print_table(rows: list[list[str]], markdown: bool = False) -> None:
 
 
 def _stage(what: str) -> None:
-    print(f"[{datetime.now():%H:%M:%S}] {what} ...", file=sys.stderr, flush=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"[{datetime.now():%H:%M:%S}, peak RSS so far {peak:,.0f} MB] {what} ...", file=sys.stderr, flush=True)
 
 
 def _load() -> str:

@@ -1,5 +1,6 @@
 """Frames read as Arrow columns (ADBC) are exactly the frames read as rows: every kind of the demo
-season and of a small coach store, whole, filtered and by columns, dtypes and categories included."""
+season and of a small coach store, whole, filtered and by columns, dtypes and categories included,
+from a SQLite file and from a PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from backends import Backend
 
 import hipknee
 from hipknee.frames import LOG_COLUMNS
@@ -61,14 +63,34 @@ def _queries(store: hipknee.Store) -> Iterator[tuple[str, dict]]:
 @pytest.mark.parametrize("which", ["demo", "coach"])
 def test_arrow_frames_equal_row_frames(folders: dict[str, Path], which: str, arrow_used: list[bool]) -> None:
     with hipknee.Store.open(folders[which]) as arrow, hipknee.Store.open(folders[which]) as rows:
-        rows._arrow = False
-        compared = 0
-        for kind, options in _queries(rows):
-            got = arrow.read(kind, **options)
-            assert arrow_used.pop() or got.empty, (kind, options)  # from Arrow (an empty result is read as rows)
-            pd.testing.assert_frame_equal(got, rows.read(kind, **options), check_exact=True, obj=f"{kind} {options}")
-            compared += len(got)
-        assert compared > 1000 and arrow_used == []
+        _compare(arrow, rows, arrow_used)
+
+
+def _compare(arrow: hipknee.Store, rows: hipknee.Store, arrow_used: list[bool]) -> None:
+    rows._arrow = False
+    compared = 0
+    for kind, options in _queries(rows):
+        got = arrow.read(kind, **options)
+        assert arrow_used.pop() or got.empty, (kind, options)  # from Arrow (an empty result is read as rows)
+        pd.testing.assert_frame_equal(got, rows.read(kind, **options), check_exact=True, obj=f"{kind} {options}")
+        compared += len(got)
+    assert compared > 1000 and arrow_used == []
+
+
+def _demo_with_a_deletion(store: hipknee.Store) -> None:
+    make_demo(store)
+    store.delete("run", int(store.runs()["id"].iloc[0]))
+
+
+@pytest.mark.parametrize("which", ["demo", "coach"])
+def test_arrow_frames_from_postgresql_equal_row_frames(postgresql_backend: Backend, which: str,
+                                                       arrow_used: list[bool]) -> None:
+    build = _demo_with_a_deletion if which == "demo" else (
+        lambda st: make_coach_store(st, runners=3, seasons=1, seed=3))
+    place = postgresql_backend.master(f"arrow-reads-{which}", build)
+    with postgresql_backend.open(place) as arrow, postgresql_backend.open(place) as rows:
+        arrow_used.clear()  # the reads that built the store
+        _compare(arrow, rows, arrow_used)
 
 
 def test_an_empty_result_is_read_as_rows(folders: dict[str, Path], arrow_used: list[bool]) -> None:

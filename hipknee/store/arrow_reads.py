@@ -1,12 +1,12 @@
-"""Reading a SQLite store's rows as Arrow columns (ADBC's SQLite driver) instead of Python rows.
+"""Reading a store's rows as Arrow columns (ADBC's SQLite and PostgreSQL drivers) instead of Python rows.
 
 The query is the one :meth:`hipknee.Store.read` builds with SQLAlchemy, rendered to SQL, without
 its ORDER BY: ADBC fetches the rows column by column into Arrow, Arrow parses the timestamps and
 sorts the rows (both several times quicker than SQLite's sort of text and pandas' parse of it), and
 pandas takes the columns from there, with no Python object per value for numbers. The frame is then
-typed exactly as the row path types it. Writes,
-PostgreSQL and anything this path cannot read (a query it cannot render, a file it cannot open)
-stay on SQLAlchemy: :func:`read_arrow` then returns None and the caller reads rows (as it does
+typed exactly as the row path types it. Writes, and
+anything this path cannot read (a query it cannot render, a file or server it cannot open), stay
+on SQLAlchemy: :func:`read_arrow` then returns None and the caller reads rows (as it does
 for an empty result, whose columns Arrow cannot type).
 """
 
@@ -17,33 +17,33 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.sql import Select
 
-from .engine import BUSY_TIMEOUT_MS
+from .engine import BUSY_TIMEOUT_MS, CONNECT_TIMEOUT_S
 
 __all__ = ["read_arrow"]
 
 
-def read_arrow(path: Path, stmt: Select, dialect: Dialect, *, order: Sequence[str],
+def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Sequence[str],
                timestamps: Collection[str], drop: Collection[str] = ()) -> pd.DataFrame | None:
-    """The rows of ``stmt`` (a query without ORDER BY) from the SQLite file at ``path``, sorted by
-    the result columns ``order`` (ascending), with the text columns ``timestamps`` as datetimes (us)
-    and the columns ``drop`` (needed only to sort) left out; or None when the Arrow path cannot
-    read them (the caller then reads them as rows)."""
+    """The rows of ``stmt`` (a query without ORDER BY) from ``source`` (a SQLite file, or a
+    PostgreSQL server's URL: the same login, so the same rows), sorted by the result columns
+    ``order`` (ascending), with the text columns ``timestamps`` as datetimes (us) and the columns
+    ``drop`` (needed only to sort) left out; or None when the Arrow path cannot read them (the
+    caller then reads them as rows)."""
     try:
         # Imported here, not at the top: pyarrow costs a noticeable part of a second, and a
         # notebook that only logs a session never reads a whole table.
-        import adbc_driver_sqlite.dbapi as adbc
         import pyarrow as pa
         import pyarrow.compute as pc
     except ImportError:
         return None
     try:
         sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-        uri = f"{path.absolute().as_uri()}?mode=ro"
-        with adbc.connect(uri) as conn, conn.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+        with _connect(source) as conn, conn.cursor() as cursor:
+            if isinstance(source, Path):
+                cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
             cursor.execute(sql)
             table = cursor.fetch_arrow_table()
         # No rows give Arrow no values to tell a column's type by: the row path types them as always.
@@ -58,6 +58,21 @@ def read_arrow(path: Path, stmt: Select, dialect: Dialect, *, order: Sequence[st
     except Exception:  # noqa: BLE001 - any failure here means: read the rows the other way
         return None
     return table.to_pandas()
+
+
+def _connect(source: Path | URL) -> Any:
+    """An ADBC connection: read-only to a SQLite file, or through libpq to a PostgreSQL server (its
+    password file and service file apply as they do to psycopg)."""
+    if isinstance(source, Path):
+        import adbc_driver_sqlite.dbapi as sqlite
+
+        return sqlite.connect(f"{source.absolute().as_uri()}?mode=ro")
+    import adbc_driver_postgresql.dbapi as postgresql
+
+    url = source.set(drivername="postgresql")
+    if "connect_timeout" not in url.query:
+        url = url.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT_S)})
+    return postgresql.connect(url.render_as_string(hide_password=False))
 
 
 #: How SQLAlchemy writes a datetime into SQLite: "2026-03-02 18:00:00.000000".

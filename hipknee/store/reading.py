@@ -11,7 +11,7 @@ from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, select, text
+from sqlalchemy import Engine, and_, func, select, text
 
 from ..errors import ValidationError
 from ..records.kujala import KUJALA_FIELDS
@@ -148,13 +148,15 @@ class Reading:
             stmt = stmt.with_only_columns(*_only(stmt, columns, kind), maintain_column_froms=True)
         if conds:
             stmt = stmt.where(and_(*conds))
-        if self.path is not None and self._arrow:
+        source = self.path if self.path is not None else (
+            self.engine.url if self.engine.dialect.name == "postgresql" else None)
+        if source is not None and self._arrow:
             # Sorted by the same columns, after the fetch: whichever of them was not asked for is
             # fetched to sort by and dropped.
             names = {c.name for c in stmt.selected_columns}
             by = ["when" if c.name == "at" else c.name for c in order]
             extra = [c.label(name) for c, name in zip(order, by) if name not in names]
-            frame = read_arrow(self.path, stmt.add_columns(*extra), self.engine.dialect, order=by,
+            frame = read_arrow(source, stmt.add_columns(*extra), self.engine.dialect, order=by,
                                timestamps=_TIMESTAMPS, drop=[c.name for c in extra])
             if frame is not None:
                 return _typed(frame)
@@ -248,6 +250,24 @@ class Reading:
         day it starts), athlete, exercise, measure, sets, reps, duration_s, hold_s, load_kg, band,
         sessions_per_week, programme (its id), note."""
         return self.read("prescription", **kw)
+
+    def programme_stamp(self, athlete: str) -> tuple[int, Any]:
+        """How many prescriptions ``athlete`` has (deleted ones too) and when the latest one changed:
+        every write changes it, so a form reads her programmes again only when it has changed."""
+        prescriptions, athletes = TABLES["prescription"], TABLES["athlete"]
+        stmt = (select(func.count(prescriptions.c.id), func.max(prescriptions.c.updated_at))
+                .select_from(prescriptions.join(athletes, prescriptions.c.athlete_id == athletes.c.id))
+                .where(athletes.c.name == athlete))
+        with read_connection(self.engine, self._where) as conn:
+            count, latest = conn.execute(stmt).one()
+        return int(count), latest
+
+    def has_athlete(self, name: str) -> bool:
+        """Whether a runner of that name is in the store (not deleted)."""
+        athletes = TABLES["athlete"]
+        stmt = select(athletes.c.id).where(athletes.c.name == name, athletes.c.deleted_at.is_(None)).limit(1)
+        with read_connection(self.engine, self._where) as conn:
+            return conn.execute(stmt).first() is not None
 
     def athlete_names(self) -> list[str]:
         """Names of the athletes in the store, in the order they were added."""
@@ -344,7 +364,10 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _typed_column(col: str, values: pd.Series) -> Any:
     if col in _TIMESTAMPS:
-        return pd.to_datetime(values, format="ISO8601") if len(values) else pd.Series(dtype="datetime64[ns]")
+        # To the microsecond, whatever the values: pandas would type text or datetimes that happen
+        # to fall on whole seconds as seconds, and the same column would change type with its data.
+        return pd.to_datetime(values, format="ISO8601").dt.as_unit("us") if len(values) else pd.Series(
+            dtype="datetime64[ns]")
     if col in _CATEGORIES:
         return pd.Categorical(values, categories=list(_CATEGORIES[col]))
     if col in _NAME_CATEGORIES:

@@ -388,7 +388,7 @@ class RecordForm(FieldForm, Generic[R]):
         name = (self.athlete.value or "").strip()
         new_runner: list[Record] = []
         problems: list[tuple[int | None, ValidationError]] = []
-        if name and not self.editing and name not in self.store.athlete_names():
+        if name and not self.editing and not self.store.has_athlete(name):
             try:
                 new_runner = [validate_record(Athlete, {"name": name})]
             except ValidationError as exc:

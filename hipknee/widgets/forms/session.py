@@ -203,6 +203,8 @@ class SessionForm(RecordForm[StrengthSet]):
     css_name = "session-form"
 
     def __init__(self, store: Store, programme: Sequence[str] = PROGRAMME) -> None:
+        #: (runner, day, her programmes' stamp) and the programme in force read for them
+        self._programme_read: tuple[Any, pd.DataFrame] = (None, pd.DataFrame())
         super().__init__(store)
         self.programme = tuple(programme)
         self.catalogue = store.exercises().set_index("name", drop=False)
@@ -433,10 +435,12 @@ class SessionForm(RecordForm[StrengthSet]):
         day = self.day.value
         if name not in self._athlete_ids or day is None:
             return pd.DataFrame()
-        mine = self.store.programmes(athlete=name, end=day)
-        if mine.empty:
-            return mine
-        return mine[mine["when"] == mine["when"].max()]
+        # Read again only when her programmes changed (here or in another notebook: a coach's).
+        key = (name, day, self.store.programme_stamp(name))
+        if self._programme_read[0] != key:
+            mine = self.store.programmes(athlete=name, end=day)
+            self._programme_read = (key, mine if mine.empty else mine[mine["when"] == mine["when"].max()])
+        return self._programme_read[1]
 
     def _plan(self) -> tuple[object, list[tuple[pd.Series, str, Any, Any]]]:
         """(which programme, its rows as (exercise with the prescribed dose, side, load kg, band))."""
