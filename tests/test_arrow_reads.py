@@ -13,6 +13,7 @@ from backends import Backend
 
 import hipknee
 from hipknee.frames import LOG_COLUMNS
+from hipknee.store import arrow_reads
 from hipknee.store import reading as store_module
 from hipknee.synthetic.coach_store import make_coach_store
 from hipknee.synthetic.demo import make_demo
@@ -100,3 +101,71 @@ def test_an_empty_result_is_read_as_rows(folders: dict[str, Path], arrow_used: l
             got = arrow.read(kind, start="1990-01-01", end="1990-01-02")
             pd.testing.assert_frame_equal(got, rows.read(kind, start="1990-01-01", end="1990-01-02"), obj=kind)
     assert arrow_used and not any(arrow_used)
+
+
+@pytest.fixture
+def small_ranges(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Split any read of more than 40 ids into up to three ranges; the SQL of every fetch."""
+    monkeypatch.setattr(arrow_reads, "RANGE_ROWS", 40)
+    monkeypatch.setattr(arrow_reads, "MAX_RANGES", 3)
+    fetched: list[str] = []
+    real = arrow_reads._fetch_one
+
+    def spied(source, sql):  # noqa: ANN001, ANN202
+        fetched.append(sql)
+        return real(source, sql)
+
+    monkeypatch.setattr(arrow_reads, "_fetch_one", spied)
+    return fetched
+
+
+@pytest.mark.parametrize("which", ["demo", "coach"])
+def test_a_read_in_ranges_equals_the_row_read(folders: dict[str, Path], which: str, small_ranges: list[str],
+                                               arrow_used: list[bool]) -> None:
+    with hipknee.Store.open(folders[which]) as arrow, hipknee.Store.open(folders[which]) as rows:
+        _compare(arrow, rows, arrow_used)
+    # The whole-table reads went in three ranges; one runner's rows or a few ids in one.
+    assert sum("BETWEEN" in sql for sql in small_ranges) >= 3 * 5
+    assert any("BETWEEN" not in sql for sql in small_ranges)
+
+
+def test_a_commit_during_a_read_in_ranges_reads_the_table_again(tmp_path: Path, small_ranges: list[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    with hipknee.Store.open(tmp_path) as store:
+        make_demo(store)
+        before = len(store.sets())
+        small_ranges.clear()
+        real = arrow_reads._fetch_one  # the spy: a runner saves a session while the first range is read
+
+        def saving_meanwhile(source, sql):  # noqa: ANN001, ANN202
+            if len(small_ranges) == 1:
+                with hipknee.Store.open(tmp_path) as other:
+                    other.add_session([{"athlete": "Maria", "exercise": "clamshell", "side": "left", "reps": 12,
+                                        "when": "2020-01-01 07:00"}])
+            return real(source, sql)
+
+        monkeypatch.setattr(arrow_reads, "_fetch_one", saving_meanwhile)
+        got = store.sets()
+        store._arrow = False
+        pd.testing.assert_frame_equal(got, store.sets(), check_exact=True)
+    assert len(got) > before and got["when"].iloc[0] == pd.Timestamp("2020-01-01 07:00")
+    assert len(small_ranges) == 4 and "BETWEEN" not in small_ranges[-1]
+
+
+def test_a_column_empty_through_the_first_thousands_of_rows_is_read_the_arrow_way(
+        tmp_path: Path, arrow_used: list[bool]) -> None:
+    """SQLite's driver types a column by the values it has seen: a runner's first 1,500 sets
+    without a load, band or session, then weighted ones, are still read as Arrow columns."""
+    with hipknee.Store.open(tmp_path) as store:
+        store.add({"name": "Ines"}, kind="athlete")
+        day = pd.Timestamp("2026-01-05 07:00")
+        plain = [{"athlete": "Ines", "exercise": "clamshell", "side": side, "reps": 15,
+                  "when": day + pd.Timedelta(minutes=i)} for i in range(750) for side in ("left", "right")]
+        weighted = [{"athlete": "Ines", "exercise": "single-leg deadlift", "side": "left", "reps": 8, "load_kg": 12.5,
+                     "band": "medium", "when": day + pd.Timedelta(days=3, minutes=i)} for i in range(20)]
+        store.add_many(plain + weighted, kind="set")
+        got = store.sets()
+        assert arrow_used == [True]
+        store._arrow = False
+        pd.testing.assert_frame_equal(got, store.sets(), check_exact=True)
+    assert got["load_kg"].notna().sum() == 20

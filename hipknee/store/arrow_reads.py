@@ -1,37 +1,54 @@
 """Reading a store's rows as Arrow columns (ADBC's SQLite and PostgreSQL drivers) instead of Python rows.
 
 The query is the one :meth:`hipknee.Store.read` builds with SQLAlchemy, rendered to SQL, without
-its ORDER BY: ADBC fetches the rows column by column into Arrow, Arrow parses the timestamps and
-sorts the rows (both several times quicker than SQLite's sort of text and pandas' parse of it), and
-pandas takes the columns from there, with no Python object per value for numbers. The frame is then
-typed exactly as the row path types it. Writes, and
-anything this path cannot read (a query it cannot render, a file or server it cannot open), stay
-on SQLAlchemy: :func:`read_arrow` then returns None and the caller reads rows (as it does
-for an empty result, whose columns Arrow cannot type).
+its ORDER BY: ADBC fetches the rows column by column into Arrow, Arrow parses the timestamps,
+encodes names as dictionaries and sorts the rows (all several times quicker than SQLite's sort of
+text and pandas' parse of it), and pandas takes the columns from there, with no Python object per
+value. The frame is then typed exactly as the row path types it.
+
+A large SQLite table is read in a few ranges of its ids at once, one connection and thread each:
+the driver spends its time in SQLite's C code with the GIL released, so the ranges run side by side
+on a machine's cores. If another connection commits while they run, the ranges may have seen
+different moments of the store, so the table is then read again in one go.
+
+Writes, and anything this path cannot read (a query it cannot render, a file or server it cannot
+open), stay on SQLAlchemy: :func:`read_arrow` then returns None and the caller reads rows (as it
+does for an empty result, whose columns Arrow cannot type).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import func, select
 from sqlalchemy.engine import URL, Dialect
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from .engine import BUSY_TIMEOUT_MS, CONNECT_TIMEOUT_S
 
-__all__ = ["read_arrow"]
+__all__ = ["MAX_RANGES", "RANGE_ROWS", "read_arrow"]
+
+#: Ids per range of a split read: below this, a second connection costs more than it saves.
+RANGE_ROWS = 250_000
+#: At most this many ranges (connections and threads) for one read: one per core, up to four.
+MAX_RANGES = min(4, os.cpu_count() or 1)
 
 
 def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Sequence[str],
-               timestamps: Collection[str], drop: Collection[str] = ()) -> pd.DataFrame | None:
+               timestamps: Collection[str], categories: Collection[str] = (), drop: Collection[str] = (),
+               split_on: ColumnElement[Any] | None = None) -> pd.DataFrame | None:
     """The rows of ``stmt`` (a query without ORDER BY) from ``source`` (a SQLite file, or a
     PostgreSQL server's URL: the same login, so the same rows), sorted by the result columns
-    ``order`` (ascending), with the text columns ``timestamps`` as datetimes (us) and the columns
+    ``order`` (ascending), with the text columns ``timestamps`` as datetimes (us), the text columns
+    ``categories`` as pandas categoricals (categories in order of first appearance) and the columns
     ``drop`` (needed only to sort) left out; or None when the Arrow path cannot read them (the
-    caller then reads them as rows)."""
+    caller then reads them as rows). ``split_on`` (an integer key of a SQLite table, such as its
+    id) lets a large read run in ranges of it side by side."""
     try:
         # Imported here, not at the top: pyarrow costs a noticeable part of a second, and a
         # notebook that only logs a session never reads a whole table.
@@ -40,33 +57,106 @@ def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Seq
     except ImportError:
         return None
     try:
-        sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-        with _connect(source) as conn, conn.cursor() as cursor:
-            if isinstance(source, Path):
-                cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
-            cursor.execute(sql)
-            table = cursor.fetch_arrow_table()
+        table = _fetch(source, stmt, dialect, split_on, pa)
         # No rows give Arrow no values to tell a column's type by: the row path types them as always.
         if not table.num_rows:
             return None
-        for name in timestamps:
-            if name in table.column_names and _written_to_the_microsecond(table[name], pa, pc):
-                table = table.set_column(table.column_names.index(name), name,
-                                         pc.cast(table[name], pa.timestamp("us")))
+        for name in table.column_names:
+            column = table[name]
+            if name in timestamps and _written_to_the_microsecond(column, pa, pc):
+                column = pc.cast(column, pa.timestamp("us"))
+            elif name in categories and pa.types.is_string(column.type):
+                column = pc.dictionary_encode(column)
+            else:
+                continue
+            table = table.set_column(table.column_names.index(name), name, column)
         table = table.take(pc.sort_indices(table, sort_keys=[(name, "ascending") for name in order]))
         table = table.drop_columns([name for name in drop if name in table.column_names])
     except Exception:  # noqa: BLE001 - any failure here means: read the rows the other way
         return None
-    return table.to_pandas()
+    return table.to_pandas(split_blocks=True, self_destruct=True)
+
+
+def _fetch(source: Path | URL, stmt: Select, dialect: Dialect, split_on: ColumnElement[Any] | None, pa: Any) -> Any:
+    """The rows of ``stmt`` as one Arrow table, read in ranges of ``split_on`` side by side when
+    the table is large, the source a SQLite file and the machine has cores to spare."""
+    if split_on is None or not isinstance(source, Path):
+        return _fetch_one(source, _sql(stmt, dialect))
+    with _connect(source) as conn, conn.cursor() as cursor:
+        cursor.execute(_sql(select(func.min(split_on), func.max(split_on)), dialect))
+        low, high = cursor.fetchone()
+        cursor.execute("PRAGMA data_version")
+        version = cursor.fetchone()
+        ranges = _ranges(low, high)
+        if len(ranges) < 2:
+            return _fetch_one(source, _sql(stmt, dialect))
+        sqls = [_sql(stmt.where(split_on.between(first, last)), dialect) for first, last in ranges]
+        with ThreadPoolExecutor(len(sqls), thread_name_prefix="hipknee-read") as pool:
+            parts = list(pool.map(lambda sql: _fetch_one(source, sql), sqls))
+        cursor.execute("PRAGMA data_version")
+        if cursor.fetchone() != version:  # a commit in between: read the whole table at one moment
+            return _fetch_one(source, _sql(stmt, dialect))
+    return pa.concat_tables(_typed_alike(parts, pa), promote_options="permissive")
+
+
+def _typed_alike(parts: list[Any], pa: Any) -> list[Any]:
+    """The ranges' tables with a column that is null all through one range (which SQLite's driver
+    types as integers) typed as the same column of a range that has values."""
+    typed = {}
+    for part in parts:
+        for field in part.schema:
+            if part[field.name].null_count < part.num_rows:
+                typed.setdefault(field.name, field.type)
+    out = []
+    for part in parts:
+        for i, field in enumerate(part.schema):
+            if field.name in typed and field.type != typed[field.name] and part[field.name].null_count == part.num_rows:
+                part = part.set_column(i, field.name, pa.nulls(part.num_rows, typed[field.name]))
+        out.append(part)
+    return out
+
+
+def _ranges(low: int | None, high: int | None) -> list[tuple[int, int]]:
+    """Inclusive ranges splitting ``low..high`` for the cores of this machine (one range for a
+    small or empty table)."""
+    if low is None or high is None:
+        return []
+    count = min(MAX_RANGES, (high - low + 1) // RANGE_ROWS)
+    if count < 2:
+        return [(low, high)]
+    bounds = [low + (high - low + 1) * i // count for i in range(count + 1)]
+    return [(bounds[i], bounds[i + 1] - 1) for i in range(count)]
+
+
+def _fetch_one(source: Path | URL, sql: str) -> Any:
+    with _connect(source) as conn, conn.cursor() as cursor:
+        if isinstance(source, Path):
+            cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+            # SQLite's driver types each column by the values of its first batch (a column null
+            # all through it becomes integers, and a later text or float is an error): one batch
+            # of every row types each column by all its values, and is no slower.
+            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(_ALL_ROWS)})
+        cursor.execute(sql)
+        return cursor.fetch_arrow_table()
+
+
+#: More rows than any store holds (the driver takes up to about this many).
+_ALL_ROWS = 1_000_000_000
+
+
+def _sql(stmt: Select, dialect: Dialect) -> str:
+    return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _connect(source: Path | URL) -> Any:
     """An ADBC connection: read-only to a SQLite file, or through libpq to a PostgreSQL server (its
-    password file and service file apply as they do to psycopg)."""
+    password file and service file apply as they do to psycopg). A SQLite connection is in
+    autocommit mode: no read transaction outlives its statement (one would hold an old snapshot of
+    the store, and hide other connections' commits from ``PRAGMA data_version``)."""
     if isinstance(source, Path):
         import adbc_driver_sqlite.dbapi as sqlite
 
-        return sqlite.connect(f"{source.absolute().as_uri()}?mode=ro")
+        return sqlite.connect(f"{source.absolute().as_uri()}?mode=ro", autocommit=True)
     import adbc_driver_postgresql.dbapi as postgresql
 
     url = source.set(drivername="postgresql")
@@ -82,7 +172,7 @@ _ISO_MICROSECONDS = 26
 def _written_to_the_microsecond(column: Any, pa: Any, pc: Any) -> bool:
     """Whether a text column holds only timestamps written to the microsecond, as SQLAlchemy writes
     them: Arrow then parses them to the same datetimes (us) as pandas does; any other text (written
-    by SQLite's own clock, to the second) is left for pandas, which types it by its precision."""
+    by SQLite's own clock, to the second) is left for pandas."""
     if not pa.types.is_string(column.type) or column.null_count == len(column):
         return False
     return bool(pc.all(pc.equal(pc.utf8_length(column), _ISO_MICROSECONDS)).as_py())

@@ -156,8 +156,11 @@ class Reading:
             names = {c.name for c in stmt.selected_columns}
             by = ["when" if c.name == "at" else c.name for c in order]
             extra = [c.label(name) for c, name in zip(order, by) if name not in names]
+            # A whole table (not one runner's rows, nor a few ids) is worth reading in ranges.
+            split = table.c.id if athlete is None and ids is None else None
             frame = read_arrow(source, stmt.add_columns(*extra), self.engine.dialect, order=by,
-                               timestamps=_TIMESTAMPS, drop=[c.name for c in extra])
+                               timestamps=_TIMESTAMPS, categories={*_CATEGORIES, *_NAME_CATEGORIES},
+                               drop=[c.name for c in extra], split_on=split)
             if frame is not None:
                 return _typed(frame)
         stmt = stmt.order_by(*order)
@@ -371,6 +374,8 @@ def _typed_column(col: str, values: pd.Series) -> Any:
     if col in _CATEGORIES:
         return pd.Categorical(values, categories=list(_CATEGORIES[col]))
     if col in _NAME_CATEGORIES:
+        if isinstance(values.dtype, pd.CategoricalDtype):  # from Arrow, in order of appearance
+            return values.cat.reorder_categories(sorted(values.cat.categories))
         return values.astype("category")
     if col in _NULLABLE_INTS:
         return pd.array(values, dtype="Int64")
