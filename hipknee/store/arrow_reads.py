@@ -6,9 +6,9 @@ encodes names as dictionaries and sorts the rows (all several times quicker than
 text and pandas' parse of it), and pandas takes the columns from there, with no Python object per
 value. The frame is then typed exactly as the row path types it.
 
-A large SQLite table is read in a few ranges of its ids at once, one connection and thread each:
+A large SQLite table is read in ranges of its ids, a few at once, one connection and thread each:
 the driver spends its time in SQLite's C code with the GIL released, so the ranges run side by side
-on a machine's cores. If another connection commits while they run, the ranges may have seen
+on a machine's cores, and each range's text is typed as it arrives, so little raw text is held at once. If another connection commits while they run, the ranges may have seen
 different moments of the store, so the table is then read again in one go.
 
 Writes, and anything this path cannot read (a query it cannot render, a file or server it cannot
@@ -19,7 +19,7 @@ does for an empty result, whose columns Arrow cannot type).
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -31,12 +31,12 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from .engine import BUSY_TIMEOUT_MS, CONNECT_TIMEOUT_S
 
-__all__ = ["MAX_RANGES", "RANGE_ROWS", "read_arrow"]
+__all__ = ["MAX_THREADS", "RANGE_ROWS", "read_arrow"]
 
-#: Ids per range of a split read: below this, a second connection costs more than it saves.
+#: Ids per range of a split read: a range costs a connection, and bounds the raw text held at once.
 RANGE_ROWS = 250_000
-#: At most this many ranges (connections and threads) for one read: one per core, up to four.
-MAX_RANGES = min(4, os.cpu_count() or 1)
+#: Ranges read at once (connections and threads): one per core, up to four.
+MAX_THREADS = min(4, os.cpu_count() or 1)
 
 
 def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Sequence[str],
@@ -57,31 +57,39 @@ def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Seq
     except ImportError:
         return None
     try:
-        table = _fetch(source, stmt, dialect, split_on, pa)
+        def shaped(table: Any) -> Any:
+            # Done to each range as it arrives, so its raw text is let go before the next comes.
+            for name in table.column_names:
+                column = table[name]
+                if name in timestamps and _written_to_the_microsecond(column, pa, pc):
+                    column = pc.cast(column, pa.timestamp("us"))
+                elif name in categories and pa.types.is_string(column.type):
+                    column = pc.dictionary_encode(column)
+                else:
+                    continue
+                table = table.set_column(table.column_names.index(name), name, column)
+            return table
+
+        table = _fetch(source, stmt, dialect, split_on, shaped, pa)
         # No rows give Arrow no values to tell a column's type by: the row path types them as always.
         if not table.num_rows:
             return None
-        for name in table.column_names:
-            column = table[name]
-            if name in timestamps and _written_to_the_microsecond(column, pa, pc):
-                column = pc.cast(column, pa.timestamp("us"))
-            elif name in categories and pa.types.is_string(column.type):
-                column = pc.dictionary_encode(column)
-            else:
-                continue
-            table = table.set_column(table.column_names.index(name), name, column)
-        table = table.take(pc.sort_indices(table, sort_keys=[(name, "ascending") for name in order]))
+        rows = pc.sort_indices(table, sort_keys=[(name, "ascending") for name in order])
         table = table.drop_columns([name for name in drop if name in table.column_names])
+        # Column by column, each unsorted column let go once sorted: memory for one more column, not a table.
+        for i, name in enumerate(table.column_names):
+            table = table.set_column(i, name, table[name].take(rows))
     except Exception:  # noqa: BLE001 - any failure here means: read the rows the other way
         return None
     return table.to_pandas(split_blocks=True, self_destruct=True)
 
 
-def _fetch(source: Path | URL, stmt: Select, dialect: Dialect, split_on: ColumnElement[Any] | None, pa: Any) -> Any:
-    """The rows of ``stmt`` as one Arrow table, read in ranges of ``split_on`` side by side when
-    the table is large, the source a SQLite file and the machine has cores to spare."""
+def _fetch(source: Path | URL, stmt: Select, dialect: Dialect, split_on: ColumnElement[Any] | None,
+           shaped: Callable[[Any], Any], pa: Any) -> Any:
+    """The rows of ``stmt`` as one Arrow table, each part ``shaped`` as it arrives: a large SQLite
+    table in ranges of ``split_on``, side by side on the machine's cores."""
     if split_on is None or not isinstance(source, Path):
-        return _fetch_one(source, _sql(stmt, dialect))
+        return shaped(_fetch_one(source, _sql(stmt, dialect)))
     with _connect(source) as conn, conn.cursor() as cursor:
         cursor.execute(_sql(select(func.min(split_on), func.max(split_on)), dialect))
         low, high = cursor.fetchone()
@@ -89,13 +97,14 @@ def _fetch(source: Path | URL, stmt: Select, dialect: Dialect, split_on: ColumnE
         version = cursor.fetchone()
         ranges = _ranges(low, high)
         if len(ranges) < 2:
-            return _fetch_one(source, _sql(stmt, dialect))
+            return shaped(_fetch_one(source, _sql(stmt, dialect)))
         sqls = [_sql(stmt.where(split_on.between(first, last)), dialect) for first, last in ranges]
-        with ThreadPoolExecutor(len(sqls), thread_name_prefix="hipknee-read") as pool:
-            parts = list(pool.map(lambda sql: _fetch_one(source, sql), sqls))
+        with ThreadPoolExecutor(min(MAX_THREADS, len(sqls)), thread_name_prefix="hipknee-read") as pool:
+            parts = list(pool.map(lambda sql: shaped(_fetch_one(source, sql)), sqls))
         cursor.execute("PRAGMA data_version")
         if cursor.fetchone() != version:  # a commit in between: read the whole table at one moment
-            return _fetch_one(source, _sql(stmt, dialect))
+            del parts
+            return shaped(_fetch_one(source, _sql(stmt, dialect)))
     return pa.concat_tables(_typed_alike(parts, pa), promote_options="permissive")
 
 
@@ -117,11 +126,11 @@ def _typed_alike(parts: list[Any], pa: Any) -> list[Any]:
 
 
 def _ranges(low: int | None, high: int | None) -> list[tuple[int, int]]:
-    """Inclusive ranges splitting ``low..high`` for the cores of this machine (one range for a
+    """Inclusive ranges of about :data:`RANGE_ROWS` ids splitting ``low..high`` (one range for a
     small or empty table)."""
     if low is None or high is None:
         return []
-    count = min(MAX_RANGES, (high - low + 1) // RANGE_ROWS)
+    count = -(-(high - low + 1) // RANGE_ROWS)
     if count < 2:
         return [(low, high)]
     bounds = [low + (high - low + 1) * i // count for i in range(count + 1)]

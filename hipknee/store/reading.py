@@ -362,7 +362,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Give a raw query result tidy dtypes."""
     # One new frame from typed columns: assigning them one by one splits and rebuilds the frame's
     # blocks each time, which is most of the cost of a small read (a form's lookups).
-    return pd.DataFrame({col: _typed_column(col, frame[col]) for col in frame.columns}, index=frame.index)
+    # copy=False: the typed columns are new already; a copy would double a big read's memory.
+    return pd.DataFrame({col: _typed_column(col, frame[col]) for col in frame.columns}, index=frame.index, copy=False)
 
 
 def _typed_column(col: str, values: pd.Series) -> Any:
