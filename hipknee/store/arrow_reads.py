@@ -8,8 +8,9 @@ value. The frame is then typed exactly as the row path types it.
 
 A large SQLite table is read in ranges of its ids, a few at once, one connection and thread each:
 the driver spends its time in SQLite's C code with the GIL released, so the ranges run side by side
-on a machine's cores, and each range's text is typed as it arrives, so little raw text is held at once. If another connection commits while they run, the ranges may have seen
-different moments of the store, so the table is then read again in one go.
+on a machine's cores; each range's text is typed as it arrives, so little raw text is held at once.
+If another connection commits while they run, the ranges may have seen different moments of the
+store, so the table is then read again in one go.
 
 Writes, and anything this path cannot read (a query it cannot render, a file or server it cannot
 open), stay on SQLAlchemy: :func:`read_arrow` then returns None and the caller reads rows (as it
