@@ -4,6 +4,7 @@ as a clean close left it, not on every open; a damaged file is still never used.
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -79,3 +80,24 @@ def test_damage_after_a_clean_close_is_still_refused(tmp_path: Path, checks: lis
     with pytest.raises(hipknee.StoreError, match="damaged"):
         hipknee.Store.open(tmp_path)
     assert checks == [db, db]
+
+
+def test_an_empty_log_left_or_removed_by_another_reader_is_not_a_reason_to_check_again(
+        tmp_path: Path, checks: list[Path]) -> None:
+    """Another notebook reading the store while this one closes it: SQLite keeps an empty
+    write-ahead log while any connection is open and removes it with the last one. Nothing was
+    written, so the next open is not checked again."""
+    db = _logged(tmp_path)
+    hipknee.Store.open(tmp_path).close()
+    assert checks == [db]
+    other = sqlite3.connect(db)  # the other notebook's reader, open meanwhile
+    try:
+        assert other.execute("SELECT count(*) FROM athletes").fetchone() == (1,)
+        with hipknee.Store.open(tmp_path) as store:
+            assert len(store.runs()) == 1
+        assert db.with_name("hipknee.db-wal").exists()
+    finally:
+        other.close()
+    assert not db.with_name("hipknee.db-wal").exists()
+    hipknee.Store.open(tmp_path).close()
+    assert checks == [db]

@@ -90,12 +90,18 @@ def _note(path: Path) -> Path:
 
 
 def _state(path: Path) -> list[int]:
-    """What changes whenever the file or its write-ahead log is written or replaced."""
+    """What changes whenever the file or its write-ahead log is written or replaced. An empty
+    log counts as no log: it holds nothing, and SQLite makes and removes one as connections come
+    and go (the last one to close removes it, a reader that ends without closing leaves it), so
+    telling them apart would only send sound files to a check again."""
     out: list[int] = []
     for part in (path, path.with_name(path.name + "-wal")):
         try:
             st = part.stat()
         except FileNotFoundError:
+            out.append(-1)
+            continue
+        if part is not path and st.st_size == 0:
             out.append(-1)
             continue
         out += [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]

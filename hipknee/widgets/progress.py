@@ -56,7 +56,10 @@ class ProgressView(widgets.VBox):
                                               layout=widgets.Layout(width="420px")), "exercise")
         self.per_kg = _css(widgets.Checkbox(description="tests in N per kg of body mass", indent=False,
                                             layout=widgets.Layout(width="auto")), "per-kg")
-        self.weeks = _css(widgets.SelectionRangeSlider(options=[("-", None)], description="Weeks",
+        # Each option is a week, named by its Monday: "weeks of 05 Jan - 26 Jan" runs to Sunday 01 Feb,
+        # as the line under the chart says.
+        self.weeks = _css(widgets.SelectionRangeSlider(options=[("-", None)], description="Weeks of",
+                                                       tooltip="training weeks, each named by its Monday",
                                                        continuous_update=False, layout=widgets.Layout(width="640px")),
                           "weeks")
         self.reload_button = _css(widgets.Button(description="Reload", icon="refresh",
