@@ -9,8 +9,14 @@ value. The frame is then typed exactly as the row path types it.
 A large SQLite table is read in ranges of its ids, a few at once, one connection and thread each:
 the driver spends its time in SQLite's C code with the GIL released, so the ranges run side by side
 on a machine's cores; each range's text is typed as it arrives, so little raw text is held at once.
-If another connection commits while they run, the ranges may have seen different moments of the
-store, so the table is then read again in one go.
+If another process commits while they run (``PRAGMA data_version`` moves), the ranges may have
+seen different moments of the store, so the table is then read again in one go. The runner's and
+exercise's names come as ids, decoded from their small tables in Arrow.
+
+ADBC's driver carries its own copy of SQLite, beside Python's: two copies in one process must not
+write and read the same file at the same moment (SQLite's file locks are per process, so one copy
+closing the file drops the other's locks). hipknee never does: a read returns before the caller
+can write, and the connections here are read-only.
 
 Writes, and anything this path cannot read (a query it cannot render, a file or server it cannot
 open), stay on SQLAlchemy: :func:`read_arrow` then returns None and the caller reads rows (as it
@@ -20,7 +26,7 @@ does for an empty result, whose columns Arrow cannot type).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -42,14 +48,17 @@ MAX_THREADS = min(4, os.cpu_count() or 1)
 
 def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Sequence[str],
                timestamps: Collection[str], categories: Collection[str] = (), drop: Collection[str] = (),
-               split_on: ColumnElement[Any] | None = None) -> pd.DataFrame | None:
+               split_on: ColumnElement[Any] | None = None,
+               decode: Mapping[str, Select] | None = None) -> pd.DataFrame | None:
     """The rows of ``stmt`` (a query without ORDER BY) from ``source`` (a SQLite file, or a
     PostgreSQL server's URL: the same login, so the same rows), sorted by the result columns
     ``order`` (ascending), with the text columns ``timestamps`` as datetimes (us), the text columns
     ``categories`` as pandas categoricals (categories in order of first appearance) and the columns
     ``drop`` (needed only to sort) left out; or None when the Arrow path cannot read them (the
     caller then reads them as rows). ``split_on`` (an integer key of a SQLite table, such as its
-    id) lets a large read run in ranges of it side by side."""
+    id) lets a large read run in ranges of it side by side. ``decode`` maps a result column of ids
+    to a query of (id, value) pairs: the column then holds the values (as a dictionary, so a
+    category, when they are text)."""
     try:
         # Imported here, not at the top: pyarrow costs a noticeable part of a second, and a
         # notebook that only logs a session never reads a whole table.
@@ -58,11 +67,15 @@ def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Seq
     except ImportError:
         return None
     try:
+        lookups = {name: _fetch_one(source, _sql(query, dialect)) for name, query in (decode or {}).items()}
+
         def shaped(table: Any) -> Any:
             # Done to each range as it arrives, so its raw text is let go before the next comes.
             for name in table.column_names:
                 column = table[name]
-                if name in timestamps and _written_to_the_microsecond(column, pa, pc):
+                if name in lookups:
+                    column = _decoded(column, lookups[name], pa, pc)
+                elif name in timestamps and _written_to_the_microsecond(column, pa, pc):
                     column = pc.cast(column, pa.timestamp("us"))
                 elif name in categories and pa.types.is_string(column.type):
                     column = pc.dictionary_encode(column)
@@ -91,22 +104,43 @@ def _fetch(source: Path | URL, stmt: Select, dialect: Dialect, split_on: ColumnE
     table in ranges of ``split_on``, side by side on the machine's cores."""
     if split_on is None or not isinstance(source, Path):
         return shaped(_fetch_one(source, _sql(stmt, dialect)))
-    with _connect(source) as conn, conn.cursor() as cursor:
-        cursor.execute(_sql(select(func.min(split_on), func.max(split_on)), dialect))
-        low, high = cursor.fetchone()
-        cursor.execute("PRAGMA data_version")
-        version = cursor.fetchone()
+    with _connect(source) as conn:
+        version = _one_row(conn, "PRAGMA data_version")
+        low, high = _one_row(conn, _sql(select(func.min(split_on), func.max(split_on)), dialect))
         ranges = _ranges(low, high)
         if len(ranges) < 2:
             return shaped(_fetch_one(source, _sql(stmt, dialect)))
         sqls = [_sql(stmt.where(split_on.between(first, last)), dialect) for first, last in ranges]
         with ThreadPoolExecutor(min(MAX_THREADS, len(sqls)), thread_name_prefix="hipknee-read") as pool:
             parts = list(pool.map(lambda sql: shaped(_fetch_one(source, sql)), sqls))
-        cursor.execute("PRAGMA data_version")
-        if cursor.fetchone() != version:  # a commit in between: read the whole table at one moment
+        if _one_row(conn, "PRAGMA data_version") != version:  # a commit meanwhile: read the table at one moment
             del parts
             return shaped(_fetch_one(source, _sql(stmt, dialect)))
     return pa.concat_tables(_typed_alike(parts, pa), promote_options="permissive")
+
+
+def _one_row(conn: Any, sql: str) -> tuple[Any, ...]:
+    # A cursor of its own, closed at once: a statement left open would hold a read transaction,
+    # and with it an old snapshot in which data_version never moves.
+    with conn.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
+
+
+def _decoded(column: Any, lookup: Any, pa: Any, pc: Any) -> Any:
+    """The values ``lookup`` (a table of id, value) gives the ids in ``column``: text as a dictionary
+    of every value (a pandas category), anything else plainly."""
+    ids, values = lookup.column(0).combine_chunks(), lookup.column(1).combine_chunks()
+    at = pc.index_in(column, value_set=ids)
+    if at.null_count > column.null_count:  # an id that came after its table was read: read rows instead
+        raise LookupError("an id missing from its lookup table")
+    if pa.types.is_string(values.type):
+        # Each distinct value once (exercises share a measure; a deleted runner's name can come back).
+        distinct = pc.unique(values)
+        codes = pc.take(pc.index_in(values, value_set=distinct), at)
+        return pa.chunked_array([pa.DictionaryArray.from_arrays(chunk, distinct) for chunk in codes.chunks],
+                                pa.dictionary(codes.type, distinct.type))
+    return pc.take(values, at)
 
 
 def _typed_alike(parts: list[Any], pa: Any) -> list[Any]:

@@ -105,6 +105,7 @@ class Reading:
         (end inclusive, dates mean whole days). ``columns`` reads only those columns (quicker on
         a big store)."""
         table = self._table(kind)
+        coded: dict[str, tuple[Any, Any]] = {}
         if athlete is not None and not isinstance(athlete, str):
             raise ValidationError("athlete", athlete, "an athlete's name, or None for all")
         start, end = period(start, end)
@@ -123,11 +124,17 @@ class Reading:
             skip = {"at", "athlete_id", "exercise_id", "created_at", "deleted_at"}
             cols = [table.c.id, table.c.at.label("when"), athletes.c.name.label("athlete")]
             joined = table.join(athletes, table.c.athlete_id == athletes.c.id)
+            # The Arrow path fetches the runner's and exercise's ids in these columns, and their
+            # names (measure, per_side) from a small table each: no text copied per row.
+            coded["athlete"] = (table.c.athlete_id.label("athlete"), select(athletes.c.id, athletes.c.name))
             if kind in OF_EXERCISE:
                 cols += [exercises.c.name.label("exercise"), exercises.c.measure]
                 if kind == "prescription":
                     cols.append(exercises.c.per_side)
                 joined = joined.join(exercises, table.c.exercise_id == exercises.c.id)
+                for name in ("exercise", "measure", "per_side"):
+                    coded[name] = (table.c.exercise_id.label(name), select(exercises.c.id, getattr(
+                        exercises.c, "name" if name == "exercise" else name)))
             cols += [c for c in table.c if c.name not in skip and c.name != "id"]
             if include_deleted:
                 cols.append(table.c.deleted_at)
@@ -156,13 +163,18 @@ class Reading:
             names = {c.name for c in stmt.selected_columns}
             by = ["when" if c.name == "at" else c.name for c in order]
             extra = [c.label(name) for c, name in zip(order, by) if name not in names]
+            decode = {c.name: coded[c.name][1] for c in stmt.selected_columns if c.name in coded}
+            if decode:
+                stmt = stmt.with_only_columns(
+                    *[coded[c.name][0] if c.name in decode else c for c in stmt.selected_columns],
+                    maintain_column_froms=True)
             # Only a whole table is read in id ranges: SQLite finds one runner's rows, a period's
             # (by the index on runner and time) or a few ids quicker in one query than in many.
             whole = athlete is None and ids is None and start is None and end is None
             split = table.c.id if whole else None
             frame = read_arrow(source, stmt.add_columns(*extra), self.engine.dialect, order=by,
                                timestamps=_TIMESTAMPS, categories={*_CATEGORIES, *_NAME_CATEGORIES},
-                               drop=[c.name for c in extra], split_on=split)
+                               drop=[c.name for c in extra], split_on=split, decode=decode)
             if frame is not None:
                 return _typed(frame)
         stmt = stmt.order_by(*order)
@@ -377,8 +389,8 @@ def _typed_column(col: str, values: pd.Series) -> Any:
     if col in _CATEGORIES:
         return pd.Categorical(values, categories=list(_CATEGORIES[col]))
     if col in _NAME_CATEGORIES:
-        if isinstance(values.dtype, pd.CategoricalDtype):  # from Arrow, in order of appearance
-            return values.cat.reorder_categories(sorted(values.cat.categories))
+        if isinstance(values.dtype, pd.CategoricalDtype):  # from Arrow: every name of its table, unsorted
+            return _sorted_used_categories(values)
         return values.astype("category")
     if col in _NULLABLE_INTS:
         return pd.array(values, dtype="Int64")
@@ -390,6 +402,18 @@ def _typed_column(col: str, values: pd.Series) -> Any:
                "programme"):
         return values.astype(object)
     return pd.to_numeric(values, errors="coerce").astype("float64")
+
+
+def _sorted_used_categories(values: pd.Series) -> pd.Categorical:
+    """The categorical ``values`` with only the categories in use, sorted (as ``astype("category")``
+    gives them): one pass over the codes, where removing and reordering would take two."""
+    codes = values.cat.codes.to_numpy()
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)))
+    names = values.cat.categories[used]
+    names, order = names.sort_values(return_indexer=True)
+    new = np.full(len(values.cat.categories) + 1, -1, dtype=codes.dtype)  # the last one: missing (-1)
+    new[used[order]] = np.arange(len(used), dtype=codes.dtype)
+    return pd.Categorical.from_codes(new[codes], categories=names)
 
 
 def _plain(value: Any) -> Any:
