@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Boolean, Float, Integer, Numeric, func, literal_column, select, union_all
 from sqlalchemy.engine import URL, Dialect
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
 
 from .engine import BUSY_TIMEOUT_MS, CONNECT_TIMEOUT_S
 
@@ -53,7 +53,7 @@ def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Seq
     """The rows of ``stmt`` (a query without ORDER BY) from ``source`` (a SQLite file, or a
     PostgreSQL server's URL: the same login, so the same rows), sorted by the result columns
     ``order`` (ascending), with the text columns ``timestamps`` as datetimes (us), the text columns
-    ``categories`` as pandas categoricals (categories in order of first appearance) and the columns
+    ``categories`` as pandas categoricals (categories unsorted: the caller sorts them) and the columns
     ``drop`` (needed only to sort) left out; or None when the Arrow path cannot read them (the
     caller then reads them as rows). ``split_on`` (an integer key of a SQLite table, such as its
     id) lets a large read run in ranges of it side by side. ``decode`` maps a result column of ids
@@ -67,7 +67,8 @@ def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Seq
     except ImportError:
         return None
     try:
-        lookups = {name: _fetch_one(source, _sql(query, dialect)) for name, query in (decode or {}).items()}
+        queries = dict(decode or {})
+        lookups = dict(zip(queries, _fetch_each(source, [_query(q, dialect, source) for q in queries.values()])))
 
         def shaped(table: Any) -> Any:
             # Done to each range as it arrives, so its raw text is let go before the next comes.
@@ -103,19 +104,19 @@ def _fetch(source: Path | URL, stmt: Select, dialect: Dialect, split_on: ColumnE
     """The rows of ``stmt`` as one Arrow table, each part ``shaped`` as it arrives: a large SQLite
     table in ranges of ``split_on``, side by side on the machine's cores."""
     if split_on is None or not isinstance(source, Path):
-        return shaped(_fetch_one(source, _sql(stmt, dialect)))
+        return shaped(_fetch_one(source, _query(stmt, dialect, source)))
     with _connect(source) as conn:
         version = _one_row(conn, "PRAGMA data_version")
         low, high = _one_row(conn, _sql(select(func.min(split_on), func.max(split_on)), dialect))
         ranges = _ranges(low, high)
         if len(ranges) < 2:
-            return shaped(_fetch_one(source, _sql(stmt, dialect)))
-        sqls = [_sql(stmt.where(split_on.between(first, last)), dialect) for first, last in ranges]
+            return shaped(_fetch_one(source, _query(stmt, dialect, source)))
+        sqls = [_query(stmt.where(split_on.between(first, last)), dialect, source) for first, last in ranges]
         with ThreadPoolExecutor(min(MAX_THREADS, len(sqls)), thread_name_prefix="hipknee-read") as pool:
             parts = list(pool.map(lambda sql: shaped(_fetch_one(source, sql)), sqls))
         if _one_row(conn, "PRAGMA data_version") != version:  # a commit meanwhile: read the table at one moment
             del parts
-            return shaped(_fetch_one(source, _sql(stmt, dialect)))
+            return shaped(_fetch_one(source, _query(stmt, dialect, source)))
     return pa.concat_tables(_typed_alike(parts, pa), promote_options="permissive")
 
 
@@ -146,7 +147,7 @@ def _decoded(column: Any, lookup: Any, pa: Any, pc: Any) -> Any:
 def _typed_alike(parts: list[Any], pa: Any) -> list[Any]:
     """The ranges' tables with a column that is null all through one range (which SQLite's driver
     types as integers) typed as the same column of a range that has values."""
-    typed = {}
+    typed: dict[str, Any] = {}
     for part in parts:
         for field in part.schema:
             if part[field.name].null_count < part.num_rows:
@@ -173,22 +174,61 @@ def _ranges(low: int | None, high: int | None) -> list[tuple[int, int]]:
 
 
 def _fetch_one(source: Path | URL, sql: str) -> Any:
-    with _connect(source) as conn, conn.cursor() as cursor:
-        if isinstance(source, Path):
-            cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
-            # SQLite's driver types each column by the values of its first batch (a column null
-            # all through it becomes integers, and a later text or float is an error): one batch
-            # of every row types each column by all its values, and is no slower.
-            cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(_ALL_ROWS)})
-        cursor.execute(sql)
-        return cursor.fetch_arrow_table()
+    return _fetch_each(source, [sql])[0]
 
 
-#: More rows than any store holds (the driver takes up to about this many).
-_ALL_ROWS = 1_000_000_000
+def _fetch_each(source: Path | URL, sqls: Sequence[str]) -> list[Any]:
+    """The result of each query (from :func:`_query`), as an Arrow table, through one connection."""
+    if not sqls:
+        return []
+    out = []
+    with _connect(source) as conn:
+        for sql in sqls:
+            with conn.cursor() as cursor:
+                if isinstance(source, Path):
+                    cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+                cursor.execute(sql)
+                table = cursor.fetch_arrow_table()
+            out.append(_without_witness(table) if isinstance(source, Path) else table)
+    return out
 
 
-def _sql(stmt: Select, dialect: Dialect) -> str:
+#: The column that tells the typed first row of a SQLite query (1) from the rows asked for (0).
+_WITNESS = "hipknee_witness"
+
+
+def _query(stmt: Select, dialect: Dialect, source: Path | URL) -> str:
+    """``stmt`` as SQL; from SQLite, after a first row with a value of each column's type.
+
+    SQLite's driver types each column by the values of its first batch of rows: a column null all
+    through it (no band in the first thousand sets) would become integers, and its first text or
+    float a "type mismatch". The first row makes every column's type plain; it is taken off again."""
+    if not isinstance(source, Path):
+        return _sql(stmt, dialect)
+    witness: Select = select(*[literal_column(_typed_value(c.type)).label(c.name) for c in stmt.selected_columns],
+                     literal_column("1").label(_WITNESS))
+    return _sql(union_all(witness, stmt.add_columns(literal_column("0").label(_WITNESS))), dialect)
+
+
+def _typed_value(kind: Any) -> str:
+    if isinstance(kind, (Float, Numeric)):
+        return "0.5"
+    if isinstance(kind, (Integer, Boolean)):
+        return "0"
+    return "''"
+
+
+def _without_witness(table: Any) -> Any:
+    import pyarrow.compute as pc
+
+    marks = table[_WITNESS]
+    # The union gives the typed row first; were it ever elsewhere, the row path would read instead.
+    if not len(marks) or marks[0].as_py() != 1 or pc.sum(marks).as_py() != 1:
+        raise LookupError("the typed first row is not first")
+    return table.slice(1).drop_columns([_WITNESS])
+
+
+def _sql(stmt: Select | CompoundSelect, dialect: Dialect) -> str:
     return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
