@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import pickle
 import platform
 import pstats
 import resource
@@ -568,16 +569,15 @@ def bench_analyses(frames: dict[str, pd.DataFrame], mode: Mode, profile: bool) -
     fast = analyses()
     subset, share = _baseline_frames(frames, mode.baseline_runners)
     label = "row by row" if share == 1 else f"row by row, {len(subset['athletes'])} runners x {1 / share:g}"
+    rows = _row_by_row(subset, list(fast))
+    slow: dict[str, Any] = rows["results"]
     figures = []
     results = {}
-    slow: dict[str, Any] = {}
     wall = cpu = slow_wall = slow_cpu = 0.0
     for name, fn in fast.items():
         times = timings(lambda fn=fn: fn(frames), mode.analysis_repeats)
         results[name] = fn(frames)
-        cpu0, wall0 = time.process_time(), time.perf_counter()
-        slow.update(baseline.all_analyses(subset, [name]))
-        took, took_cpu = (time.perf_counter() - wall0) / share, (time.process_time() - cpu0) / share
+        took, took_cpu = (t / share for t in rows["times"][name])
         wall, cpu, slow_wall, slow_cpu = wall + times.median, cpu + times.cpu_median, slow_wall + took, slow_cpu + took_cpu
         figures.append(Figure(name, times.median, cpu=times.cpu_median, target=1.0, baseline=took, baseline_name=label))
         if profile and times.median >= 1.0:
@@ -597,6 +597,27 @@ def bench_analyses(frames: dict[str, pd.DataFrame], mode: Mode, profile: bool) -
     ))
     figures.append(Figure("every season analysis: peak memory (tracemalloc)", peak, unit="MB", target=1024))
     return figures
+
+
+def _row_by_row(subset: dict[str, pd.DataFrame], names: list[str]) -> dict[str, Any]:
+    """The baseline's results and (wall, CPU) times of each analysis on ``subset``, run in a process
+    of its own: its Python rows would otherwise set this process's peak memory."""
+    with tempfile.TemporaryDirectory(prefix="hipknee-bench-") as tmp:
+        given, taken = Path(tmp) / "frames.pickle", Path(tmp) / "results.pickle"
+        given.write_bytes(pickle.dumps((subset, names)))
+        subprocess.run([sys.executable, "-m", "benchmarks.run", "--row-by-row", str(given), str(taken)],
+                       cwd=REPO, check=True)
+        return pickle.loads(taken.read_bytes())
+
+
+def _time_row_by_row(given: Path, taken: Path) -> None:
+    subset, names = pickle.loads(given.read_bytes())
+    out: dict[str, Any] = {"results": {}, "times": {}}
+    for name in names:
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        out["results"].update(baseline.all_analyses(subset, [name]))
+        out["times"][name] = (time.perf_counter() - wall0, time.process_time() - cpu0)
+    taken.write_bytes(pickle.dumps(out))
 
 
 def _baseline_frames(frames: dict[str, pd.DataFrame], runners: int | None) -> tuple[dict[str, pd.DataFrame], float]:
@@ -927,7 +948,11 @@ def main(argv: list[str] | None = None) -> int:
                              "dependency of hipknee)")
     parser.add_argument("--rows-baseline", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--every-column", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--row-by-row", type=Path, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.row_by_row:
+        _time_row_by_row(*args.row_by_row)
+        return 0
     if args.rows_baseline:
         print(json.dumps(_time_rows(args.rows_baseline)))
         return 0
@@ -996,8 +1021,8 @@ def main(argv: list[str] | None = None) -> int:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     figures.append(Figure("peak memory of the benchmark's process (RSS)",
                           resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, unit="MB", target=1024,
-                          note=f"the largest of the processes it started (the row baselines, every set column, fresh imports, the "
-                               f"overview's workers): {children:,.0f} MB"))
+                          note=f"the largest of the processes it started (the row reads, every set column, the "
+                               f"row-by-row analyses, fresh imports, the overview's workers): {children:,.0f} MB"))
     print()
     rows = table(figures)
     print_table(rows)
