@@ -66,6 +66,9 @@ def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Seq
         import pyarrow.compute as pc
     except ImportError:
         return None
+    # malloc, not pyarrow's default pool (mimalloc), which keeps what it frees for its next
+    # allocation: after a read of every set that is a few hundred MB the frames never use.
+    pool = pa.system_memory_pool()
     try:
         queries = dict(decode or {})
         lookups = dict(zip(queries, _fetch_each(source, [_query(q, dialect, source) for q in queries.values()])))
@@ -77,9 +80,9 @@ def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Seq
                 if name in lookups:
                     column = _decoded(column, lookups[name], pa, pc)
                 elif name in timestamps and _written_to_the_microsecond(column, pa, pc):
-                    column = pc.cast(column, pa.timestamp("us"))
+                    column = pc.cast(column, pa.timestamp("us"), memory_pool=pool)
                 elif name in categories and pa.types.is_string(column.type):
-                    column = pc.dictionary_encode(column)
+                    column = pc.dictionary_encode(column, memory_pool=pool)
                 else:
                     continue
                 table = table.set_column(table.column_names.index(name), name, column)
@@ -89,14 +92,15 @@ def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Seq
         # No rows give Arrow no values to tell a column's type by: the row path types them as always.
         if not table.num_rows:
             return None
-        rows = pc.sort_indices(table, sort_keys=[(name, "ascending") for name in order])
+        rows = pc.sort_indices(table, sort_keys=[(name, "ascending") for name in order], memory_pool=pool)
         table = table.drop_columns([name for name in drop if name in table.column_names])
         # Column by column, each unsorted column let go once sorted: memory for one more column, not a table.
         for i, name in enumerate(table.column_names):
-            table = table.set_column(i, name, table[name].take(rows))
+            table = table.set_column(i, name, pc.take(table[name], rows, memory_pool=pool))
     except Exception:  # noqa: BLE001 - any failure here means: read the rows the other way
         return None
-    return table.to_pandas(split_blocks=True, self_destruct=True)
+    return table.to_pandas(split_blocks=True, self_destruct=True, memory_pool=pool)
+
 
 
 def _fetch(source: Path | URL, stmt: Select, dialect: Dialect, split_on: ColumnElement[Any] | None,
@@ -132,16 +136,17 @@ def _decoded(column: Any, lookup: Any, pa: Any, pc: Any) -> Any:
     """The values ``lookup`` (a table of id, value) gives the ids in ``column``: text as a dictionary
     of every value (a pandas category), anything else plainly."""
     ids, values = lookup.column(0).combine_chunks(), lookup.column(1).combine_chunks()
-    at = pc.index_in(column, value_set=ids)
+    pool = pa.system_memory_pool()
+    at = pc.index_in(column, value_set=ids, memory_pool=pool)
     if at.null_count > column.null_count:  # an id that came after its table was read: read rows instead
         raise LookupError("an id missing from its lookup table")
     if pa.types.is_string(values.type):
         # Each distinct value once (exercises share a measure; a deleted runner's name can come back).
-        distinct = pc.unique(values)
-        codes = pc.take(pc.index_in(values, value_set=distinct), at)
+        distinct = pc.unique(values, memory_pool=pool)
+        codes = pc.take(pc.index_in(values, value_set=distinct, memory_pool=pool), at, memory_pool=pool)
         return pa.chunked_array([pa.DictionaryArray.from_arrays(chunk, distinct) for chunk in codes.chunks],
                                 pa.dictionary(codes.type, distinct.type))
-    return pc.take(values, at)
+    return pc.take(values, at, memory_pool=pool)
 
 
 def _typed_alike(parts: list[Any], pa: Any) -> list[Any]:
