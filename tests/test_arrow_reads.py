@@ -132,6 +132,21 @@ def test_a_read_in_ranges_equals_the_row_read(folders: dict[str, Path], which: s
     assert any("BETWEEN" not in sql for sql in small_ranges)
 
 
+def test_a_deletion_in_one_range_only_reads_alike_in_every_range(tmp_path: Path, small_ranges: list[str],
+                                                                  arrow_used: list[bool]) -> None:
+    """``deleted_at`` is empty through every range but one: each range still types it as times."""
+    with hipknee.Store.open(tmp_path) as store:
+        make_demo(store)
+        store.delete("set", int(store.sets()["id"].iloc[-1]))
+        small_ranges.clear()
+        arrow_used.clear()
+        got = store.sets(include_deleted=True)
+        assert arrow_used == [True] and sum("BETWEEN" in sql for sql in small_ranges) >= 2
+        store._arrow = False
+        pd.testing.assert_frame_equal(got, store.sets(include_deleted=True), check_exact=True)
+    assert got["deleted_at"].notna().sum() == 1
+
+
 def test_a_commit_during_a_read_in_ranges_reads_the_table_again(tmp_path: Path, small_ranges: list[str],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Another notebook (another process) saves a session while the first range is read: the

@@ -102,7 +102,6 @@ def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Seq
     return table.to_pandas(split_blocks=True, self_destruct=True, memory_pool=pool)
 
 
-
 def _fetch(source: Path | URL, stmt: Select, dialect: Dialect, split_on: ColumnElement[Any] | None,
            shaped: Callable[[Any], Any], pa: Any) -> Any:
     """The rows of ``stmt`` as one Arrow table, each part ``shaped`` as it arrives: a large SQLite
@@ -121,7 +120,7 @@ def _fetch(source: Path | URL, stmt: Select, dialect: Dialect, split_on: ColumnE
         if _one_row(conn, "PRAGMA data_version") != version:  # a commit meanwhile: read the table at one moment
             del parts
             return shaped(_fetch_one(source, _query(stmt, dialect, source)))
-    return pa.concat_tables(_typed_alike(parts, pa), promote_options="permissive")
+    return pa.concat_tables(parts)
 
 
 def _one_row(conn: Any, sql: str) -> tuple[Any, ...]:
@@ -147,23 +146,6 @@ def _decoded(column: Any, lookup: Any, pa: Any, pc: Any) -> Any:
         return pa.chunked_array([pa.DictionaryArray.from_arrays(chunk, distinct) for chunk in codes.chunks],
                                 pa.dictionary(codes.type, distinct.type))
     return pc.take(values, at, memory_pool=pool)
-
-
-def _typed_alike(parts: list[Any], pa: Any) -> list[Any]:
-    """The ranges' tables with a column that is null all through one range (which SQLite's driver
-    types as integers) typed as the same column of a range that has values."""
-    typed: dict[str, Any] = {}
-    for part in parts:
-        for field in part.schema:
-            if part[field.name].null_count < part.num_rows:
-                typed.setdefault(field.name, field.type)
-    out = []
-    for part in parts:
-        for i, field in enumerate(part.schema):
-            if field.name in typed and field.type != typed[field.name] and part[field.name].null_count == part.num_rows:
-                part = part.set_column(i, field.name, pa.nulls(part.num_rows, typed[field.name]))
-        out.append(part)
-    return out
 
 
 def _ranges(low: int | None, high: int | None) -> list[tuple[int, int]]:
@@ -260,8 +242,9 @@ _ISO_MICROSECONDS = 26
 
 def _written_to_the_microsecond(column: Any, pa: Any, pc: Any) -> bool:
     """Whether a text column holds only timestamps written to the microsecond, as SQLAlchemy writes
-    them: Arrow then parses them to the same datetimes (us) as pandas does; any other text (written
-    by SQLite's own clock, to the second) is left for pandas."""
-    if not pa.types.is_string(column.type) or column.null_count == len(column):
+    them, or none at all: Arrow then parses them to the same datetimes (us) as pandas does, and
+    every range of a read types the column alike; any other text (written by SQLite's own clock, to
+    the second) is left for pandas."""
+    if not pa.types.is_string(column.type):
         return False
-    return bool(pc.all(pc.equal(pc.utf8_length(column), _ISO_MICROSECONDS)).as_py())
+    return column.null_count == len(column) or bool(pc.all(pc.equal(pc.utf8_length(column), _ISO_MICROSECONDS)).as_py())
