@@ -122,14 +122,31 @@ def small_ranges(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return fetched
 
 
+@pytest.fixture
+def trims(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Hand freed memory back after any read of 150 rows or more (the real call); the rows of each."""
+    monkeypatch.setattr(arrow_reads, "TRIM_ROWS", 150)
+    done: list[int] = []
+    real = arrow_reads.give_back_freed_memory
+
+    def spied() -> None:
+        done.append(1)
+        real()
+
+    monkeypatch.setattr(arrow_reads, "give_back_freed_memory", spied)
+    return done
+
+
 @pytest.mark.parametrize("which", ["demo", "coach"])
 def test_a_read_in_ranges_equals_the_row_read(folders: dict[str, Path], which: str, small_ranges: list[str],
-                                               arrow_used: list[bool]) -> None:
+                                               arrow_used: list[bool], trims: list[int]) -> None:
     with hipknee.Store.open(folders[which]) as arrow, hipknee.Store.open(folders[which]) as rows:
         _compare(arrow, rows, arrow_used)
     # The whole-table reads went in ranges; one runner's rows or a few ids in one.
     assert sum("BETWEEN" in sql for sql in small_ranges) >= 3 * 5
     assert any("BETWEEN" not in sql for sql in small_ranges)
+    # The large reads handed their freed memory back, and their frames came out whole.
+    assert len(trims) >= 5
 
 
 def test_a_deletion_in_one_range_only_reads_alike_in_every_range(tmp_path: Path, small_ranges: list[str],

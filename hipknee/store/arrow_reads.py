@@ -25,7 +25,10 @@ does for an empty result, whose columns Arrow cannot type).
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
+import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,10 +41,12 @@ from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
 
 from .engine import BUSY_TIMEOUT_MS, CONNECT_TIMEOUT_S
 
-__all__ = ["MAX_THREADS", "RANGE_ROWS", "read_arrow"]
+__all__ = ["MAX_THREADS", "RANGE_ROWS", "TRIM_ROWS", "give_back_freed_memory", "read_arrow"]
 
 #: Ids per range of a split read: a range costs a connection, and bounds the raw text held at once.
 RANGE_ROWS = 250_000
+#: Rows from which a read hands the memory it freed back to the system (:func:`give_back_freed_memory`).
+TRIM_ROWS = 100_000
 #: Ranges read at once (connections and threads): one per core, up to four.
 MAX_THREADS = min(4, os.cpu_count() or 1)
 
@@ -99,7 +104,35 @@ def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Seq
             table = table.set_column(i, name, pc.take(table[name], rows, memory_pool=pool))
     except Exception:  # noqa: BLE001 - any failure here means: read the rows the other way
         return None
-    return table.to_pandas(split_blocks=True, self_destruct=True, memory_pool=pool)
+    large = table.num_rows >= TRIM_ROWS
+    frame = table.to_pandas(split_blocks=True, self_destruct=True, memory_pool=pool)  # table unusable after
+    if large:
+        del table, rows
+        give_back_freed_memory()
+    return frame
+
+
+def give_back_freed_memory() -> None:
+    """Hand the memory a large read has freed back to the system, where the C library allows it.
+
+    glibc's malloc keeps freed memory for the process's next allocations: after a read of every set
+    (the raw text of each range, its parsed columns, the sort) that is a few hundred MB, in the free
+    lists of the threads that read the ranges, which the frames and the analyses never use again.
+    ``malloc_trim`` returns it (tens of ms after a read of millions of rows). Elsewhere (macOS,
+    Windows, musl) nothing is done: their allocators return memory their own way."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
 
 
 def _fetch(source: Path | URL, stmt: Select, dialect: Dialect, split_on: ColumnElement[Any] | None,
