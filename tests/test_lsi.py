@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hipknee.analyses.balance import weekly_lsi, weekly_test_lsi
+from hipknee.analyses.balance import _ranks, weekly_lsi, weekly_test_lsi
 from hipknee.analyses.measures import METRICS, set_amount, week_start
 
 MEASURE = {"single-leg deadlift": "reps", "clamshell": "reps", "lateral band walk": "time",
@@ -178,3 +178,25 @@ def test_involved_reference_follows_the_painful_side(left: float, right: float, 
     assert a["lsi_pct"] == pytest.approx(b["lsi_pct"])
     values = {"left": left, "right": right}
     assert a["lsi_pct"] == pytest.approx(values[involved] / values[other] * 100)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=200), st.sampled_from([1, 10**9]))
+def test_ranks_of_dense_and_sparse_keys_are_the_sorted_distinct_keys(keys: list[int], spread: int) -> None:
+    # spread 10**9 makes the keys too sparse to mark one by one: the sort takes over.
+    key = np.asarray(keys, dtype="int64") * spread
+    rank, distinct = _ranks(key)
+    expected_distinct, expected_rank = np.unique(key, return_inverse=True)
+    assert list(distinct) == list(expected_distinct)
+    assert list(rank) == list(expected_rank)
+
+
+def test_lsi_text_columns_are_the_text_columns_pandas_builds() -> None:
+    lsi = weekly_lsi(sets(("2026-03-02", "clamshell", "left", 10, N, N, N),
+                          ("2026-03-03", "clamshell", "right", 12, N, N, N),
+                          ("2026-03-04", "hip thrust", "left", 8, N, N, N),
+                          ("2026-03-04", "hip thrust", "right", 8, N, N, N)),
+                     pd.DataFrame({"name": ["Ana"], "involved_side": ["left"]}))
+    built = pd.DataFrame({"weaker_side": ["left", "equal"], "reference": ["involved/uninvolved"] * 2})
+    pd.testing.assert_frame_equal(lsi[["weaker_side", "reference"]], built)
+    assert list(lsi["involved_side"]) == ["left", "left"] and lsi["involved_side"].dtype == object

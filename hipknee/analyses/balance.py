@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..frames import LogFrames, involved_sides
-from .measures import categorical, set_amount, week_start
+from .measures import categorical, labelled, set_amount, week_start
 
 __all__ = [
     "LSI_COLUMNS",
@@ -57,9 +57,12 @@ def weekly_lsi(sets: pd.DataFrame, athletes: pd.DataFrame | None = None) -> pd.D
     codes = [athlete.codes[keep], item.codes[keep], metric.codes[keep], week, is_right[keep]]
     key = np.zeros(int(keep.sum()), dtype="int64")
     for size, code in zip(sizes, codes):
-        key = key * size + code.astype("int64")
-    means = pd.Series(value[keep]).groupby(key, sort=True).mean()
-    key, mean = means.index.to_numpy(), means.to_numpy()
+        key *= size
+        key += code
+    rank, key = _ranks(key)
+    # pandas' group mean over the ranks as category codes: no hashing of millions of keys.
+    groups = pd.Categorical.from_codes(rank, categories=pd.RangeIndex(len(key)), validate=False)
+    mean = pd.Series(value[keep], copy=False).groupby(groups, observed=False).mean().to_numpy()
     # Sorted keys put a week's left value right before its right value.
     pair = np.flatnonzero((key[:-1] // 2 == key[1:] // 2) & ~np.isnan(mean[:-1]) & ~np.isnan(mean[1:]))
     rest = key[pair] // 2
@@ -94,6 +97,19 @@ def weekly_test_lsi(tests: pd.DataFrame, athletes: pd.DataFrame | None = None) -
     return lsi_from_sides(per_side, athletes).assign(kind="test")
 
 
+def _ranks(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each key's rank among the distinct keys of ``key`` (non-negative integers), and those keys
+    in ascending order: one mark per possible key and a running count, or a sort when the keys
+    are too sparse for that."""
+    size = int(key.max()) + 1
+    if size > 8 * len(key) + (1 << 20):
+        distinct, rank = np.unique(key, return_inverse=True)
+        return rank, distinct
+    present = np.zeros(size, dtype=bool)
+    present[key] = True
+    return (np.cumsum(present) - 1)[key], np.flatnonzero(present)
+
+
 def lsi_from_sides(per_side: pd.Series, athletes: pd.DataFrame | None = None) -> pd.DataFrame:
     """LSI rows from a Series of side values indexed by (athlete, item, metric, week, side).
 
@@ -119,20 +135,23 @@ def _lsi_rows(wide: pd.DataFrame, athletes: pd.DataFrame | None) -> pd.DataFrame
         return _empty()
     left = wide["left"].to_numpy(dtype=float)
     right = wide["right"].to_numpy(dtype=float)
-    wide["weaker_side"] = np.where(left < right, "left", np.where(right < left, "right", "equal"))
+    # Texts taken by code from a few labels: pandas' text columns cost far more built value by value.
+    wide["weaker_side"] = labelled(np.where(left < right, 0, np.where(right < left, 1, 2)),
+                                   ["left", "right", "equal"])
     weaker = np.minimum(left, right)
     stronger = np.maximum(left, right)
     with np.errstate(divide="ignore", invalid="ignore"):
         sym = np.where(stronger > 0, weaker / stronger * 100.0, np.nan)
     involved = _involved(wide["athlete"], athletes)
-    wide["involved_side"] = involved
-    known = involved.isin(["left", "right"]).to_numpy()
-    inv = np.where(involved.to_numpy() == "left", left, right)
-    uninv = np.where(involved.to_numpy() == "left", right, left)
+    wide["involved_side"] = pd.Series(_SIDE_OR_NONE[involved], index=wide.index, dtype=object)
+    known = involved >= 0
+    on_left = involved == 0
+    inv = np.where(on_left, left, right)
+    uninv = np.where(on_left, right, left)
     with np.errstate(divide="ignore", invalid="ignore"):
         by_involved = np.where(uninv > 0, inv / uninv * 100.0, np.nan)
     wide["lsi_pct"] = np.where(known, by_involved, sym)
-    wide["reference"] = np.where(known, "involved/uninvolved", "weaker/stronger")
+    wide["reference"] = labelled(np.where(known, 0, 1), ["involved/uninvolved", "weaker/stronger"])
     wide["week"] = pd.to_datetime(wide["week"])
     wide["kind"] = None
     return wide[LSI_COLUMNS].reset_index(drop=True)
@@ -176,10 +195,17 @@ def lsi_choice(lsi: pd.DataFrame, item: str | None = None) -> pd.DataFrame:
     return pick.assign(item=item)[["athlete", "item", "metric"]].reset_index(drop=True)
 
 
-def _involved(athlete: pd.Series, athletes: pd.DataFrame | None) -> pd.Series:
-    """Each row's athlete's involved side (``left``/``right``), ``None`` where not known."""
+#: A side by its code in :func:`_involved`: -1 (not known) picks None.
+_SIDE_OR_NONE = np.array(["left", "right", None], dtype=object)
+
+
+def _involved(athlete: pd.Series, athletes: pd.DataFrame | None) -> np.ndarray:
+    """Each row's athlete's involved side as a code: 0 ``left``, 1 ``right``, -1 not known."""
     sides = involved_sides(athletes) if athletes is not None else {}
-    return athlete.map(sides).astype(object).where(lambda s: s.isin(["left", "right"]), None)
+    rows, names = pd.factorize(athlete)
+    of_name = [("left", "right").index(side) if (side := sides.get(str(name))) in ("left", "right") else -1
+               for name in names]
+    return np.append(np.asarray(of_name, dtype="int64"), -1)[rows]  # a row without a name (-1): not known
 
 
 def _empty() -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["METRICS", "categorical", "set_amount", "week_start"]
+__all__ = ["METRICS", "categorical", "labelled", "set_amount", "week_start"]
 
 #: Metric labels, with their unit, as they appear in analysis output and on chart axes.
 METRICS: dict[str, str] = {
@@ -31,7 +31,7 @@ def week_start(when: pd.Series) -> pd.Series:
     # Day 0 of the epoch (1 Jan 1970) was a Thursday: +3 days makes Monday weekday 0.
     monday = (ticks - (ticks + 3 * day) % (7 * day)).view(values.dtype)
     monday[np.isnat(values)] = np.datetime64("NaT")
-    return pd.Series(monday.astype("datetime64[ns]"), index=when.index, name=when.name)
+    return pd.Series(monday.astype("datetime64[ns]"), index=when.index, name=when.name, copy=False)
 
 
 def set_amount(sets: pd.DataFrame) -> pd.DataFrame:
@@ -66,6 +66,12 @@ def set_amount(sets: pd.DataFrame) -> pd.DataFrame:
 def categorical(column: pd.Series) -> pd.Categorical:
     """A key column as a Categorical (the store's name columns already are): fast to group by."""
     return column.array if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(column)
+
+
+def labelled(codes: np.ndarray, labels: list[str]) -> pd.api.extensions.ExtensionArray:
+    """``labels[code]`` for each code, as pandas' own text column: taken from the few labels at
+    once, not built value by value (several times quicker on a season of rows)."""
+    return pd.Series(labels).array.take(np.asarray(codes, dtype="intp"))
 
 
 def _floats(column: pd.Series) -> np.ndarray:

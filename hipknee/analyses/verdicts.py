@@ -184,22 +184,27 @@ class SeasonAnalyses:
         lsi = self.lsi
         if lsi.empty:
             return {}
-        lsi = lsi.assign(athlete=lsi["athlete"].astype(object))
         pick = self.items if item is None else lsi_choice(lsi, item)
-        pick = pick.assign(athlete=pick["athlete"].astype(object))
-        rows = lsi.merge(pick, on=["athlete", "item", "metric"]).dropna(subset=["lsi_pct"])
+        # Each runner's rows of her picked item and metric: a mask over the runners' codes, not a
+        # merge on three text keys.
+        who, names = pd.factorize(lsi["athlete"].astype(object))
+        want = pick.assign(athlete=pick["athlete"].astype(object)).set_index("athlete").reindex(names)
+        on = ((lsi["item"].to_numpy(dtype=object) == want["item"].to_numpy(dtype=object)[who])
+              & (lsi["metric"].to_numpy(dtype=object) == want["metric"].to_numpy(dtype=object)[who])
+              & lsi["lsi_pct"].notna().to_numpy())
+        rows = lsi[on].assign(athlete=lsi["athlete"][on].astype(object))
         if rows.empty:
             return {}
         rows = rows.sort_values(["athlete", "week"], kind="stable")
         by = rows.groupby("athlete", sort=False)
-        first = by.head(1).set_index("athlete")
-        last = by.tail(1).set_index("athlete")
-        weeks = by.size()
-        return {name: {"lsi_item": last.at[name, "item"], "lsi_metric": last.at[name, "metric"],
-                       "lsi_reference": last.at[name, "reference"], "lsi_weeks": int(weeks[name]),
-                       "lsi_start": float(first.at[name, "lsi_pct"]), "lsi_start_week": first.at[name, "week"],
-                       "lsi_now": float(last.at[name, "lsi_pct"]), "lsi_now_week": last.at[name, "week"]}
-                for name in last.index}
+        first = by.head(1).set_index("athlete").to_dict("index")
+        last = by.tail(1).set_index("athlete").to_dict("index")
+        weeks = by.size().to_dict()
+        return {name: {"lsi_item": now["item"], "lsi_metric": now["metric"], "lsi_reference": now["reference"],
+                       "lsi_weeks": int(weeks[name]), "lsi_start": float(first[name]["lsi_pct"]),
+                       "lsi_start_week": first[name]["week"], "lsi_now": float(now["lsi_pct"]),
+                       "lsi_now_week": now["week"]}
+                for name, now in last.items()}
 
     def _pain(self, names: list[str]) -> dict[str, dict[str, Any]]:
         """Pain at the start and now with its verdict: the painful knee (else the knee that started
