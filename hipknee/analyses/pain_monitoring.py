@@ -97,7 +97,8 @@ def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
     worse_days = (flags[flags["flag"] == "worse next morning"].groupby(["athlete", "knee", "week"])
                   .size().groupby(["athlete", "week"]).max())
     level = {"during above 5": 2, "during 3-5": 1, "worse next morning": 1, "morning pain rising": 1}
-    flags["level"] = flags["flag"].map(level)
+    flag, names = pd.factorize(flags["flag"])
+    flags["level"] = np.asarray([level[name] for name in names])[flag]  # a map of a few names, not of every row
     flags["is_left"] = flags["knee"] == "left"
     flags["is_right"] = flags["knee"] == "right"
     per_flag = flags.groupby(["athlete", "week", "flag"], sort=True).agg(
@@ -106,10 +107,9 @@ def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
     per_flag = per_flag.reset_index()
     per_flag["knees"] = np.select([per_flag["left"] & per_flag["right"], per_flag["left"]],
                                   ["left and right", "left"], default="right")
-    per_flag["reason"] = _reason(per_flag)
     by_week = per_flag.groupby(["athlete", "week"], sort=True)
     summary = by_week.agg(level=("level", "max"))
-    summary["reasons"] = _joined(per_flag["reason"].to_numpy(dtype=object), by_week.ngroup().to_numpy(),
+    summary["reasons"] = _joined(_reason(per_flag), by_week.ngroup().to_numpy(),
                                  by_week.cumcount().to_numpy(), len(summary))
     red_mornings = worse_days[worse_days >= T.MORNING_WORSE_RED_DAYS]
     summary.loc[summary.index.isin(red_mornings.index), "level"] = 2
@@ -121,14 +121,20 @@ def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["athlete", "week"], kind="stable")[cols].reset_index(drop=True)
 
 
-def _reason(per_flag: pd.DataFrame) -> pd.Series:
-    worst = per_flag["worst"].round(1).map(lambda v: f"{v:g}")
-    days = per_flag["days"].map(lambda d: f"{d} day" + ("s" if d != 1 else ""))
-    text = per_flag["flag"].map(FLAGS)
-    detail = np.where(per_flag["flag"] == "morning pain rising",
-                      "weekly mean " + worst + "/10",
-                      days + ", up to " + worst + "/10")
-    return text + " (" + per_flag["knees"] + " knee, " + detail + ")"
+def _reason(per_flag: pd.DataFrame) -> np.ndarray:
+    """Each row's reason in plain words (an object array), worded once per distinct flag, knees,
+    days and worst value (a squad's seasons repeat a few hundred of them) and taken by group."""
+    parts = pd.DataFrame({"flag": per_flag["flag"], "knees": per_flag["knees"], "days": per_flag["days"],
+                          "worst": per_flag["worst"].round(1)})
+    by = parts.groupby(list(parts), sort=False, dropna=False)
+    words = [_worded(*key) for key in by.size().index]  # in the groups' own order, as ngroup numbers them
+    return np.asarray(words, dtype=object)[by.ngroup().to_numpy()]
+
+
+def _worded(flag: str, knees: str, days: int, worst: float) -> str:
+    detail = (f"weekly mean {worst:g}/10" if flag == "morning pain rising"
+              else f"{days} day{'s' if days != 1 else ''}, up to {worst:g}/10")
+    return f"{FLAGS[flag]} ({knees} knee, {detail})"
 
 
 def _joined(reasons: np.ndarray, group: np.ndarray, position: np.ndarray, groups: int) -> np.ndarray:
