@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["METRICS", "categorical", "labelled", "set_amount", "week_start"]
+__all__ = ["METRICS", "categorical", "labelled", "set_amount", "sorted_key", "week_start"]
 
 #: Metric labels, with their unit, as they appear in analysis output and on chart axes.
 METRICS: dict[str, str] = {
@@ -66,6 +66,30 @@ def set_amount(sets: pd.DataFrame) -> pd.DataFrame:
 def categorical(column: pd.Series) -> pd.Categorical:
     """A key column as a Categorical (the store's name columns already are): fast to group by."""
     return column.array if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(column)
+
+
+def sorted_key(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Per row an int64 key of its values in the key ``columns`` (such as athlete, knee), -1 where
+    one is missing; and the values behind every key (a frame whose row number is the key). Each
+    column's values are ranked as sorted strings, so the keys sort the way a groupby on the names
+    does: one int64 column to group on instead of several of text."""
+    key = np.zeros(len(frame), dtype="int64")
+    missing = np.zeros(len(frame), dtype=bool)
+    labels = []
+    for column in columns:
+        cat = categorical(frame[column])
+        names = np.asarray(cat.categories, dtype=object)
+        if not len(names):
+            return np.full(len(frame), -1, dtype="int64"), pd.DataFrame(columns=columns)
+        order = np.argsort(names, kind="stable")
+        rank = np.empty(len(names), dtype="int64")
+        rank[order] = np.arange(len(names))
+        codes = np.asarray(cat.codes, dtype="int64")
+        missing |= codes < 0
+        key = key * len(names) + rank[codes]
+        labels.append(names[order])
+    key[missing] = -1
+    return key, pd.MultiIndex.from_product(labels, names=columns).to_frame(index=False)
 
 
 def labelled(codes: np.ndarray, labels: list[str]) -> pd.api.extensions.ExtensionArray:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import thresholds as T
-from .measures import categorical, week_start
+from .measures import categorical, sorted_key, week_start
 
 __all__ = ["FLAGS", "STATUSES", "pain_flags", "weekly_status"]
 
@@ -35,45 +35,49 @@ def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
     compared with, NaN when not a comparison)."""
     if pain.empty:
         return _empty_flags()
+    # Grouped on one int64 key per knee log (athlete, knee, context ranked as sorted strings, so in
+    # the order a groupby on the names gives), not on text columns; the names come back at the end.
+    key, names = sorted_key(pain, ["athlete", "knee", "context"])
     context = categorical(pain["context"])
+    date = pd.to_datetime(pain["when"]).dt.normalize().to_numpy()
+    nrs = pain["nrs"].astype(float).to_numpy()
+    known = (key >= 0) & ~pd.isna(date)
 
-    def logged(when: str) -> pd.DataFrame:
-        # Only the entries of one context become string columns: the others are never used.
-        rows = pain[np.asarray(context == when)]
-        return pd.DataFrame({
-            "athlete": rows["athlete"].astype(object).to_numpy(),
-            "knee": rows["knee"].astype(object).to_numpy(),
-            "date": pd.to_datetime(rows["when"]).dt.normalize().to_numpy(),
-            "nrs": rows["nrs"].astype(float).to_numpy(),
-        })
+    def daily_max(when: str) -> pd.DataFrame:
+        rows = known & np.asarray(context == when)
+        frame = pd.DataFrame({"key": key[rows], "date": date[rows], "nrs": nrs[rows]})
+        return frame.groupby(["key", "date"], sort=True)["nrs"].max().reset_index()
 
-    keys = ["athlete", "knee"]
     out = []
-
-    during = logged("during").groupby(keys + ["date"], sort=True)["nrs"].max().reset_index()
+    during = daily_max("during")
     during["flag"] = np.select([during["nrs"] > T.PAIN_ACCEPTABLE_MAX, during["nrs"] > T.PAIN_OK_MAX],
                                ["during above 5", "during 3-5"], default="")
     during["previous"] = np.nan
     out.append(during[during["flag"] != ""])
 
-    morning = logged("next_morning").groupby(keys + ["date"], sort=True)["nrs"].max().reset_index()
-    g = morning.groupby(keys, sort=False)
-    morning["previous"] = g["nrs"].shift(1)
-    gap = morning["date"] - g["date"].shift(1)
+    morning = daily_max("next_morning")
+    log = morning["key"].to_numpy()
+    same_log = np.r_[False, log[1:] == log[:-1]]  # the row before is the same knee's morning before
+    morning["previous"] = np.where(same_log, morning["nrs"].shift(1), np.nan)
+    gap = morning["date"] - morning["date"].shift(1).where(same_log)
     worse = (morning["nrs"] - morning["previous"] >= T.MORNING_WORSE_POINTS) & (gap <= pd.Timedelta(days=T.MORNING_GAP_DAYS))
     out.append(morning[worse].assign(flag="worse next morning"))
 
     morning["week"] = week_start(morning["date"])
-    weekly = morning.groupby(keys + ["week"], sort=True)["nrs"].mean().reset_index()
-    gw = weekly.groupby(keys, sort=False)
-    weekly["previous"] = gw["nrs"].shift(1)
-    consecutive = weekly["week"] - gw["week"].shift(1) == pd.Timedelta(weeks=1)
+    weekly = morning.groupby(["key", "week"], sort=True)["nrs"].mean().reset_index()
+    log = weekly["key"].to_numpy()
+    same_log = np.r_[False, log[1:] == log[:-1]]
+    weekly["previous"] = np.where(same_log, weekly["nrs"].shift(1), np.nan)
+    consecutive = (weekly["week"] - weekly["week"].shift(1).where(same_log)) == pd.Timedelta(weeks=1)
     rising = consecutive & (weekly["nrs"] - weekly["previous"] >= T.MORNING_RISE_POINTS)
     out.append(weekly[rising].assign(flag="morning pain rising", date=lambda f: f["week"]))
 
     flags = pd.concat(out, ignore_index=True)
     if flags.empty:
         return _empty_flags()
+    of_log = flags["key"].to_numpy()
+    flags["athlete"] = names["athlete"].to_numpy(dtype=object)[of_log]
+    flags["knee"] = names["knee"].to_numpy(dtype=object)[of_log]
     flags["week"] = week_start(flags["date"])
     return flags.sort_values(["athlete", "date", "knee", "flag"], kind="stable")[_FLAG_COLUMNS].reset_index(drop=True)
 

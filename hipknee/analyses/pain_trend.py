@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import thresholds as T
-from .measures import categorical, week_start
+from .measures import sorted_key, week_start
 
 __all__ = ["VERDICTS", "daily_pain", "pain_change", "weekly_pain"]
 
@@ -60,7 +60,7 @@ def pain_change(pain: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     # Group on one int64 key per knee log (athlete, knee, context ranked as sorted strings, so the
     # key's order is the order a groupby on the names gives), not on three string columns.
-    key, names = _log_key(pain)
+    key, names = sorted_key(pain, _KEYS)
     date = pd.to_datetime(pain["when"]).dt.normalize().to_numpy()
     keep = (key >= 0) & ~pd.isna(date)
     daily = (pd.DataFrame({"key": key[keep], "date": date[keep], "nrs": pain["nrs"].astype(float).to_numpy()[keep]})
@@ -87,28 +87,6 @@ def pain_change(pain: pd.DataFrame) -> pd.DataFrame:
               & (out["end"] - out["start"] >= 2 * window - pd.Timedelta(days=1)))
     out.loc[~enough, "verdict"] = "not enough data"
     return out[cols]
-
-
-def _log_key(pain: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Per entry an int64 key of its (athlete, knee, context), -1 where one is missing, and the
-    names behind every key (a frame indexed by key)."""
-    key = np.zeros(len(pain), dtype="int64")
-    missing = np.zeros(len(pain), dtype=bool)
-    labels = []
-    for column in _KEYS:
-        cat = categorical(pain[column])
-        names = np.asarray(cat.categories, dtype=object)
-        if not len(names):
-            return np.full(len(pain), -1, dtype="int64"), pd.DataFrame(columns=_KEYS)
-        order = np.argsort(names, kind="stable")
-        rank = np.empty(len(names), dtype="int64")
-        rank[order] = np.arange(len(names))
-        codes = np.asarray(cat.codes, dtype="int64")
-        missing |= codes < 0
-        key = key * len(names) + rank[codes]
-        labels.append(names[order])
-    key[missing] = -1
-    return key, pd.MultiIndex.from_product(labels, names=_KEYS).to_frame(index=False)
 
 
 def mcid_verdict(change: pd.Series, change_pct: pd.Series) -> np.ndarray:
