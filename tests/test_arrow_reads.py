@@ -10,9 +10,12 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from backends import Backend
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import hipknee
 from hipknee.frames import LOG_COLUMNS
@@ -208,3 +211,20 @@ def test_a_column_empty_through_the_first_thousands_of_rows_is_read_the_arrow_wa
         store._arrow = False
         pd.testing.assert_frame_equal(got, store.sets(), check_exact=True)
     assert got["load_kg"].notna().sum() == 20
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 6), min_size=1, max_size=40), st.booleans(), st.randoms(use_true_random=False))
+def test_the_rows_of_a_read_sort_as_arrows_sort_by_time_then_id(times: list[int], shuffled: bool, rnd) -> None:  # noqa: ANN001
+    # Times with ties, and ids as they come: rising (as SQLite mostly returns them) or in any order.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = list(range(1, len(times) + 1))
+    if shuffled:
+        rnd.shuffle(ids)
+    table = pa.table({"when": pa.array([t * 1_000_000 for t in times], pa.timestamp("us")), "id": ids})
+    rows = arrow_reads._sorting_rows(table, ["when", "id"], pa, pc)
+    expected = pc.sort_indices(table, sort_keys=[("when", "ascending"), ("id", "ascending")]).to_pylist()
+    assert (list(range(len(times))) if rows is None else list(np.asarray(rows))) == expected
+    assert arrow_reads._sorting_rows(table.sort_by("id"), ["id"], pa, pc) is None
