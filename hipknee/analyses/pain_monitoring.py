@@ -56,8 +56,7 @@ def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
     out.append(during[during["flag"] != ""])
 
     morning = daily_max("next_morning")
-    log = morning["key"].to_numpy()
-    same_log = np.r_[False, log[1:] == log[:-1]]  # the row before is the same knee's morning before
+    same_log = _same_as_before(morning["key"].to_numpy())  # the row before is the same knee's morning before
     morning["previous"] = np.where(same_log, morning["nrs"].shift(1), np.nan)
     gap = morning["date"] - morning["date"].shift(1).where(same_log)
     worse = (morning["nrs"] - morning["previous"] >= T.MORNING_WORSE_POINTS) & (gap <= pd.Timedelta(days=T.MORNING_GAP_DAYS))
@@ -65,8 +64,7 @@ def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
 
     morning["week"] = week_start(morning["date"])
     weekly = morning.groupby(["key", "week"], sort=True)["nrs"].mean().reset_index()
-    log = weekly["key"].to_numpy()
-    same_log = np.r_[False, log[1:] == log[:-1]]
+    same_log = _same_as_before(weekly["key"].to_numpy())
     weekly["previous"] = np.where(same_log, weekly["nrs"].shift(1), np.nan)
     consecutive = (weekly["week"] - weekly["week"].shift(1).where(same_log)) == pd.Timedelta(weeks=1)
     rising = consecutive & (weekly["nrs"] - weekly["previous"] >= T.MORNING_RISE_POINTS)
@@ -80,6 +78,13 @@ def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
     flags["knee"] = names["knee"].to_numpy(dtype=object)[of_log]
     flags["week"] = week_start(flags["date"])
     return flags.sort_values(["athlete", "date", "knee", "flag"], kind="stable")[_FLAG_COLUMNS].reset_index(drop=True)
+
+
+def _same_as_before(key: np.ndarray) -> np.ndarray:
+    """Whether each row's key is the row before's (False for the first row)."""
+    same = np.zeros(len(key), dtype=bool)
+    same[1:] = key[1:] == key[:-1]
+    return same
 
 
 def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
