@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hipknee.analyses.balance import _ranks, weekly_lsi, weekly_test_lsi
-from hipknee.analyses.measures import METRICS, set_amount, week_start
+from hipknee.analyses.balance import weekly_lsi, weekly_test_lsi
+from hipknee.analyses.measures import METRICS, dense_ranks, set_amount, week_start
 
 MEASURE = {"single-leg deadlift": "reps", "clamshell": "reps", "lateral band walk": "time",
            "foam-roller hip release": "hold", "hip thrust": "reps"}
@@ -185,7 +185,7 @@ def test_involved_reference_follows_the_painful_side(left: float, right: float, 
 def test_ranks_of_dense_and_sparse_keys_are_the_sorted_distinct_keys(keys: list[int], spread: int) -> None:
     # spread 10**9 makes the keys too sparse to mark one by one: the sort takes over.
     key = np.asarray(keys, dtype="int64") * spread
-    rank, distinct = _ranks(key)
+    rank, distinct = dense_ranks(key)
     expected_distinct, expected_rank = np.unique(key, return_inverse=True)
     assert list(distinct) == list(expected_distinct)
     assert list(rank) == list(expected_rank)

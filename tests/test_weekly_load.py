@@ -115,3 +115,23 @@ def test_weekly_distance_adds_up(days: list[tuple[int, float]]) -> None:
     assert got["km"].sum() == pytest.approx(sum(km for _, km in days))
     assert got["runs"].sum() == len(days)
     assert (got["week"].diff().dropna() == pd.Timedelta(weeks=1)).all()  # no week left out
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 70), st.sampled_from(["Zoe", "Ana", "Mia"]), st.floats(0.5, 30),
+                          st.one_of(st.none(), st.integers(1, 10))), min_size=1, max_size=40),
+       st.integers(0, 90))
+def test_a_squads_acwr_is_each_runners_own(rows: list[tuple], extra_days: int) -> None:
+    # Runners out of name order, several runs on a day, runs without RPE; one runner's days run on
+    # to a later date (`until`) and the others' end with their last run.
+    frame = runs([(day, km, km * 6, rpe, name) for day, name, km, rpe in rows])
+    until = pd.Series({"Zoe": MON + pd.Timedelta(days=extra_days)})
+    squad = acwr(frame, until=until)
+    for name in frame["athlete"].unique():
+        mine = frame[frame["athlete"] == name]
+        alone = acwr(mine, until=until.get(name))
+        got = squad[squad["athlete"] == name].reset_index(drop=True)
+        # A runner's zones are all None before 28 days (an object column), text once one is known.
+        pd.testing.assert_frame_equal(got.drop(columns="zone"), alone.drop(columns="zone"), check_exact=True)
+        assert got["zone"].fillna("-").tolist() == alone["zone"].fillna("-").tolist()
+    assert list(squad["athlete"].drop_duplicates()) == sorted(frame["athlete"].unique())

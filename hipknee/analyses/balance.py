@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..frames import LogFrames, involved_sides
-from .measures import categorical, labelled, set_amount, week_start
+from .measures import categorical, dense_ranks, group_codes, labelled, set_amount, week_start
 
 __all__ = [
     "LSI_COLUMNS",
@@ -59,10 +59,9 @@ def weekly_lsi(sets: pd.DataFrame, athletes: pd.DataFrame | None = None) -> pd.D
     for size, code in zip(sizes, codes):
         key *= size
         key += code
-    rank, key = _ranks(key)
+    rank, key = dense_ranks(key)
     # pandas' group mean over the ranks as category codes: no hashing of millions of keys.
-    groups = pd.Categorical.from_codes(rank, categories=pd.RangeIndex(len(key)), validate=False)
-    mean = pd.Series(value[keep], copy=False).groupby(groups, observed=False).mean().to_numpy()
+    mean = pd.Series(value[keep], copy=False).groupby(group_codes(rank, len(key)), observed=False).mean().to_numpy()
     # Sorted keys put a week's left value right before its right value.
     pair = np.flatnonzero((key[:-1] // 2 == key[1:] // 2) & ~np.isnan(mean[:-1]) & ~np.isnan(mean[1:]))
     rest = key[pair] // 2
@@ -95,19 +94,6 @@ def weekly_test_lsi(tests: pd.DataFrame, athletes: pd.DataFrame | None = None) -
     }).dropna(subset=["value"])
     per_side = frame.groupby(["athlete", "item", "metric", "week", "side"], sort=True, observed=True)["value"].max()
     return lsi_from_sides(per_side, athletes).assign(kind="test")
-
-
-def _ranks(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each key's rank among the distinct keys of ``key`` (non-negative integers), and those keys
-    in ascending order: one mark per possible key and a running count, or a sort when the keys
-    are too sparse for that."""
-    size = int(key.max()) + 1
-    if size > 8 * len(key) + (1 << 20):
-        distinct, rank = np.unique(key, return_inverse=True)
-        return rank, distinct
-    present = np.zeros(size, dtype=bool)
-    present[key] = True
-    return (np.cumsum(present) - 1)[key], np.flatnonzero(present)
 
 
 def lsi_from_sides(per_side: pd.Series, athletes: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["METRICS", "categorical", "labelled", "set_amount", "sorted_key", "week_start"]
+__all__ = ["METRICS", "categorical", "dense_ranks", "group_codes", "labelled", "set_amount", "sorted_key",
+           "week_start"]
 
 #: Metric labels, with their unit, as they appear in analysis output and on chart axes.
 METRICS: dict[str, str] = {
@@ -66,6 +67,28 @@ def set_amount(sets: pd.DataFrame) -> pd.DataFrame:
 def categorical(column: pd.Series) -> pd.Categorical:
     """A key column as a Categorical (the store's name columns already are): fast to group by."""
     return column.array if isinstance(column.dtype, pd.CategoricalDtype) else pd.Categorical(column)
+
+
+def dense_ranks(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each key's rank among the distinct keys of ``key`` (non-negative integers), and those keys
+    in ascending order: one mark per possible key and a running count, or a sort when the keys
+    are too sparse for that."""
+    if not len(key):
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    size = int(key.max()) + 1
+    if size > 8 * len(key) + (1 << 20):
+        distinct, rank = np.unique(key, return_inverse=True)
+        return rank, distinct
+    present = np.zeros(size, dtype=bool)
+    present[key] = True
+    return (np.cumsum(present) - 1)[key], np.flatnonzero(present)
+
+
+def group_codes(rank: np.ndarray, groups: int) -> pd.Categorical:
+    """``rank`` (0 .. groups - 1, every one used) as category codes, for pandas' group sums and
+    means (summed in row order, compensated, as a groupby on the keys sums them) without hashing
+    the keys again: group with ``observed=False``."""
+    return pd.Categorical.from_codes(rank, categories=pd.RangeIndex(groups), validate=False)
 
 
 def sorted_key(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:

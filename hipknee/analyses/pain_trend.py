@@ -28,19 +28,19 @@ def daily_pain(pain: pd.DataFrame, *, by_context: bool = True) -> pd.DataFrame:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
         frame["date"] = pd.Series(dtype="datetime64[ns]")
         return frame.astype({"nrs": float, "rolling_7d": float, "entries": "int64"})
-    frame = pd.DataFrame({
-        "athlete": pain["athlete"].astype(object).to_numpy(),
-        "knee": pain["knee"].astype(object).to_numpy(),
-        "context": pain["context"].astype(object).to_numpy() if by_context else "any",
-        "date": pd.to_datetime(pain["when"]).dt.normalize().to_numpy(),
-        "nrs": pain["nrs"].astype(float).to_numpy(),
-    })
-    daily = (frame.groupby(_KEYS + ["date"], sort=True)["nrs"]
-             .agg(nrs="mean", entries="size").reset_index())
-    rolled = (daily.set_index("date").groupby(_KEYS, sort=False)["nrs"]
+    # Grouped on one int64 key per knee log (sorted_key), the names put back at the end.
+    key, names = sorted_key(pain, _KEYS if by_context else ["athlete", "knee"])
+    date = pd.to_datetime(pain["when"]).dt.normalize().to_numpy()
+    keep = (key >= 0) & ~pd.isna(date)
+    daily = (pd.DataFrame({"key": key[keep], "date": date[keep], "nrs": pain["nrs"].astype(float).to_numpy()[keep]})
+             .groupby(["key", "date"], sort=True)["nrs"].agg(nrs="mean", entries="size").reset_index())
+    rolled = (daily.set_index("date").groupby("key", sort=False)["nrs"]
               .rolling(f"{T.ROLLING_DAYS}D").mean())
     # groupby-rolling keeps the (sorted) group order, which is the order of `daily`.
     daily["rolling_7d"] = rolled.to_numpy()
+    log = daily["key"].to_numpy()
+    for column in _KEYS:
+        daily[column] = names[column].to_numpy(dtype=object)[log] if column in names else "any"
     return daily[cols]
 
 

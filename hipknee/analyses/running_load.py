@@ -15,7 +15,7 @@ import pandas as pd
 from pandas.api.indexers import BaseIndexer
 
 from . import thresholds as T
-from .measures import week_start
+from .measures import dense_ranks, group_codes, labelled, sorted_key, week_start
 
 __all__ = ["ZONES", "acwr", "acwr_zone", "weekly_load"]
 
@@ -25,18 +25,25 @@ _LOADS = {"srpe": "srpe_load", "km": "km", "minutes": "minutes"}
 
 
 def _per_run(runs: pd.DataFrame) -> pd.DataFrame:
-    minutes = pd.to_numeric(runs["duration_min"], errors="coerce").astype(float).to_numpy()
-    rpe = (pd.to_numeric(runs["rpe"], errors="coerce").astype(float).to_numpy()
-           if "rpe" in runs else np.full(len(runs), np.nan))
     return pd.DataFrame({
         "athlete": runs["athlete"].astype(object).to_numpy(),
         "date": pd.to_datetime(runs["when"]).dt.normalize().to_numpy(),
+        **_run_loads(runs),
+        "runs": 1,
+    })
+
+
+def _run_loads(runs: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each run's ``km``, ``minutes`` and session load (``srpe_load``, RPE x min, AU)."""
+    minutes = pd.to_numeric(runs["duration_min"], errors="coerce").astype(float).to_numpy()
+    rpe = (pd.to_numeric(runs["rpe"], errors="coerce").astype(float).to_numpy()
+           if "rpe" in runs else np.full(len(runs), np.nan))
+    return {
         "km": pd.to_numeric(runs["distance_km"], errors="coerce").astype(float).to_numpy(),
         "minutes": minutes,
         # A run without an RPE adds no session load (its km and minutes still count).
         "srpe_load": np.nan_to_num(rpe * minutes, nan=0.0),
-        "runs": 1,
-    })
+    }
 
 
 def _calendar(first: pd.Series, last: pd.Series, step: pd.Timedelta) -> pd.DataFrame:
@@ -93,20 +100,42 @@ def acwr(runs: pd.DataFrame, *, load: str = "srpe", until: Any = None) -> pd.Dat
         frame[["athlete", "zone"]] = frame[["athlete", "zone"]].astype(object)
         frame["date"] = pd.Series(dtype="datetime64[ns]")
         return frame
-    per_run = _per_run(runs)
-    daily = per_run.groupby(["athlete", "date"], sort=True)[_LOADS[load]].sum().rename("load").reset_index()
-    span = daily.groupby("athlete")["date"].agg(["min", "max"])
+    # The day's load per runner and day as ranks of one int64 key (runner ranked by name, day), set
+    # straight into each runner's calendar of days: no text keys grouped or merged.
+    key, names = sorted_key(runs, ["athlete"])
+    date = pd.to_datetime(runs["when"]).dt.normalize().to_numpy()
+    day = date.astype("datetime64[D]").view("int64")
+    keep = (key >= 0) & ~np.isnat(date)
+    if not keep.any():
+        return acwr(runs.iloc[:0], load=load)
+    first_day = day[keep].min()
+    days = day[keep].max() - first_day + 1
+    rank, runner_days = dense_ranks(key[keep] * days + (day[keep] - first_day))
+    daily = (pd.Series(_run_loads(runs)[_LOADS[load]][keep], copy=False)
+             .groupby(group_codes(rank, len(runner_days)), observed=False).sum().to_numpy())
+    runner, on = np.divmod(runner_days, days)
+    on += first_day
+    starts = np.flatnonzero(np.r_[True, runner[1:] != runner[:-1]])
+    who, low = runner[starts], on[starts]
+    high = on[np.r_[starts[1:], len(runner)] - 1]
     if until is not None:
-        end = (pd.Series(until).reindex(span.index) if isinstance(until, (pd.Series, dict))
-               else pd.Series(pd.Timestamp(until), index=span.index))
-        end = pd.to_datetime(end).dt.normalize()
-        span["max"] = np.maximum(span["max"].to_numpy(), end.fillna(span["max"]).to_numpy())
-    grid = _calendar(span["min"], span["max"], pd.Timedelta(days=1)).rename(columns={"at": "date"})
-    out = grid.merge(daily, on=["athlete", "date"], how="left")
-    out["load"] = out["load"].fillna(0.0)
+        index = pd.Index(names["athlete"].to_numpy(dtype=object)[who])
+        end = (pd.Series(until).reindex(index) if isinstance(until, (pd.Series, dict))
+               else pd.Series(pd.Timestamp(until), index=index))
+        end = pd.to_datetime(end).dt.normalize().to_numpy().astype("datetime64[D]")
+        high = np.maximum(high, np.where(np.isnat(end), high, end.view("int64")))
+    counts = high - low + 1
+    offset = np.cumsum(counts) - counts
+    grid_runner = np.repeat(who, counts)
+    grid_day = np.repeat(low, counts) + np.arange(counts.sum()) - np.repeat(offset, counts)
+    load_of_day = np.zeros(len(grid_day))
+    of_runner = np.searchsorted(who, runner)
+    load_of_day[offset[of_runner] + on - low[of_runner]] = daily
+    out = pd.DataFrame({"athlete": labelled(grid_runner, list(names["athlete"])),
+                        "date": grid_day.astype("datetime64[D]").astype(date.dtype), "load": load_of_day})
     # Rows are one per calendar day, so a count-based window is a day window.
-    out["acute"] = _rolling_sum(out["load"], out["athlete"], T.ACUTE_DAYS)
-    chronic_sum = _rolling_sum(out["load"], out["athlete"], T.CHRONIC_DAYS)
+    out["acute"] = _rolling_sum(out["load"], grid_runner, T.ACUTE_DAYS)
+    chronic_sum = _rolling_sum(out["load"], grid_runner, T.CHRONIC_DAYS)
     out["chronic"] = chronic_sum / (T.CHRONIC_DAYS / 7)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ratio"] = np.where(out["chronic"] > 0, out["acute"] / out["chronic"], np.nan)
@@ -124,11 +153,11 @@ class _WithinRuns(BaseIndexer):
         return np.maximum(end - self.window_size, self.run_start), end
 
 
-def _rolling_sum(values: pd.Series, athlete: pd.Series, days: int) -> pd.Series:
+def _rolling_sum(values: pd.Series, athlete: pd.Series | np.ndarray, days: int) -> pd.Series:
     """Per athlete, the sum of the last ``days`` rows (NaN until there are that many), in one
     rolling pass: each athlete's first row starts a fresh sum, so the figures are exactly those
     of a separate rolling sum per athlete."""
-    key = athlete.to_numpy()
+    key = np.asarray(athlete)
     new_run = np.ones(len(key), dtype=bool)
     new_run[1:] = key[1:] != key[:-1]
     run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(key)), 0))
