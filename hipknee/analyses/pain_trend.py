@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.indexers import BaseIndexer
 
 from . import thresholds as T
-from .measures import sorted_key, week_start
+from .measures import dense_ranks, group_codes, labelled, sorted_key, week_start
 
 __all__ = ["VERDICTS", "daily_pain", "pain_change", "weekly_pain"]
 
@@ -32,16 +33,43 @@ def daily_pain(pain: pd.DataFrame, *, by_context: bool = True) -> pd.DataFrame:
     key, names = sorted_key(pain, _KEYS if by_context else ["athlete", "knee"])
     date = pd.to_datetime(pain["when"]).dt.normalize().to_numpy()
     keep = (key >= 0) & ~pd.isna(date)
-    daily = (pd.DataFrame({"key": key[keep], "date": date[keep], "nrs": pain["nrs"].astype(float).to_numpy()[keep]})
-             .groupby(["key", "date"], sort=True)["nrs"].agg(nrs="mean", entries="size").reset_index())
-    rolled = (daily.set_index("date").groupby("key", sort=False)["nrs"]
-              .rolling(f"{T.ROLLING_DAYS}D").mean())
-    # groupby-rolling keeps the (sorted) group order, which is the order of `daily`.
-    daily["rolling_7d"] = rolled.to_numpy()
-    log = daily["key"].to_numpy()
+    if not keep.any():
+        return daily_pain(pain.iloc[:0])
+    # Each log's days as ranks of one int64 key (log, day): sorted by log, then day.
+    day = date.astype("datetime64[D]").view("int64")[keep]
+    first = day.min()
+    days = day.max() - first + 1
+    rank, log_days = dense_ranks(key[keep] * days + (day - first))
+    log, on = np.divmod(log_days, days)
+    daily = pd.DataFrame({
+        "date": (on + first).astype("datetime64[D]").astype(date.dtype),
+        "nrs": pd.Series(pain["nrs"].astype(float).to_numpy()[keep], copy=False)
+        .groupby(group_codes(rank, len(log_days)), observed=False).mean().to_numpy(),
+        "entries": np.bincount(rank, minlength=len(log_days)),
+    })
+    daily["rolling_7d"] = daily["nrs"].rolling(_DaysBack(log, daily["date"].to_numpy(), T.ROLLING_DAYS),
+                                               min_periods=1).mean()
     for column in _KEYS:
-        daily[column] = names[column].to_numpy(dtype=object)[log] if column in names else "any"
+        daily[column] = labelled(log, list(names[column])) if column in names else "any"
     return daily[cols]
+
+
+class _DaysBack(BaseIndexer):
+    """Per row of a log's days (sorted by ``log`` key, then ``date``; one row a day), the window of
+    its own log's days in the last ``days`` calendar days: what a time window ("7D") over each log
+    apart gives, in one rolling pass (a window never reaches into another log, so each log's first
+    day starts a fresh mean, as it would alone)."""
+
+    def __init__(self, log: np.ndarray, date: np.ndarray, days: int) -> None:
+        day = date.astype("datetime64[D]").view("int64")
+        span = int(day.max() - day.min()) + days + 1 if len(day) else 1
+        # One number per row, the logs far enough apart that no window of days spans two.
+        at = log * span + (day - (day.min() if len(day) else 0))
+        super().__init__(start=np.searchsorted(at, at - days + 1), end=np.arange(1, len(at) + 1))
+
+    def get_window_bounds(self, num_values: int = 0, min_periods: int | None = None, center: bool | None = None,
+                          closed: str | None = None, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        return self.start.astype("int64"), self.end.astype("int64")
 
 
 def pain_change(pain: pd.DataFrame) -> pd.DataFrame:
