@@ -112,7 +112,11 @@ def sorted_key(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.
         key = key * len(names) + rank[codes]
         labels.append(names[order])
     key[missing] = -1
-    return key, pd.MultiIndex.from_product(labels, names=columns).to_frame(index=False)
+    # Every combination, the last column varying fastest: row number == key.
+    sizes = [len(names) for names in labels]
+    values = {column: np.tile(np.repeat(names, int(np.prod(sizes[i + 1:]))), int(np.prod(sizes[:i])))
+              for i, (column, names) in enumerate(zip(columns, labels))}
+    return key, pd.DataFrame(values)
 
 
 def labelled(codes: np.ndarray, labels: list[str]) -> pd.api.extensions.ExtensionArray:

@@ -29,29 +29,39 @@ def daily_pain(pain: pd.DataFrame, *, by_context: bool = True) -> pd.DataFrame:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
         frame["date"] = pd.Series(dtype="datetime64[ns]")
         return frame.astype({"nrs": float, "rolling_7d": float, "entries": "int64"})
-    # Grouped on one int64 key per knee log (sorted_key), the names put back at the end.
-    key, names = sorted_key(pain, _KEYS if by_context else ["athlete", "knee"])
+    daily, names = _daily_means(pain, _KEYS if by_context else ["athlete", "knee"])
+    if daily.empty:
+        return daily_pain(pain.iloc[:0])
+    log = daily.pop("key").to_numpy()
+    daily["rolling_7d"] = daily["nrs"].rolling(_DaysBack(log, daily["date"].to_numpy(), T.ROLLING_DAYS),
+                                               min_periods=1).mean()
+    for column in _KEYS:
+        daily[column] = labelled(log, list(names[column])) if column in names else "any"
+    return daily[cols]
+
+
+def _daily_means(pain: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The mean NRS and the entries of each knee log (one ``key`` per distinct values of ``keys``,
+    see :func:`~.measures.sorted_key`) and ``date`` (midnight), sorted by key, then date; and the
+    names behind each key. Entries without a key or a time are left out, as a groupby leaves them."""
+    key, names = sorted_key(pain, keys)
     date = pd.to_datetime(pain["when"]).dt.normalize().to_numpy()
     keep = (key >= 0) & ~pd.isna(date)
     if not keep.any():
-        return daily_pain(pain.iloc[:0])
+        return pd.DataFrame({"key": [], "date": date[:0], "nrs": [], "entries": []}), names
     # Each log's days as ranks of one int64 key (log, day): sorted by log, then day.
     day = date.astype("datetime64[D]").view("int64")[keep]
     first = day.min()
     days = day.max() - first + 1
     rank, log_days = dense_ranks(key[keep] * days + (day - first))
     log, on = np.divmod(log_days, days)
-    daily = pd.DataFrame({
+    return pd.DataFrame({
+        "key": log,
         "date": (on + first).astype("datetime64[D]").astype(date.dtype),
         "nrs": pd.Series(pain["nrs"].astype(float).to_numpy()[keep], copy=False)
         .groupby(group_codes(rank, len(log_days)), observed=False).mean().to_numpy(),
         "entries": np.bincount(rank, minlength=len(log_days)),
-    })
-    daily["rolling_7d"] = daily["nrs"].rolling(_DaysBack(log, daily["date"].to_numpy(), T.ROLLING_DAYS),
-                                               min_periods=1).mean()
-    for column in _KEYS:
-        daily[column] = labelled(log, list(names[column])) if column in names else "any"
-    return daily[cols]
+    }), names
 
 
 class _DaysBack(BaseIndexer):
@@ -88,11 +98,7 @@ def pain_change(pain: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     # Group on one int64 key per knee log (athlete, knee, context ranked as sorted strings, so the
     # key's order is the order a groupby on the names gives), not on three string columns.
-    key, names = sorted_key(pain, _KEYS)
-    date = pd.to_datetime(pain["when"]).dt.normalize().to_numpy()
-    keep = (key >= 0) & ~pd.isna(date)
-    daily = (pd.DataFrame({"key": key[keep], "date": date[keep], "nrs": pain["nrs"].astype(float).to_numpy()[keep]})
-             .groupby(["key", "date"], sort=True)["nrs"].mean().reset_index())
+    daily, names = _daily_means(pain, _KEYS)
     if daily.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     g = daily.groupby("key", sort=True)["date"]
