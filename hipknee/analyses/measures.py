@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["METRICS", "categorical", "dense_ranks", "group_codes", "labelled", "set_amount", "sorted_key",
+__all__ = ["METRICS", "categorical", "dense_ranks", "distinct_keys", "group_codes", "labelled", "set_amount", "sorted_key",
            "week_start"]
 
 #: Metric labels, with their unit, as they appear in analysis output and on chart axes.
@@ -76,12 +76,29 @@ def dense_ranks(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(key):
         return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
     size = int(key.max()) + 1
-    if size > 8 * len(key) + (1 << 20):
+    if not _markable(size, len(key)):
         distinct, rank = np.unique(key, return_inverse=True)
         return rank, distinct
     present = np.zeros(size, dtype=bool)
     present[key] = True
     return (np.cumsum(present) - 1)[key], np.flatnonzero(present)
+
+
+def distinct_keys(key: np.ndarray) -> np.ndarray:
+    """The distinct keys of ``key`` (non-negative integers) in ascending order (as :func:`dense_ranks`)."""
+    if not len(key):
+        return np.zeros(0, dtype="int64")
+    size = int(key.max()) + 1
+    if not _markable(size, len(key)):
+        return np.unique(key)
+    present = np.zeros(size, dtype=bool)
+    present[key] = True
+    return np.flatnonzero(present)
+
+
+def _markable(size: int, keys: int) -> bool:
+    # A mark per possible key costs a byte each: fine up to several times the keys themselves.
+    return size <= 8 * keys + (1 << 20)
 
 
 def group_codes(rank: np.ndarray, groups: int) -> pd.Categorical:

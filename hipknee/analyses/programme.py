@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .measures import categorical, week_start
+from .measures import categorical, distinct_keys, week_start
 
 __all__ = ["hip_sessions"]
 
@@ -25,11 +25,11 @@ def hip_sessions(sets: pd.DataFrame) -> pd.DataFrame:
     codes, ticks = np.asarray(athlete.codes, dtype="int64"), day.view("int64")
     keep = (codes >= 0) & ~np.isnat(day)  # rows the groupby below would drop anyway
     if keep.any():
-        # The distinct (athlete, day) pairs as distinct values of one int64 key: a hash of one
-        # column, not of two.
+        # The distinct (athlete, day) pairs as distinct values of one int64 key: one mark per
+        # runner and day, not a hash of two columns.
         low = ticks[keep].min()
         span = ticks[keep].max() - low + 1
-        key = pd.unique(codes[keep] * span + (ticks[keep] - low))
+        key = distinct_keys(codes[keep] * span + (ticks[keep] - low))
         days = pd.DataFrame({"athlete": pd.Categorical.from_codes(key // span, dtype=athlete.dtype),
                              "day": (key % span + low).astype("datetime64[D]")})
     else:
