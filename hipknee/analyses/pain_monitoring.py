@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import thresholds as T
-from .measures import categorical, sorted_key, week_start
+from .measures import categorical, distinct_keys, labelled, sorted_key, week_start
 
 __all__ = ["FLAGS", "STATUSES", "pain_flags", "weekly_status"]
 
@@ -95,13 +95,37 @@ def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
         frame["week"] = pd.Series(dtype="datetime64[ns]")
         return frame
-    weeks = pd.DataFrame({"athlete": pain["athlete"].astype(object).to_numpy(),
-                          "week": week_start(pain["when"]).to_numpy()}).drop_duplicates()
+    athlete, names = sorted_key(pain, ["athlete"])
+    day = week_start(pain["when"]).to_numpy().astype("datetime64[D]").view("int64")
+    known = (athlete >= 0) & (day != np.iinfo("int64").min)
+    if not known.any():
+        return weekly_status(pain.iloc[:0])
+    # Each runner's weeks with pain logged, as distinct values of one int64 key (runner ranked by
+    # name, week): the rows of the table, in its order.
+    first = day[known].min()
+    span = (day[known].max() - first) // 7 + 1
+    runner_weeks = distinct_keys(athlete[known] * span + (day[known] - first) // 7)
+    runner, week = np.divmod(runner_weeks, span)
+    out = pd.DataFrame({"athlete": labelled(runner, list(names["athlete"])),
+                        "week": (first + 7 * week).astype("datetime64[D]").astype("datetime64[ns]")})
+    level = np.zeros(len(out), dtype="int64")
+    reasons = np.full(len(out), "", dtype=object)
     flags = pain_flags(pain)
-    if flags.empty:
-        out = weeks.assign(status="green", reasons="")
-        out["week"] = pd.to_datetime(out["week"])
-        return out.sort_values(["athlete", "week"], kind="stable")[cols].reset_index(drop=True)
+    if not flags.empty:
+        summary = _flagged_weeks(flags).reset_index()
+        rank = {name: i for i, name in enumerate(names["athlete"])}
+        flagged_day = summary["week"].to_numpy().astype("datetime64[D]").view("int64")
+        at = np.searchsorted(runner_weeks, summary["athlete"].map(rank).to_numpy(dtype="int64") * span
+                             + (flagged_day - first) // 7)
+        level[at] = summary["level"].to_numpy()
+        reasons[at] = summary["reasons"].to_numpy(dtype=object)
+    out["status"] = np.asarray(STATUSES, dtype=object)[level]
+    out["reasons"] = reasons
+    return out[cols]
+
+
+def _flagged_weeks(flags: pd.DataFrame) -> pd.DataFrame:
+    """Per athlete and week with a flag (index): ``level`` (0 green, 1 amber, 2 red) and ``reasons``."""
     # Worse next mornings are counted per knee: two of them in one week make it red.
     worse_days = (flags[flags["flag"] == "worse next morning"].groupby(["athlete", "knee", "week"])
                   .size().groupby(["athlete", "week"]).max())
@@ -122,12 +146,7 @@ def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
                                  by_week.cumcount().to_numpy(), len(summary))
     red_mornings = worse_days[worse_days >= T.MORNING_WORSE_RED_DAYS]
     summary.loc[summary.index.isin(red_mornings.index), "level"] = 2
-    out = weeks.merge(summary.reset_index(), on=["athlete", "week"], how="left")
-    out["level"] = out["level"].fillna(0).astype(int)
-    out["status"] = np.asarray(STATUSES, dtype=object)[out["level"].to_numpy()]
-    out["reasons"] = out["reasons"].fillna("")
-    out["week"] = pd.to_datetime(out["week"])
-    return out.sort_values(["athlete", "week"], kind="stable")[cols].reset_index(drop=True)
+    return summary
 
 
 def _reason(per_flag: pd.DataFrame) -> np.ndarray:
