@@ -184,6 +184,7 @@ class Record(BaseModel):
         allow_inf_nan=False,
         validate_assignment=True,
         frozen=False,
+        defer_build=True,
     )
     kind: ClassVar[str] = "record"
 
