@@ -38,6 +38,10 @@ from .schema import TABLES
 
 KINDS: tuple[str, ...] = tuple(TABLES)
 
+# Kinds with a few rows to a few thousand (runners, exercises, programmes): rows are as quick for
+# them, and a notebook that only logs sessions never loads ADBC's driver (a tenth of a second).
+_FEW_ROWS = frozenset({"athlete", "exercise", "prescription"})
+
 # Fixed categories so every frame has the same levels whatever rows it holds.
 _CATEGORIES: dict[str, tuple[str, ...]] = {
     "side": SIDES,
@@ -157,7 +161,7 @@ class Reading:
             stmt = stmt.where(and_(*conds))
         source = self.path if self.path is not None else (
             self.engine.url if self.engine.dialect.name == "postgresql" else None)
-        if source is not None and self._arrow:
+        if source is not None and self._arrow and kind not in _FEW_ROWS:
             # Sorted by the same columns, after the fetch: whichever of them was not asked for is
             # fetched to sort by and dropped.
             names = {c.name for c in stmt.selected_columns}
