@@ -55,16 +55,19 @@ MAX_THREADS = min(4, os.cpu_count() or 1)
 def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Sequence[str],
                timestamps: Collection[str], categories: Collection[str] = (), drop: Collection[str] = (),
                split_on: ColumnElement[Any] | None = None,
-               decode: Mapping[str, Select] | None = None) -> pd.DataFrame | None:
+               decode: Mapping[str, tuple[str, Select]] | None = None,
+               columns: Sequence[str] | None = None) -> pd.DataFrame | None:
     """The rows of ``stmt`` (a query without ORDER BY) from ``source`` (a SQLite file, or a
     PostgreSQL server's URL: the same login, so the same rows), sorted by the result columns
     ``order`` (ascending), with the text columns ``timestamps`` as datetimes (us), the text columns
     ``categories`` as pandas categoricals (categories unsorted: the caller sorts them) and the columns
     ``drop`` (needed only to sort) left out; or None when the Arrow path cannot read them (the
     caller then reads them as rows). ``split_on`` (an integer key of a SQLite table, such as its
-    id) lets a large read run in ranges of it side by side. ``decode`` maps a result column of ids
-    to a query of (id, value) pairs: the column then holds the values (as a dictionary, so a
-    category, when they are text)."""
+    id) lets a large read run in ranges of it side by side. ``decode`` maps a column of the frame
+    to the result column of ids it comes from and a query of (id, value) pairs: the column holds
+    the values (as a dictionary, so a category, when they are text), and one column of ids can give
+    several (an exercise's name and its measure). ``columns``: the frame's columns in order (default:
+    the result's)."""
     try:
         # Imported here, not at the top: pyarrow costs a noticeable part of a second, and a
         # notebook that only logs a session never reads a whole table.
@@ -76,23 +79,24 @@ def read_arrow(source: Path | URL, stmt: Select, dialect: Dialect, *, order: Seq
     # allocation: after a read of every set that is a few hundred MB the frames never use.
     pool = pa.system_memory_pool()
     try:
-        queries = dict(decode or {})
-        lookups = dict(zip(queries, _fetch_each(source, [_query(q, dialect, source) for q in queries.values()])))
+        decode = dict(decode or {})
+        queries = [_query(query, dialect, source) for _, query in decode.values()]
+        lookups = dict(zip(decode, _fetch_each(source, queries)))
 
         def shaped(table: Any) -> Any:
             # Done to each range as it arrives, so its raw text is let go before the next comes.
+            out = {name: _decoded(table[ids], lookups[name], pa, pc) for name, (ids, _) in decode.items()}
             for name in table.column_names:
                 column = table[name]
-                if name in lookups:
-                    column = _decoded(column, lookups[name], pa, pc)
-                elif name in timestamps and _written_to_the_microsecond(column, pa, pc):
+                if name in out:
+                    continue
+                if name in timestamps and _written_to_the_microsecond(column, pa, pc):
                     column = pc.cast(column, pa.timestamp("us"), memory_pool=pool)
                 elif name in categories and pa.types.is_string(column.type):
                     column = pc.dictionary_encode(column, memory_pool=pool)
-                else:
-                    continue
-                table = table.set_column(table.column_names.index(name), name, column)
-            return table
+                out[name] = column
+            names = [*columns, *(name for name in table.column_names if name not in columns)] if columns else list(out)
+            return pa.table([out[name] for name in names], names=names)
 
         table = _fetch(source, stmt, dialect, split_on, shaped, pa)
         # No rows give Arrow no values to tell a column's type by: the row path types them as always.

@@ -167,18 +167,31 @@ class Reading:
             names = {c.name for c in stmt.selected_columns}
             by = ["when" if c.name == "at" else c.name for c in order]
             extra = [c.label(name) for c, name in zip(order, by) if name not in names]
-            decode = {c.name: coded[c.name][1] for c in stmt.selected_columns if c.name in coded}
-            if decode:
-                stmt = stmt.with_only_columns(
-                    *[coded[c.name][0] if c.name in decode else c for c in stmt.selected_columns],
-                    maintain_column_froms=True)
+            columns_in_order = [c.name for c in stmt.selected_columns]
+            # Each column of ids fetched once, under the first name it gives (an exercise's id
+            # gives its name and its measure); the other names are decoded from it.
+            decode: dict[str, tuple[str, Any]] = {}
+            fetched: dict[str, str] = {}
+            selected: list[Any] = []
+            for c in stmt.selected_columns:
+                if c.name not in coded:
+                    selected.append(c)
+                    continue
+                id_column, lookup = coded[c.name]
+                first = fetched.setdefault(id_column.element.name, c.name)
+                decode[c.name] = (first, lookup)
+                if first == c.name:
+                    selected.append(id_column)
+            # A statement of its own: if the Arrow way gives up, the rows are read with the names.
+            fetch = stmt.with_only_columns(*selected, maintain_column_froms=True) if decode else stmt
             # Only a whole table is read in id ranges: SQLite finds one runner's rows, a period's
             # (by the index on runner and time) or a few ids quicker in one query than in many.
             whole = athlete is None and ids is None and start is None and end is None
             split = table.c.id if whole else None
-            frame = read_arrow(source, stmt.add_columns(*extra), self.engine.dialect, order=by,
+            frame = read_arrow(source, fetch.add_columns(*extra), self.engine.dialect, order=by,
                                timestamps=_TIMESTAMPS, categories={*_CATEGORIES, *_NAME_CATEGORIES},
-                               drop=[c.name for c in extra], split_on=split, decode=decode)
+                               drop=[c.name for c in extra], split_on=split, decode=decode,
+                               columns=columns_in_order)
             if frame is not None:
                 return _typed(frame)
         stmt = stmt.order_by(*order)
