@@ -285,14 +285,20 @@ class SeasonAnalyses:
         out: dict[str, dict[str, Any]] = {}
         load = self.load
         if len(load):
-            jumps = load["jump"].groupby(load["athlete"].astype(object), sort=False).sum()
-            for name, n in jumps.items():
-                out.setdefault(name, {})["distance_jumps"] = int(n)
-        ratio = self.acwr.dropna(subset=["ratio"])
-        if len(ratio):
-            last = ratio.groupby(ratio["athlete"].astype(object), sort=False).tail(1)
-            for row in last.itertuples(index=False):
-                out.setdefault(row.athlete, {}).update(acwr_date=row.date, acwr=float(row.ratio), acwr_zone=row.zone)
+            who, names = pd.factorize(load["athlete"])
+            jumps = np.bincount(who[who >= 0], weights=load["jump"].to_numpy(dtype=float)[who >= 0],
+                                minlength=len(names))
+            for name, n in zip(names, jumps):
+                out.setdefault(str(name), {})["distance_jumps"] = int(n)
+        acwr = self.acwr
+        rows = np.flatnonzero(acwr["ratio"].notna().to_numpy())
+        if len(rows):
+            # Each runner's last day with a ratio: her rows run in date order.
+            who, names = pd.factorize(acwr["athlete"].iloc[rows])
+            last = np.full(len(names), -1)
+            np.maximum.at(last, who[who >= 0], rows[who >= 0])
+            for name, row in zip(names, acwr.iloc[last].itertuples(index=False)):
+                out.setdefault(str(name), {}).update(acwr_date=row.date, acwr=float(row.ratio), acwr_zone=row.zone)
         return out
 
     def _status(self) -> dict[str, dict[str, Any]]:
