@@ -154,10 +154,27 @@ def headline_lsi_item(lsi: pd.DataFrame) -> pd.DataFrame:
     two weeks, else the exercise (and metric) with the most weeks that is not always 100 %."""
     if lsi.empty:
         return pd.DataFrame(columns=["athlete", "item", "metric"])
-    stats = lsi.groupby(["athlete", "item", "metric"], sort=False).agg(
-        weeks=("lsi_pct", "count"), high=("lsi_pct", "max"), low=("lsi_pct", "min"))
-    stats = stats.reset_index()
-    stats["spread"] = stats["high"] - stats["low"]
+    # Grouped by (athlete, item, metric) as one int64 key, the groups in the order they first
+    # appear (as a groupby with sort=False numbers them: ties in score go to the first seen).
+    keys = ["athlete", "item", "metric"]
+    key = np.zeros(len(lsi), dtype="int64")
+    known = np.ones(len(lsi), dtype=bool)
+    for column in keys:
+        codes, uniques = pd.factorize(lsi[column])
+        key = key * max(len(uniques), 1) + codes
+        known &= codes >= 0
+    if not known.any():
+        return headline_lsi_item(lsi.iloc[:0])
+    group, _ = pd.factorize(key[known])
+    rows = np.flatnonzero(known)
+    groups = int(group.max()) + 1
+    by = pd.Series(lsi["lsi_pct"].to_numpy(dtype=float)[rows], copy=False).groupby(group_codes(group, groups),
+                                                                                   observed=False)
+    first = np.full(groups, len(rows))
+    np.minimum.at(first, group, np.arange(len(rows)))
+    stats = pd.DataFrame({column: lsi[column].to_numpy(dtype=object)[rows[first]] for column in keys})
+    stats["weeks"] = by.count().to_numpy()
+    stats["spread"] = by.max().to_numpy() - by.min().to_numpy()
     tested = set(lsi.loc[lsi["kind"] == "test", "item"]) if "kind" in lsi else set()
     stats["is_test"] = stats["item"].isin(tested)
     stats["score"] = (stats["is_test"] & (stats["weeks"] >= 2)).astype(int) * 10_000 \
