@@ -135,3 +135,15 @@ def test_a_squads_acwr_is_each_runners_own(rows: list[tuple], extra_days: int) -
         pd.testing.assert_frame_equal(got.drop(columns="zone"), alone.drop(columns="zone"), check_exact=True)
         assert got["zone"].fillna("-").tolist() == alone["zone"].fillna("-").tolist()
     assert list(squad["athlete"].drop_duplicates()) == sorted(frame["athlete"].unique())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 120), st.sampled_from(["Zoe", "Ana", "Mia"]), st.floats(0.5, 30),
+                          st.one_of(st.none(), st.integers(1, 10))), min_size=1, max_size=40))
+def test_a_squads_weekly_load_is_each_runners_own(rows: list[tuple]) -> None:
+    frame = runs([(day, km, km * 6, rpe, name) for day, name, km, rpe in rows])
+    squad = weekly_load(frame)
+    for name in frame["athlete"].unique():
+        alone = weekly_load(frame[frame["athlete"] == name])
+        pd.testing.assert_frame_equal(squad[squad["athlete"] == name].reset_index(drop=True), alone, check_exact=True)
+    assert list(squad["athlete"].drop_duplicates()) == sorted(frame["athlete"].unique())

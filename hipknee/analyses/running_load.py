@@ -24,15 +24,6 @@ ZONES = ("low", "comfortable", "high", "spike")
 _LOADS = {"srpe": "srpe_load", "km": "km", "minutes": "minutes"}
 
 
-def _per_run(runs: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "athlete": runs["athlete"].astype(object).to_numpy(),
-        "date": pd.to_datetime(runs["when"]).dt.normalize().to_numpy(),
-        **_run_loads(runs),
-        "runs": 1,
-    })
-
-
 def _run_loads(runs: pd.DataFrame) -> dict[str, np.ndarray]:
     """Each run's ``km``, ``minutes`` and session load (``srpe_load``, RPE x min, AU)."""
     minutes = pd.to_numeric(runs["duration_min"], errors="coerce").astype(float).to_numpy()
@@ -46,13 +37,23 @@ def _run_loads(runs: pd.DataFrame) -> dict[str, np.ndarray]:
     }
 
 
-def _calendar(first: pd.Series, last: pd.Series, step: pd.Timedelta) -> pd.DataFrame:
-    """Every step from first to last per athlete (index: athlete), as (athlete, at) rows."""
-    counts = ((last - first) // step).astype(int).to_numpy() + 1
-    athlete = np.repeat(first.index.to_numpy(), counts)
-    start = np.repeat(first.to_numpy(), counts)
-    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    return pd.DataFrame({"athlete": athlete, "at": start + offset * step.to_timedelta64()})
+def _spans(runner: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each runner's first and last step (day or week number), from her (``runner``, ``on``) pairs
+    sorted by runner, then step: the runners, their first steps, their last steps."""
+    starts = np.flatnonzero(np.r_[True, runner[1:] != runner[:-1]])
+    return runner[starts], on[starts], on[np.r_[starts[1:], len(runner)] - 1]
+
+
+def _calendar(who: np.ndarray, low: np.ndarray, high: np.ndarray, runner: np.ndarray,
+              on: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every step from ``low`` to ``high`` of each runner ``who``, as rows (their runner, their step);
+    the row of each (``runner``, ``on``) pair among them; and each runner's first row."""
+    counts = high - low + 1
+    offset = np.cumsum(counts) - counts
+    grid_runner = np.repeat(who, counts)
+    grid_step = np.repeat(low, counts) + np.arange(counts.sum()) - np.repeat(offset, counts)
+    mine = np.searchsorted(who, runner)
+    return grid_runner, grid_step, offset[mine] + on - low[mine], offset
 
 
 def weekly_load(runs: pd.DataFrame) -> pd.DataFrame:
@@ -65,19 +66,36 @@ def weekly_load(runs: pd.DataFrame) -> pd.DataFrame:
         frame["athlete"] = pd.Series(dtype=object)
         frame["week"] = pd.Series(dtype="datetime64[ns]")
         return frame.astype({"runs": "int64", "jump": bool})
-    per_run = _per_run(runs)
-    per_run["week"] = week_start(per_run["date"])
-    sums = per_run.groupby(["athlete", "week"], sort=True)[["km", "minutes", "srpe_load", "runs"]].sum()
-    span = sums.reset_index().groupby("athlete")["week"].agg(["min", "max"])
-    grid = _calendar(span["min"], span["max"], pd.Timedelta(weeks=1)).rename(columns={"at": "week"})
-    out = grid.merge(sums.reset_index(), on=["athlete", "week"], how="left")
-    out[["km", "minutes", "srpe_load", "runs"]] = out[["km", "minutes", "srpe_load", "runs"]].fillna(0)
+    # Each runner's weekly sums on one int64 key (runner ranked by name, week), set straight into
+    # her calendar of weeks: no text keys grouped or merged.
+    key, names = sorted_key(runs, ["athlete"])
+    monday = week_start(runs["when"]).to_numpy()
+    week = monday.astype("datetime64[D]").view("int64")
+    keep = (key >= 0) & ~np.isnat(monday)
+    if not keep.any():
+        return weekly_load(runs.iloc[:0])
+    first = week[keep].min()
+    weeks = (week[keep].max() - first) // 7 + 1
+    rank, runner_weeks = dense_ranks(key[keep] * weeks + (week[keep] - first) // 7)
+    groups = group_codes(rank, len(runner_weeks))
+    loads = _run_loads(runs)
+    sums = {name: pd.Series(loads[name][keep], copy=False).groupby(groups, observed=False).sum().to_numpy()
+            for name in ("km", "minutes", "srpe_load")}
+    sums["runs"] = np.bincount(rank, minlength=len(runner_weeks))
+    runner, on = np.divmod(runner_weeks, weeks)
+    grid_runner, grid_week, at, offset = _calendar(*_spans(runner, on), runner, on)
+    out = pd.DataFrame({"athlete": labelled(grid_runner, list(names["athlete"])),
+                        "week": (first + 7 * grid_week).astype("datetime64[D]").astype("datetime64[ns]")})
+    for name in ("km", "minutes", "srpe_load", "runs"):
+        column = np.zeros(len(out), dtype=sums[name].dtype)
+        column[at] = sums[name]
+        out[name] = column
     out["runs"] = out["runs"].astype("int64")
-    before = out.groupby("athlete", sort=False)["km"].shift(1)
+    before = np.r_[np.nan, out["km"].to_numpy()[:-1]]
+    before[offset] = np.nan  # each runner's first week has no week before
     with np.errstate(divide="ignore", invalid="ignore"):
         out["km_change_pct"] = np.where(before > 0, (out["km"] - before) / before * 100.0, np.nan)
     out["jump"] = out["km_change_pct"] > T.DISTANCE_JUMP_PCT
-    out["week"] = pd.to_datetime(out["week"])
     return out[cols]
 
 
@@ -115,22 +133,16 @@ def acwr(runs: pd.DataFrame, *, load: str = "srpe", until: Any = None) -> pd.Dat
              .groupby(group_codes(rank, len(runner_days)), observed=False).sum().to_numpy())
     runner, on = np.divmod(runner_days, days)
     on += first_day
-    starts = np.flatnonzero(np.r_[True, runner[1:] != runner[:-1]])
-    who, low = runner[starts], on[starts]
-    high = on[np.r_[starts[1:], len(runner)] - 1]
+    who, low, high = _spans(runner, on)
     if until is not None:
         index = pd.Index(names["athlete"].to_numpy(dtype=object)[who])
         end = (pd.Series(until).reindex(index) if isinstance(until, (pd.Series, dict))
                else pd.Series(pd.Timestamp(until), index=index))
         end = pd.to_datetime(end).dt.normalize().to_numpy().astype("datetime64[D]")
         high = np.maximum(high, np.where(np.isnat(end), high, end.view("int64")))
-    counts = high - low + 1
-    offset = np.cumsum(counts) - counts
-    grid_runner = np.repeat(who, counts)
-    grid_day = np.repeat(low, counts) + np.arange(counts.sum()) - np.repeat(offset, counts)
+    grid_runner, grid_day, at, _ = _calendar(who, low, high, runner, on)
     load_of_day = np.zeros(len(grid_day))
-    of_runner = np.searchsorted(who, runner)
-    load_of_day[offset[of_runner] + on - low[of_runner]] = daily
+    load_of_day[at] = daily
     out = pd.DataFrame({"athlete": labelled(grid_runner, list(names["athlete"])),
                         "date": grid_day.astype("datetime64[D]").astype(date.dtype), "load": load_of_day})
     # Rows are one per calendar day, so a count-based window is a day window.
