@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import thresholds as T
-from .measures import categorical, distinct_keys, labelled, sorted_key, week_start
+from .measures import categorical, dense_ranks, distinct_keys, group_codes, labelled, sorted_key, week_start
 
 __all__ = ["FLAGS", "STATUSES", "pain_flags", "weekly_status"]
 
@@ -43,17 +43,27 @@ def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
     nrs = pain["nrs"].astype(float).to_numpy()
     known = (key >= 0) & ~pd.isna(date)
 
+    day = date.astype("datetime64[D]").view("int64")
+
     def daily_max(when: str) -> pd.DataFrame:
+        """Per knee log and day of entries in context ``when``: the highest NRS, by log then day."""
         rows = known & np.asarray(context == when)
-        frame = pd.DataFrame({"key": key[rows], "date": date[rows], "nrs": nrs[rows]})
-        return frame.groupby(["key", "date"], sort=True)["nrs"].max().reset_index()
+        if not rows.any():
+            return pd.DataFrame({"key": key[:0], "date": date[:0], "nrs": nrs[:0]})
+        first = day[rows].min()
+        days = day[rows].max() - first + 1
+        rank, log_days = dense_ranks(key[rows] * days + (day[rows] - first))
+        log, on = np.divmod(log_days, days)
+        highest = pd.Series(nrs[rows], copy=False).groupby(group_codes(rank, len(log_days)), observed=False).max()
+        return pd.DataFrame({"key": log, "date": (on + first).astype("datetime64[D]").astype(date.dtype),
+                             "nrs": highest.to_numpy()})
 
     out = []
     during = daily_max("during")
-    during["flag"] = np.select([during["nrs"] > T.PAIN_ACCEPTABLE_MAX, during["nrs"] > T.PAIN_OK_MAX],
-                               ["during above 5", "during 3-5"], default="")
-    during["previous"] = np.nan
-    out.append(during[during["flag"] != ""])
+    level = np.select([during["nrs"] > T.PAIN_ACCEPTABLE_MAX, during["nrs"] > T.PAIN_OK_MAX], [0, 1], default=-1)
+    during = during[level >= 0].assign(flag=labelled(level[level >= 0], ["during above 5", "during 3-5"]),
+                                       previous=np.nan)
+    out.append(during)
 
     morning = daily_max("next_morning")
     same_log = _same_as_before(morning["key"].to_numpy())  # the row before is the same knee's morning before
