@@ -81,7 +81,9 @@ def dense_ranks(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return rank, distinct
     present = np.zeros(size, dtype=bool)
     present[key] = True
-    return (np.cumsum(present) - 1)[key], np.flatnonzero(present)
+    rank = np.cumsum(present, dtype="int32" if size < 2**31 else "int64")
+    rank -= 1
+    return rank[key], np.flatnonzero(present)
 
 
 def distinct_keys(key: np.ndarray) -> np.ndarray:
