@@ -175,8 +175,8 @@ class SeasonAnalyses:
         if days.empty:
             return {}
         weeks = (week_start(days["last"]) - week_start(days["first"])).dt.days // 7 + 1
-        return {name: {"first_day": days.at[name, "first"], "last_day": days.at[name, "last"],
-                       "season_weeks": int(weeks[name])} for name in days.index}
+        return {name: {"first_day": first, "last_day": last, "season_weeks": int(n)}
+                for name, first, last, n in zip(days.index, days["first"], days["last"], weeks)}
 
     def _lsi(self, item: str | None) -> dict[str, dict[str, Any]]:
         """The LSI item (headline, or ``item``), its first week with both sides (the start) and its
