@@ -205,7 +205,8 @@ def read_notes(store: Store, athlete: str | None = None, *, include_private: boo
     cols = ["when", "athlete", "kind", "note", "private"]
     parts = []
     for kind, words in _NOTE_KINDS.items():
-        frame = store.read(kind, athlete=athlete, columns=["when", "athlete", "note", "note_private"])
+        # Only the rows with a note come from the store: a season's sets mostly have none.
+        frame = store.read(kind, athlete=athlete, columns=["when", "athlete", "note", "note_private"], noted=True)
         if frame.empty:
             continue
         has = frame[frame["note"].fillna("").astype(str).str.strip() != ""]
@@ -218,8 +219,10 @@ def read_notes(store: Store, athlete: str | None = None, *, include_private: boo
             "note": has["note"].astype(object).to_numpy(),
             "private": has["note_private"].astype(bool).to_numpy(),
         }))
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    if not parts:  # typed as a frame of notes is
+        return pd.DataFrame({"when": pd.Series(dtype="datetime64[us]"), "athlete": pd.Series(dtype=str),
+                             "kind": pd.Series(dtype=str), "note": pd.Series(dtype=str),
+                             "private": pd.Series(dtype=bool)})
     notes = pd.concat(parts, ignore_index=True)
     notes["when"] = pd.to_datetime(notes["when"])
     return notes.drop_duplicates(["athlete", "when", "note"]).sort_values(["athlete", "when"], kind="stable")[cols]

@@ -25,6 +25,7 @@ from hipknee.synthetic.coach_store import make_coach_store
 from hipknee.synthetic.demo import make_demo
 
 KINDS = ("athlete", "exercise", "set", "test", "run", "pain", "outcome")
+NOTED = ("set", "test", "run", "pain", "outcome")
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +66,8 @@ def _queries(store: hipknee.Store) -> Iterator[tuple[str, dict]]:
             yield kind, {"ids": [1, 2, 5]}
     for kind, used in LOG_COLUMNS.values():
         yield kind, {"columns": list(used)}
+    for kind in NOTED:
+        yield kind, {"noted": True, "columns": ["when", "athlete", "note", "note_private"]}
 
 
 @pytest.mark.parametrize("which", ["demo", "coach"])
@@ -111,6 +114,18 @@ def test_runners_exercises_and_programmes_are_read_as_rows_without_loading_adbc(
     code = code.replace("('athlete', 'exercise', 'prescription')", "('set',)")
     out = subprocess.run([sys.executable, "-c", code, str(folders["demo"])], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"  # a log's table is read the Arrow way
+
+
+def test_a_noted_read_is_the_rows_with_a_note(folders: dict[str, Path]) -> None:
+    with hipknee.Store.open(folders["demo"]) as store:
+        found = 0
+        for kind in NOTED:
+            every, noted = store.read(kind), store.read(kind, noted=True)
+            assert list(noted["id"]) == list(every.loc[every["note"] != "", "id"]), kind
+            found += len(noted)
+        assert 0 < found < len(store.read("set"))
+        with pytest.raises(hipknee.ValidationError, match="noted"):
+            store.read("athlete", noted=True)
 
 
 def test_an_empty_result_is_read_as_rows(folders: dict[str, Path], arrow_used: list[bool]) -> None:

@@ -389,3 +389,16 @@ def test_cli_report_all_writes_the_overview(store: hipknee.Store, tmp_path: Path
     assert re.findall(r'<a href="#runner-\d+">([^<]+)</a>', html) == ["Ana", "Bea"]  # a tie: by name
     with pytest.raises(SystemExit):
         main(["report", *cli_location(store), "--all", "--athlete", "Ana", "--out", str(out)])
+
+
+def test_notes_are_typed_alike_with_notes_or_none(tmp_path) -> None:  # noqa: ANN001
+    import hipknee
+
+    with hipknee.Store.open(tmp_path / "none") as empty, hipknee.Store.open(tmp_path / "some") as some:
+        for store, note in ((empty, ""), (some, "knee stiff on the stairs")):
+            store.add(hipknee.Athlete(name="Ana"))
+            store.add_session([{"athlete": "Ana", "when": "2026-03-02T18:00", "exercise": "clamshell",
+                                "side": "left", "reps": 12, "note": note}])
+        none, some_notes = notes_table(empty), notes_table(some)
+    assert none.empty and len(some_notes) == 1
+    assert dict(none.dtypes) == dict(some_notes.dtypes)

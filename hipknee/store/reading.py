@@ -104,11 +104,14 @@ class Reading:
         include_deleted: bool = False,
         ids: Iterable[int] | None = None,
         columns: Iterable[str] | None = None,
+        noted: bool = False,
     ) -> pd.DataFrame:
         """Rows of one kind as a typed DataFrame, oldest first; ``start``/``end`` bound ``when``
         (end inclusive, dates mean whole days). ``columns`` reads only those columns (quicker on
-        a big store)."""
+        a big store); ``noted`` only the rows with a note (not empty)."""
         table = self._table(kind)
+        if noted and "note" not in table.c:
+            raise ValidationError("noted", noted, f"False: {kind} rows have no note")
         coded: dict[str, tuple[Any, Any]] = {}
         if athlete is not None and not isinstance(athlete, str):
             raise ValidationError("athlete", athlete, "an athlete's name, or None for all")
@@ -155,6 +158,8 @@ class Reading:
             order = [table.c.at, table.c.id]
         if ids is not None:
             conds.append(table.c.id.in_(list(ids)))
+        if noted:
+            conds.append(table.c.note != "")
         if columns is not None:
             stmt = stmt.with_only_columns(*_only(stmt, columns, kind), maintain_column_froms=True)
         if conds:
