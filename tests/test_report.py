@@ -402,3 +402,30 @@ def test_notes_are_typed_alike_with_notes_or_none(tmp_path) -> None:  # noqa: AN
         none, some_notes = notes_table(empty), notes_table(some)
     assert none.empty and len(some_notes) == 1
     assert dict(none.dtypes) == dict(some_notes.dtypes)
+
+
+def _pandas_table_html(table: pd.DataFrame) -> str:
+    """The week-by-week table as pandas' to_html writes it (how the report wrote it before)."""
+    from hipknee.views.report.sections import _PAIN_FORMAT, _TABLE_FORMATS, _finite
+
+    shown = table.copy()
+    shown["week"] = shown["week"].dt.strftime("%d %b %Y")
+    for col in shown.columns:
+        fmt = _TABLE_FORMATS.get(col) or (_PAIN_FORMAT if col.startswith("pain ") and col.endswith("(0-10)") else None)
+        if fmt is not None:
+            shown[col] = [fmt.format(v) if _finite(v) else "" for v in shown[col]]
+    return shown.to_html(index=False, na_rep="", border=0, classes="weekly", escape=True)
+
+
+def test_the_weekly_table_is_written_as_pandas_writes_it(demo_frames) -> None:  # noqa: ANN001
+    from hipknee.views.report.sections import _table_html
+
+    name = demo_frames.names()[0]
+    tables = [weekly_table(demo_frames, name), weekly_table(demo_frames, name, lsi_item="clamshell", lsi_metric="reps")]
+    for days in (0, 6, 20):  # a first day, a first week, three weeks: missing values in every column
+        first = demo_frames.sets["when"].min().normalize()
+        tables.append(weekly_table(demo_frames.only(name, first, first + pd.Timedelta(days=days)), name))
+    tables.append(tables[0].assign(**{"pain monitoring": ["<b>&</b>", *[None] * (len(tables[0]) - 1)]}))
+    for table in tables:
+        assert str(_table_html(table)) == _pandas_table_html(table)
+    assert len(tables[0]) > 10 and str(_table_html(tables[0])).count("<td></td>") > 0

@@ -160,14 +160,34 @@ def _notes_for(notes: pd.DataFrame, athlete: str, start: pd.Timestamp | None,
 
 
 def _table_html(table: pd.DataFrame) -> Markup:
-    shown = table.copy()
-    shown["week"] = shown["week"].dt.strftime("%d %b %Y")
-    for col in shown.columns:
+    """The week-by-week table as HTML, laid out as pandas' ``to_html`` lays it out (the report's
+    CSS styles ``table.weekly``), written cell by cell from already formatted text: several times
+    quicker than ``to_html`` on a few seasons of weeks, which every section of an overview draws."""
+    columns = []
+    for col in table.columns:
+        values = table[col]
         fmt = _TABLE_FORMATS.get(col) or (_PAIN_FORMAT if col.startswith("pain ") and col.endswith("(0-10)") else None)
-        if fmt is not None:
-            shown[col] = [fmt.format(v) if _finite(v) else "" for v in shown[col]]
-    # to_html escapes every cell; the table holds numbers, dates and fixed words only anyway.
-    return Markup(shown.to_html(index=False, na_rep="", border=0, classes="weekly", escape=True))
+        if col == "week":
+            text = [_cell(v) for v in values.dt.strftime("%d %b %Y")]
+        elif fmt is not None:
+            text = [fmt.format(v) if _finite(v) else "" for v in values]
+        else:
+            text = [_cell(v) for v in values]
+        columns.append(text)
+    head = "".join(f"\n      <th>{_escaped(str(col))}</th>" for col in table.columns)
+    body = "".join("\n    <tr>" + "".join(f"\n      <td>{_escaped(cell)}</td>" for cell in row) + "\n    </tr>"
+                   for row in zip(*columns))
+    return Markup(f'<table class="dataframe weekly">\n  <thead>\n    <tr style="text-align: right;">{head}\n'
+                  f"    </tr>\n  </thead>\n  <tbody>{body}\n  </tbody>\n</table>")
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _escaped(text: str) -> str:
+    # What pandas escapes in a table cell (quotes need no escaping outside attributes).
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _adherence_html(table: pd.DataFrame) -> Markup:
