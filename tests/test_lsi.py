@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hipknee.analyses.balance import weekly_lsi, weekly_test_lsi
-from hipknee.analyses.measures import METRICS, dense_ranks, distinct_keys, set_amount, week_start
+from hipknee.analyses.measures import METRICS, dense_ranks, distinct_keys, pair_ranks, set_amount, week_start
 
 MEASURE = {"single-leg deadlift": "reps", "clamshell": "reps", "lateral band walk": "time",
            "foam-roller hip release": "hold", "hip thrust": "reps"}
@@ -201,3 +201,13 @@ def test_lsi_text_columns_are_the_text_columns_pandas_builds() -> None:
     built = pd.DataFrame({"weaker_side": ["left", "equal"], "reference": ["involved/uninvolved"] * 2})
     pd.testing.assert_frame_equal(lsi[["weaker_side", "reference"]], built)
     assert list(lsi["involved_side"]) == ["left", "left"] and lsi["involved_side"].dtype == object
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(-3000, 3000)), min_size=1, max_size=200))
+def test_pair_ranks_are_the_sorted_distinct_pairs(pairs: list[tuple[int, int]]) -> None:
+    key, step = (np.asarray(column, dtype="int64") for column in zip(*pairs))
+    rank, of_key, at = pair_ranks(key, step)
+    distinct = sorted(set(pairs))
+    assert list(zip(of_key.tolist(), at.tolist())) == distinct
+    assert [distinct[r] for r in rank] == pairs

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["METRICS", "categorical", "dense_ranks", "distinct_keys", "group_codes", "labelled", "set_amount", "sorted_key",
-           "week_start"]
+__all__ = ["METRICS", "categorical", "dense_ranks", "distinct_keys", "group_codes", "labelled", "pair_ranks", "same_as_before",
+           "set_amount", "sorted_key", "week_start"]
 
 #: Metric labels, with their unit, as they appear in analysis output and on chart axes.
 METRICS: dict[str, str] = {
@@ -73,34 +73,52 @@ def dense_ranks(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each key's rank among the distinct keys of ``key`` (non-negative integers), and those keys
     in ascending order: one mark per possible key and a running count, or a sort when the keys
     are too sparse for that."""
-    if not len(key):
-        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
-    size = int(key.max()) + 1
-    if not _markable(size, len(key)):
+    present = _marks(key)
+    if present is None:
         distinct, rank = np.unique(key, return_inverse=True)
         return rank, distinct
-    present = np.zeros(size, dtype=bool)
-    present[key] = True
-    rank = np.cumsum(present, dtype="int32" if size < 2**31 else "int64")
+    rank = np.cumsum(present, dtype="int32" if len(present) < 2**31 else "int64")
     rank -= 1
     return rank[key], np.flatnonzero(present)
 
 
 def distinct_keys(key: np.ndarray) -> np.ndarray:
     """The distinct keys of ``key`` (non-negative integers) in ascending order (as :func:`dense_ranks`)."""
+    present = _marks(key)
+    return np.unique(key) if present is None else np.flatnonzero(present)
+
+
+def pair_ranks(key: np.ndarray, step: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows grouped by their (``key``, ``step``) pair: a non-negative key (a runner's, a knee
+    log's) and an integer step (a day or week number), at least one row. Each row's rank among
+    the distinct pairs (see :func:`dense_ranks`), and each pair's key and step, sorted by key, then
+    step."""
+    first = step.min()
+    steps = step.max() - first + 1
+    rank, pairs = dense_ranks(key * steps + (step - first))
+    of_key, at = np.divmod(pairs, steps)
+    return rank, of_key, at + first
+
+
+def same_as_before(key: np.ndarray) -> np.ndarray:
+    """Whether each row's key is the row before's (False for the first row): where a run of rows
+    of one key goes on."""
+    same = np.zeros(len(key), dtype=bool)
+    same[1:] = key[1:] == key[:-1]
+    return same
+
+
+def _marks(key: np.ndarray) -> np.ndarray | None:
+    """One mark per possible key, set where ``key`` has it; None when there are no keys or they are
+    too sparse for that (a mark costs a byte: fine up to several times the keys themselves)."""
     if not len(key):
-        return np.zeros(0, dtype="int64")
+        return None
     size = int(key.max()) + 1
-    if not _markable(size, len(key)):
-        return np.unique(key)
+    if size > 8 * len(key) + (1 << 20):
+        return None
     present = np.zeros(size, dtype=bool)
     present[key] = True
-    return np.flatnonzero(present)
-
-
-def _markable(size: int, keys: int) -> bool:
-    # A mark per possible key costs a byte each: fine up to several times the keys themselves.
-    return size <= 8 * keys + (1 << 20)
+    return present
 
 
 def group_codes(rank: np.ndarray, groups: int) -> pd.Categorical:

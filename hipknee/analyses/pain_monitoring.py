@@ -14,7 +14,16 @@ import numpy as np
 import pandas as pd
 
 from . import thresholds as T
-from .measures import categorical, dense_ranks, distinct_keys, group_codes, labelled, sorted_key, week_start
+from .measures import (
+    categorical,
+    distinct_keys,
+    group_codes,
+    labelled,
+    pair_ranks,
+    same_as_before,
+    sorted_key,
+    week_start,
+)
 
 __all__ = ["FLAGS", "STATUSES", "pain_flags", "weekly_status"]
 
@@ -50,12 +59,9 @@ def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
         rows = known & np.asarray(context == when)
         if not rows.any():
             return pd.DataFrame({"key": key[:0], "date": date[:0], "nrs": nrs[:0]})
-        first = day[rows].min()
-        days = day[rows].max() - first + 1
-        rank, log_days = dense_ranks(key[rows] * days + (day[rows] - first))
-        log, on = np.divmod(log_days, days)
-        highest = pd.Series(nrs[rows], copy=False).groupby(group_codes(rank, len(log_days)), observed=False).max()
-        return pd.DataFrame({"key": log, "date": (on + first).astype("datetime64[D]").astype(date.dtype),
+        rank, log, on = pair_ranks(key[rows], day[rows])
+        highest = pd.Series(nrs[rows], copy=False).groupby(group_codes(rank, len(log)), observed=False).max()
+        return pd.DataFrame({"key": log, "date": on.astype("datetime64[D]").astype(date.dtype),
                              "nrs": highest.to_numpy()})
 
     out = []
@@ -66,7 +72,7 @@ def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
     out.append(during)
 
     morning = daily_max("next_morning")
-    same_log = _same_as_before(morning["key"].to_numpy())  # the row before is the same knee's morning before
+    same_log = same_as_before(morning["key"].to_numpy())  # the row before is the same knee's morning before
     morning["previous"] = np.where(same_log, morning["nrs"].shift(1), np.nan)
     gap = morning["date"] - morning["date"].shift(1).where(same_log)
     worse = (morning["nrs"] - morning["previous"] >= T.MORNING_WORSE_POINTS) & (gap <= pd.Timedelta(days=T.MORNING_GAP_DAYS))
@@ -74,7 +80,7 @@ def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
 
     morning["week"] = week_start(morning["date"])
     weekly = morning.groupby(["key", "week"], sort=True)["nrs"].mean().reset_index()
-    same_log = _same_as_before(weekly["key"].to_numpy())
+    same_log = same_as_before(weekly["key"].to_numpy())
     weekly["previous"] = np.where(same_log, weekly["nrs"].shift(1), np.nan)
     consecutive = (weekly["week"] - weekly["week"].shift(1).where(same_log)) == pd.Timedelta(weeks=1)
     rising = consecutive & (weekly["nrs"] - weekly["previous"] >= T.MORNING_RISE_POINTS)
@@ -88,13 +94,6 @@ def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
     flags["knee"] = names["knee"].to_numpy(dtype=object)[of_log]
     flags["week"] = week_start(flags["date"])
     return flags.sort_values(["athlete", "date", "knee", "flag"], kind="stable")[_FLAG_COLUMNS].reset_index(drop=True)
-
-
-def _same_as_before(key: np.ndarray) -> np.ndarray:
-    """Whether each row's key is the row before's (False for the first row)."""
-    same = np.zeros(len(key), dtype=bool)
-    same[1:] = key[1:] == key[:-1]
-    return same
 
 
 def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:

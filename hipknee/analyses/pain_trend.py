@@ -12,7 +12,7 @@ import pandas as pd
 from pandas.api.indexers import BaseIndexer
 
 from . import thresholds as T
-from .measures import dense_ranks, group_codes, labelled, sorted_key, week_start
+from .measures import group_codes, labelled, pair_ranks, sorted_key, week_start
 
 __all__ = ["VERDICTS", "daily_pain", "pain_change", "weekly_pain"]
 
@@ -49,18 +49,14 @@ def _daily_means(pain: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, pd.
     keep = (key >= 0) & ~pd.isna(date)
     if not keep.any():
         return pd.DataFrame({"key": [], "date": date[:0], "nrs": [], "entries": []}), names
-    # Each log's days as ranks of one int64 key (log, day): sorted by log, then day.
-    day = date.astype("datetime64[D]").view("int64")[keep]
-    first = day.min()
-    days = day.max() - first + 1
-    rank, log_days = dense_ranks(key[keep] * days + (day - first))
-    log, on = np.divmod(log_days, days)
+    # Each log's days, sorted by log, then day.
+    rank, log, on = pair_ranks(key[keep], date.astype("datetime64[D]").view("int64")[keep])
     return pd.DataFrame({
         "key": log,
-        "date": (on + first).astype("datetime64[D]").astype(date.dtype),
+        "date": on.astype("datetime64[D]").astype(date.dtype),
         "nrs": pd.Series(pain["nrs"].astype(float).to_numpy()[keep], copy=False)
-        .groupby(group_codes(rank, len(log_days)), observed=False).mean().to_numpy(),
-        "entries": np.bincount(rank, minlength=len(log_days)),
+        .groupby(group_codes(rank, len(log)), observed=False).mean().to_numpy(),
+        "entries": np.bincount(rank, minlength=len(log)),
     }), names
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from pandas.api.indexers import BaseIndexer
 
 from . import thresholds as T
-from .measures import dense_ranks, group_codes, labelled, sorted_key, week_start
+from .measures import group_codes, labelled, pair_ranks, same_as_before, sorted_key, week_start
 
 __all__ = ["ZONES", "acwr", "acwr_zone", "weekly_load"]
 
@@ -40,7 +40,7 @@ def _run_loads(runs: pd.DataFrame) -> dict[str, np.ndarray]:
 def _spans(runner: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each runner's first and last step (day or week number), from her (``runner``, ``on``) pairs
     sorted by runner, then step: the runners, their first steps, their last steps."""
-    starts = np.flatnonzero(np.r_[True, runner[1:] != runner[:-1]])
+    starts = np.flatnonzero(~same_as_before(runner))
     return runner[starts], on[starts], on[np.r_[starts[1:], len(runner)] - 1]
 
 
@@ -75,14 +75,12 @@ def weekly_load(runs: pd.DataFrame) -> pd.DataFrame:
     if not keep.any():
         return weekly_load(runs.iloc[:0])
     first = week[keep].min()
-    weeks = (week[keep].max() - first) // 7 + 1
-    rank, runner_weeks = dense_ranks(key[keep] * weeks + (week[keep] - first) // 7)
-    groups = group_codes(rank, len(runner_weeks))
+    rank, runner, on = pair_ranks(key[keep], (week[keep] - first) // 7)
+    groups = group_codes(rank, len(runner))
     loads = _run_loads(runs)
     sums = {name: pd.Series(loads[name][keep], copy=False).groupby(groups, observed=False).sum().to_numpy()
             for name in ("km", "minutes", "srpe_load")}
-    sums["runs"] = np.bincount(rank, minlength=len(runner_weeks))
-    runner, on = np.divmod(runner_weeks, weeks)
+    sums["runs"] = np.bincount(rank, minlength=len(runner))
     grid_runner, grid_week, at, offset = _calendar(*_spans(runner, on), runner, on)
     out = pd.DataFrame({"athlete": labelled(grid_runner, list(names["athlete"])),
                         "week": (first + 7 * grid_week).astype("datetime64[D]").astype("datetime64[ns]")})
@@ -126,13 +124,9 @@ def acwr(runs: pd.DataFrame, *, load: str = "srpe", until: Any = None) -> pd.Dat
     keep = (key >= 0) & ~np.isnat(date)
     if not keep.any():
         return acwr(runs.iloc[:0], load=load)
-    first_day = day[keep].min()
-    days = day[keep].max() - first_day + 1
-    rank, runner_days = dense_ranks(key[keep] * days + (day[keep] - first_day))
+    rank, runner, on = pair_ranks(key[keep], day[keep])
     daily = (pd.Series(_run_loads(runs)[_LOADS[load]][keep], copy=False)
-             .groupby(group_codes(rank, len(runner_days)), observed=False).sum().to_numpy())
-    runner, on = np.divmod(runner_days, days)
-    on += first_day
+             .groupby(group_codes(rank, len(runner)), observed=False).sum().to_numpy())
     who, low, high = _spans(runner, on)
     if until is not None:
         index = pd.Index(names["athlete"].to_numpy(dtype=object)[who])
@@ -170,9 +164,7 @@ def _rolling_sum(values: pd.Series, athlete: pd.Series | np.ndarray, days: int) 
     rolling pass: each athlete's first row starts a fresh sum, so the figures are exactly those
     of a separate rolling sum per athlete."""
     key = np.asarray(athlete)
-    new_run = np.ones(len(key), dtype=bool)
-    new_run[1:] = key[1:] != key[:-1]
-    run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(key)), 0))
+    run_start = np.maximum.accumulate(np.where(same_as_before(key), 0, np.arange(len(key))))
     indexer = _WithinRuns(window_size=days, run_start=run_start)
     return values.rolling(indexer, min_periods=days).sum()
 
