@@ -62,7 +62,9 @@ class Saving(Reading):
                 row = self._resolve(rec, lookup, conn)
                 table = TABLES[rec.kind]
                 values = {**self._row(rec, now, row), "uid": new_uid(), "updated_at": now}
-                result = conn.execute(table.insert().values(**values))
+                # The values as parameters of the table's plain INSERT, compiled once and cached:
+                # an INSERT built with .values() is a new statement per row, ten times slower.
+                result = conn.execute(table.insert(), values)
                 ids.append(inserted_id(result))
                 lookup.added(rec, ids[-1])
         if ids:
@@ -95,7 +97,7 @@ class Saving(Reading):
                 if known is not None:
                     out.append(known)
                     continue
-                result = conn.execute(TABLES["run"].insert().values(**values, uid=new_uid(), updated_at=now))
+                result = conn.execute(TABLES["run"].insert(), {**values, "uid": new_uid(), "updated_at": now})
                 out.append(inserted_id(result))
         added = tuple(id for id in out if isinstance(id, int))
         if added:

@@ -280,7 +280,7 @@ def _merge_named(conn: Connection, kind: str, rows: list[dict[str, Any]], ids: d
         if local is None:
             name = _free_name(wanted, names)
             values = {**_local_values(kind, row, {}), "name": name}
-            id = inserted_id(conn.execute(table.insert().values(**values)))
+            id = inserted_id(conn.execute(table.insert(), values))
             result._note(kind, "added" if row["deleted_at"] is None else "unchanged")
         else:
             id = local["id"]
