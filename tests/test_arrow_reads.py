@@ -219,7 +219,31 @@ def test_a_commit_during_a_read_in_ranges_reads_the_table_again(tmp_path: Path, 
         pd.testing.assert_frame_equal(got, store.sets(), check_exact=True)
     assert len(got) > before and got["when"].iloc[0] == pd.Timestamp("2020-01-01 07:00")
     sets = [sql for sql in small_ranges if "strength_sets" in sql]  # not the names' small tables
-    assert len(sets) == 4 and "BETWEEN" not in sets[-1]
+    assert len(sets) >= 3 and all("BETWEEN" in sql for sql in sets[:-1]) and "BETWEEN" not in sets[-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(-5, 10**7), st.integers(0, 3 * 10**6), st.sampled_from([1, 2, 3, 4]))
+def test_ranges_cover_every_id_once_and_keep_every_thread_busy(low: int, extra: int, threads: int) -> None:
+    high = low + extra
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrow_reads, "MAX_THREADS", threads)
+        ranges = arrow_reads._ranges(low, high)
+    assert ranges[0][0] == low and ranges[-1][1] == high
+    assert all(first <= last for first, last in ranges)
+    assert all(ranges[i][1] + 1 == ranges[i + 1][0] for i in range(len(ranges) - 1))
+    sizes = [last - first + 1 for first, last in ranges]
+    assert max(sizes) - min(sizes) <= 1 and max(sizes) <= arrow_reads.RANGE_ROWS
+    span, fewest = extra + 1, -(-(extra + 1) // arrow_reads.RANGE_ROWS)
+    if fewest > threads:  # a large table: every round of ranges keeps every thread busy
+        assert len(ranges) >= fewest and len(ranges) % threads == 0
+    else:  # one range a thread, none under SPLIT_ROWS ids (one for a small table)
+        assert len(ranges) == max(fewest, min(threads, span // arrow_reads.SPLIT_ROWS), 1)
+        assert len(ranges) == 1 or min(sizes) >= arrow_reads.SPLIT_ROWS
+
+
+def test_no_ids_no_ranges() -> None:
+    assert arrow_reads._ranges(None, None) == []
 
 
 def test_a_column_empty_through_the_first_thousands_of_rows_is_read_the_arrow_way(

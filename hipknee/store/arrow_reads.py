@@ -42,10 +42,12 @@ from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
 
 from .engine import BUSY_TIMEOUT_MS, CONNECT_TIMEOUT_S
 
-__all__ = ["MAX_THREADS", "RANGE_ROWS", "TRIM_ROWS", "give_back_freed_memory", "read_arrow"]
+__all__ = ["MAX_THREADS", "RANGE_ROWS", "SPLIT_ROWS", "TRIM_ROWS", "give_back_freed_memory", "read_arrow"]
 
-#: Ids per range of a split read: a range costs a connection, and bounds the raw text held at once.
+#: Ids per range of a split read, at most: a range costs a connection, and bounds the raw text held at once.
 RANGE_ROWS = 250_000
+#: Ids per range, at least: a table of fewer than twice this many is read in one query.
+SPLIT_ROWS = 50_000
 #: Rows from which a read hands the memory it freed back to the system (:func:`give_back_freed_memory`).
 TRIM_ROWS = 100_000
 #: Ranges read at once (connections and threads): one per core, up to four.
@@ -220,14 +222,21 @@ def _decoded(column: Any, lookup: Any, pa: Any, pc: Any) -> Any:
 
 
 def _ranges(low: int | None, high: int | None) -> list[tuple[int, int]]:
-    """Inclusive ranges of about :data:`RANGE_ROWS` ids splitting ``low..high`` (one range for a
-    small or empty table)."""
+    """Inclusive ranges splitting the ids ``low..high``, as even as ids allow: of at most
+    :data:`RANGE_ROWS` ids, and as many as keep every thread busy to the end (a multiple of
+    :data:`MAX_THREADS`, or one per thread for a table of a few hundred thousand rows), but none
+    of fewer than :data:`SPLIT_ROWS` ids (one range for a small or empty table)."""
     if low is None or high is None:
         return []
-    count = -(-(high - low + 1) // RANGE_ROWS)
+    span = high - low + 1
+    count = -(-span // RANGE_ROWS)
+    if count > MAX_THREADS:
+        count = -(-count // MAX_THREADS) * MAX_THREADS
+    else:
+        count = max(count, min(MAX_THREADS, span // SPLIT_ROWS))
     if count < 2:
         return [(low, high)]
-    bounds = [low + (high - low + 1) * i // count for i in range(count + 1)]
+    bounds = [low + span * i // count for i in range(count + 1)]
     return [(bounds[i], bounds[i + 1] - 1) for i in range(count)]
 
 
