@@ -541,3 +541,15 @@ def test_notes_are_saved_exactly_as_typed(store: hipknee.Store) -> None:
     table.editing_form.note.value = typed
     table.editing_form.save_button.click()
     assert store.runs()["note"].tolist() == [typed]
+
+
+def test_a_runner_added_in_another_notebook_meanwhile_gets_the_session(store: hipknee.Store) -> None:
+    """The form does not know Lea yet; another notebook adds her before Save: the session is hers,
+    and no second Lea is made or announced."""
+    form = hipknee.SessionForm(store)
+    form.athlete.value = "Lea"
+    with hipknee.Store.open(store.path.parent) as other:
+        other.add(hipknee.Athlete(name="Lea"))
+    form.save_button.click()
+    assert "Saved" in form.message.value and "New runner" not in form.message.value
+    assert store.athlete_names() == ["Ana", "Lea"] and store.count("set") > 0

@@ -183,3 +183,31 @@ def test_read_only_some_columns(demo_store: hipknee.Store) -> None:
     with pytest.raises(hipknee.ValidationError) as err:
         demo_store.read("run", columns=["distance_km", "pace"])
     assert err.value.field == "columns" and err.value.value == "pace"
+
+
+# -- a runner added with her first entries ---------------------------------------------------------
+@pytest.mark.both_backends
+def test_a_runner_is_added_with_her_first_entries_only_when_she_is_not_in_the_store(store: hipknee.Store) -> None:
+    sets = [{"athlete": "Lea", "exercise": "clamshell", "side": side, "reps": 12, "when": "2026-03-02 07:00"}
+            for side in ("left", "right")]
+    ids = store.add_many(sets, kind="set", runner={"name": "Lea", "involved_side": "right"})
+    assert len(ids) == 3 and store.athlete_names() == ["Ana", "Lea"]
+    assert store.athletes().set_index("name").loc["Lea", "involved_side"] == "right"
+    assert sorted(store.sets()["id"]) == ids[1:]
+    # She is there now: the same call adds her sets only, and never a second Lea.
+    again = store.add_many(sets, kind="set", runner={"name": "Lea"})
+    assert len(again) == 2 and store.athlete_names() == ["Ana", "Lea"] and store.count("set") == 4
+
+
+@pytest.mark.both_backends
+def test_a_runner_and_her_entries_are_saved_together_or_not_at_all(store: hipknee.Store) -> None:
+    bad = [{"athlete": "Lea", "exercise": "no such exercise", "side": "left", "reps": 12, "when": "2026-03-02 07:00"}]
+    with pytest.raises(hipknee.ValidationError, match="exercise"):
+        store.add_many(bad, kind="set", runner={"name": "Lea"})
+    assert store.athlete_names() == ["Ana"]
+    bo = store.add(hipknee.Athlete(name="Bo"))
+    store.delete("athlete", bo)
+    good = [{**bad[0], "athlete": "Bo", "exercise": "clamshell"}]
+    with pytest.raises(hipknee.ValidationError, match="undelete it instead"):
+        store.add_many(good, kind="set", runner={"name": "Bo"})
+    assert store.count("set") == 0

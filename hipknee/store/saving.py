@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
@@ -49,15 +49,24 @@ class Saving(Reading):
         """Validate and save one record in one transaction; returns its id."""
         return self.add_many([record], kind=kind)[0]
 
-    def add_many(self, records: Iterable[Record | Mapping[str, Any]], kind: str | None = None) -> list[int]:
-        """Validate every record first, then save them all in one transaction (all or nothing)."""
+    def add_many(self, records: Iterable[Record | Mapping[str, Any]], kind: str | None = None, *,
+                 runner: Athlete | Mapping[str, Any] | None = None) -> list[int]:
+        """Validate every record first, then save them all in one transaction (all or nothing).
+
+        ``runner``: the runner the records are for, added first in the same transaction unless a
+        runner of her name is in the store (not deleted); when she is added, her id comes first in
+        the ids returned. (A form saving a new runner's first session: no separate check that could
+        be out of date by the time of the save.)"""
         checked = [self._validate(r, kind) for r in as_list(records, "records")]
+        new_runner = None if runner is None else cast(Athlete, self._validate(runner, "athlete"))
         _give_sessions(checked)
         _give_programmes(checked)
         now = datetime.now()
         ids: list[int] = []
         with write_connection(self.engine, self._where) as conn:
             lookup = _Lookup(conn)
+            if new_runner is not None and lookup.id_of("athlete", new_runner.name) is None:
+                checked = [new_runner, *checked]
             for rec in checked:
                 row = self._resolve(rec, lookup, conn)
                 table = TABLES[rec.kind]

@@ -386,13 +386,16 @@ class RecordForm(FieldForm, Generic[R]):
         self.clear_errors()
         self.say("")
         name = (self.athlete.value or "").strip()
-        new_runner: list[Record] = []
+        runner: Athlete | None = None
         problems: list[tuple[int | None, ValidationError]] = []
-        if name and not self.editing and not self.store.has_athlete(name):
+        if name and not self.editing:
+            # A runner not in the store yet is added with her first entries, in their transaction
+            # (see Store.add_many); a name no runner may have matters only if she is not there.
             try:
-                new_runner = [validate_record(Athlete, {"name": name})]
+                runner = validate_record(Athlete, {"name": name})
             except ValidationError as exc:
-                problems.append((None, exc))
+                if not self.store.has_athlete(name):
+                    problems.append((None, exc))
         drafts = self.drafts(name, self.when())
         if not drafts:
             self.say("Nothing saved: " + self.nothing_to_save, ERROR_COLOUR)
@@ -406,6 +409,7 @@ class RecordForm(FieldForm, Generic[R]):
         if problems:
             return self._refuse(problems)
         self._writing = True
+        new_runner = False
         try:
             if self.editing:
                 kind = drafts[0][0].kind
@@ -413,7 +417,9 @@ class RecordForm(FieldForm, Generic[R]):
                 self.store.update_many(kind, changes)
                 ids = list(changes)
             else:
-                ids = self.store.add_many([*new_runner, *records])[len(new_runner):]
+                ids = self.store.add_many(records, runner=runner)
+                new_runner = len(ids) > len(records)  # her id first when she was added
+                ids = ids[len(ids) - len(records):]
         except ValidationError as exc:
             return self._refuse([(_locate(exc, drafts), exc)])
         except HipkneeError as exc:
