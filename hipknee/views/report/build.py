@@ -10,6 +10,7 @@ session load (RPE x min) in AU.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -65,15 +66,19 @@ def build_overview(source: Store | LogFrames, start: Any = None, end: Any = None
         raise ValidationError("workers", str(workers), "1 or more worker processes")
     # The workers start first: they import what they need while the squad is read and summarised.
     squad = source.athlete_names() if isinstance(source, Store) else source.names()
-    with section_workers(default_workers(len(squad)) if workers is None else workers) as pool:
+    with (section_workers(default_workers(len(squad)) if workers is None else workers) as pool,
+          ThreadPoolExecutor(1, thread_name_prefix="hipknee-notes") as reader):
         frames = as_frames(source)
         if not frames.names():
             raise ValidationError("store", str(getattr(source, "path", "")) or "the log",
                                   "a store with at least one runner")
+        # The notes are read while the squad is summarised: the read is SQLite's scan of every
+        # table, which lets go of the GIL, and the summaries leave the other core idle.
+        notes_read = reader.submit(_notes, source, None, include_private)
         ordered = attention_order(summarise_all(frames, start=lo, end=hi))
-        notes = _notes(source, None, include_private)
         anchors = {name: f"runner-{i + 1}" for i, name in enumerate(ordered["athlete"])}
         summaries = season_summaries(frames, start=lo, end=hi)
+        notes = notes_read.result()
         with tqdm(total=len(anchors), desc="runners", unit="runner", disable=not progress) as bar:
             sections = draw_sections(pool, frames.by_athlete(), list(anchors), start=lo, end=hi, notes=notes,
                                      anchors=anchors, summaries=summaries, advance=bar.update)
