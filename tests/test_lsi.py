@@ -11,7 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hipknee.analyses.balance import weekly_lsi, weekly_test_lsi
-from hipknee.analyses.measures import METRICS, dense_ranks, distinct_keys, pair_ranks, set_amount, week_start
+from hipknee.analyses.measures import (
+    METRICS,
+    dense_ranks,
+    distinct_keys,
+    group_means,
+    group_sums,
+    pair_ranks,
+    set_amount,
+    week_start,
+)
 
 MEASURE = {"single-leg deadlift": "reps", "clamshell": "reps", "lateral band walk": "time",
            "foam-roller hip release": "hold", "hip thrust": "reps"}
@@ -211,3 +220,40 @@ def test_pair_ranks_are_the_sorted_distinct_pairs(pairs: list[tuple[int, int]]) 
     distinct = sorted(set(pairs))
     assert list(zip(of_key.tolist(), at.tolist())) == distinct
     assert [distinct[r] for r in rank] == pairs
+
+
+def test_a_groups_sum_does_not_depend_on_the_rows_of_other_groups_between_its_own() -> None:
+    """One runner's six session loads of a week (AU), alone and between another runner's runs:
+    pandas' compensated group sum gives 720.5000000000001 alone and 720.5 interleaved (shown as
+    721 and 720); group_sums gives the same both ways."""
+    mine = np.array([139.0, 49.0, 158.5, 69.6, 241.20000000000002, 63.2])
+    alone = group_sums(mine, np.zeros(6, dtype="int64"), 1)[0]
+    mixed = np.ravel(np.column_stack([mine, np.ones(6)]))
+    rank = np.tile([0, 1], 6)
+    assert group_sums(mixed, rank, 2)[0] == alone
+    pandas_way = pd.Series(mixed).groupby(pd.Categorical.from_codes(rank, categories=[0, 1]), observed=False).sum()
+    assert pandas_way.iloc[0] != alone  # what this guards against
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.one_of(st.floats(-1e6, 1e6), st.just(math.nan))), max_size=120),
+       st.randoms(use_true_random=False))
+def test_group_sums_and_means_are_each_groups_own_in_any_interleaving(rows: list[tuple[int, float]], rnd) -> None:  # noqa: ANN001
+    rank = np.asarray([g for g, _ in rows], dtype="int64")
+    values = np.asarray([v for _, v in rows], dtype=float)
+    sums, means = group_sums(values, rank, 5), group_means(values, rank, 5)
+    for group in range(5):
+        own = values[rank == group]
+        assert sums[group] == group_sums(own, np.zeros(len(own), dtype="int64"), 1)[0]
+        known = own[~np.isnan(own)]
+        assert sums[group] == pytest.approx(known.sum(), rel=1e-12, abs=1e-6)
+        assert (np.isnan(means[group]) if not len(known) else means[group] == pytest.approx(known.mean(), rel=1e-12,
+                                                                                              abs=1e-6))
+    # Shuffling the groups among one another (each keeping its own order) changes no sum.
+    order = sorted(range(len(rows)), key=lambda i: (rnd.random(), i))
+    by_group: dict[int, list[int]] = {}
+    for i in range(len(rows)):
+        by_group.setdefault(int(rank[i]), []).append(i)
+    queues = {g: iter(ix) for g, ix in by_group.items()}
+    mixed = [next(queues[int(rank[i])]) for i in order]
+    assert np.array_equal(group_sums(values[mixed], rank[mixed], 5), sums)

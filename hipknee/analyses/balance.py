@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..frames import LogFrames, involved_sides
-from .measures import categorical, dense_ranks, group_codes, labelled, set_amount, week_start
+from .measures import categorical, dense_ranks, group_codes, group_means, labelled, set_amount, week_start
 
 __all__ = [
     "LSI_COLUMNS",
@@ -60,8 +60,7 @@ def weekly_lsi(sets: pd.DataFrame, athletes: pd.DataFrame | None = None) -> pd.D
         key *= size
         key += code
     rank, key = dense_ranks(key)
-    # pandas' group mean over the ranks as category codes: no hashing of millions of keys.
-    mean = pd.Series(value[keep], copy=False).groupby(group_codes(rank, len(key)), observed=False).mean().to_numpy()
+    mean = group_means(value[keep], rank, len(key))
     # Sorted keys put a week's left value right before its right value.
     pair = np.flatnonzero((key[:-1] // 2 == key[1:] // 2) & ~np.isnan(mean[:-1]) & ~np.isnan(mean[1:]))
     rest = key[pair] // 2

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["METRICS", "categorical", "dense_ranks", "distinct_keys", "group_codes", "labelled", "pair_ranks", "same_as_before",
-           "set_amount", "sorted_key", "week_start"]
+__all__ = ["METRICS", "categorical", "dense_ranks", "distinct_keys", "group_codes", "group_means", "group_sums",
+           "labelled", "pair_ranks", "same_as_before", "set_amount", "sorted_key", "week_start"]
 
 #: Metric labels, with their unit, as they appear in analysis output and on chart axes.
 METRICS: dict[str, str] = {
@@ -122,10 +122,32 @@ def _marks(key: np.ndarray) -> np.ndarray | None:
 
 
 def group_codes(rank: np.ndarray, groups: int) -> pd.Categorical:
-    """``rank`` (0 .. groups - 1, every one used) as category codes, for pandas' group sums and
-    means (summed in row order, compensated, as a groupby on the keys sums them) without hashing
-    the keys again: group with ``observed=False``."""
+    """``rank`` (0 .. groups - 1, every one used) as category codes, for pandas' group maxima,
+    minima and counts without hashing the keys again: group with ``observed=False``. (Sums and
+    means: :func:`group_sums`, :func:`group_means`.)"""
     return pd.Categorical.from_codes(rank, categories=pd.RangeIndex(groups), validate=False)
+
+
+def group_sums(values: np.ndarray, rank: np.ndarray, groups: int) -> np.ndarray:
+    """Per group (``rank``: 0 .. groups - 1) the sum of its values that are not NaN (0 when none),
+    added one after the other in row order.
+
+    So a group's sum depends on its own values alone: a runner's weekly km is the same to the last
+    bit in her squad's frame as in her own log. pandas' compensated group sums are not: the rows
+    of other groups between hers change the last bit, and with it a number rounded for a table
+    (720.5 shown as 721 in one view and 720 in the other)."""
+    known = ~np.isnan(values)
+    return np.bincount(rank[known], weights=values[known], minlength=groups)
+
+
+def group_means(values: np.ndarray, rank: np.ndarray, groups: int) -> np.ndarray:
+    """Per group the mean of its values that are not NaN (NaN when none): :func:`group_sums` over
+    their count."""
+    known = ~np.isnan(values)
+    sums = np.bincount(rank[known], weights=values[known], minlength=groups)
+    counts = np.bincount(rank[known], minlength=groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, np.nan)
 
 
 def sorted_key(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:

@@ -12,7 +12,7 @@ import pandas as pd
 from pandas.api.indexers import BaseIndexer
 
 from . import thresholds as T
-from .measures import group_codes, labelled, pair_ranks, sorted_key, week_start
+from .measures import group_means, labelled, pair_ranks, sorted_key, week_start
 
 __all__ = ["VERDICTS", "daily_pain", "pain_change", "weekly_pain"]
 
@@ -54,8 +54,7 @@ def _daily_means(pain: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, pd.
     return pd.DataFrame({
         "key": log,
         "date": on.astype("datetime64[D]").astype(date.dtype),
-        "nrs": pd.Series(pain["nrs"].astype(float).to_numpy()[keep], copy=False)
-        .groupby(group_codes(rank, len(log)), observed=False).mean().to_numpy(),
+        "nrs": group_means(pain["nrs"].astype(float).to_numpy()[keep], rank, len(log)),
         "entries": np.bincount(rank, minlength=len(log)),
     }), names
 

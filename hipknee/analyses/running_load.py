@@ -15,7 +15,7 @@ import pandas as pd
 from pandas.api.indexers import BaseIndexer
 
 from . import thresholds as T
-from .measures import group_codes, labelled, pair_ranks, same_as_before, sorted_key, week_start
+from .measures import group_sums, labelled, pair_ranks, same_as_before, sorted_key, week_start
 
 __all__ = ["ZONES", "acwr", "acwr_zone", "weekly_load"]
 
@@ -76,10 +76,8 @@ def weekly_load(runs: pd.DataFrame) -> pd.DataFrame:
         return weekly_load(runs.iloc[:0])
     first = week[keep].min()
     rank, runner, on = pair_ranks(key[keep], (week[keep] - first) // 7)
-    groups = group_codes(rank, len(runner))
     loads = _run_loads(runs)
-    sums = {name: pd.Series(loads[name][keep], copy=False).groupby(groups, observed=False).sum().to_numpy()
-            for name in ("km", "minutes", "srpe_load")}
+    sums = {name: group_sums(loads[name][keep], rank, len(runner)) for name in ("km", "minutes", "srpe_load")}
     sums["runs"] = np.bincount(rank, minlength=len(runner))
     grid_runner, grid_week, at, offset = _calendar(*_spans(runner, on), runner, on)
     out = pd.DataFrame({"athlete": labelled(grid_runner, list(names["athlete"])),
@@ -125,8 +123,7 @@ def acwr(runs: pd.DataFrame, *, load: str = "srpe", until: Any = None) -> pd.Dat
     if not keep.any():
         return acwr(runs.iloc[:0], load=load)
     rank, runner, on = pair_ranks(key[keep], day[keep])
-    daily = (pd.Series(_run_loads(runs)[_LOADS[load]][keep], copy=False)
-             .groupby(group_codes(rank, len(runner)), observed=False).sum().to_numpy())
+    daily = group_sums(_run_loads(runs)[_LOADS[load]][keep], rank, len(runner))
     who, low, high = _spans(runner, on)
     if until is not None:
         index = pd.Index(names["athlete"].to_numpy(dtype=object)[who])
