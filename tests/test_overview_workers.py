@@ -6,9 +6,13 @@ import os
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import hipknee
+from hipknee.analyses import verdicts
+from hipknee.analyses.season import season_summaries
+from hipknee.analyses.verdicts import season_analyses
 from hipknee.frames import as_frames
 from hipknee.synthetic.coach_store import make_coach_store
 from hipknee.views.report import build_overview
@@ -80,3 +84,40 @@ def test_a_large_squad_uses_every_core_a_small_one_stays_in_this_process(monkeyp
 def test_zero_workers_is_refused(squad) -> None:
     with pytest.raises(hipknee.ValidationError, match="workers"):
         build_overview(squad, progress=False, workers=0)
+
+
+# -- sections take their runner's rows of the squad's analyses ---------------------------------------
+@pytest.mark.parametrize("period", [(None, None), ("2025-11-26", "2025-12-16")])
+def test_a_runners_rows_of_the_squads_analyses_are_her_own_logs(squad, period) -> None:  # noqa: ANN001
+    frames = squad.only(None, *period)
+    whole = season_analyses(frames)
+    summaries = season_summaries(frames)  # what the overview computes before drawing
+    assert set(summaries) == set(frames.names())
+    runners = squad.by_athlete()
+    for name in frames.names():
+        computed = whole.computed_for(name)
+        assert {"lsi", "status", "days", "load", "acwr"} <= set(computed), name
+        own = season_analyses(report_pool._own_rows(runners[name]).only(name, *period))
+        for analysis, frame in computed.items():
+            pd.testing.assert_frame_equal(frame, getattr(own, analysis), check_exact=True,
+                                          obj=f"{name}: {analysis}")
+
+
+def test_sections_drawn_from_the_squads_analyses_compute_none_again(squad, monkeypatch) -> None:  # noqa: ANN001
+    season_summaries(squad)
+    whole = season_analyses(squad)
+    names = squad.names()
+    common = {"start": None, "end": None, "notes": as_frames(squad).frames()["sets"].iloc[:0].assign(athlete=[]),
+              "anchors": {n: f"runner-{i}" for i, n in enumerate(names)}, "summaries": season_summaries(squad)}
+    alone = report_pool.draw_sections(None, squad.by_athlete(), names, **common)
+    computed: list[str] = []
+    real = verdicts.weekly_status
+    monkeypatch.setattr(verdicts, "weekly_status", lambda pain: computed.append("status") or real(pain))
+    shared = report_pool.draw_sections(None, squad.by_athlete(), names, squad=whole, **common)
+    assert computed == []
+    assert shared == alone
+
+
+def test_only_a_runners_analyses_can_be_adopted(squad) -> None:  # noqa: ANN001
+    with pytest.raises(ValueError, match="not analyses of one runner: notes"):
+        season_analyses(squad).adopt({"notes": pd.DataFrame()})

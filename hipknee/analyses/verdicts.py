@@ -10,6 +10,7 @@ there is one implementation of each verdict.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
@@ -28,7 +29,7 @@ from .programme import hip_sessions
 from .progression import progression_suggestions
 from .running_load import acwr, weekly_load
 
-__all__ = ["VERDICT_DEFAULTS", "SeasonAnalyses", "season_analyses"]
+__all__ = ["PER_RUNNER", "VERDICT_DEFAULTS", "SeasonAnalyses", "season_analyses"]
 
 # Up to this many pain entries, the whole season's weekly status costs no more than the latest week's.
 _WHOLE_STATUS_ROWS = 20_000
@@ -76,6 +77,12 @@ VERDICT_DEFAULTS: dict[str, Any] = {
     "adherence_latest_pct": float("nan"),
     "low_adherence_weeks": 0,
 }
+
+
+#: The analyses whose rows are each one runner's, computed for her alone as for her squad (``days``
+#: is indexed by runner, the others have an ``athlete`` column).
+PER_RUNNER = ("lsi", "items", "pain", "status", "days", "acwr", "load", "hip", "weekly_pain", "kujala",
+              "programme_adherence", "exercise_adherence", "progression")
 
 
 def season_analyses(frames: LogFrames) -> SeasonAnalyses:
@@ -149,6 +156,31 @@ class SeasonAnalyses:
 
     def _last_days(self) -> pd.Series:
         return self.days["last"] if len(self.days) else pd.Series(dtype="datetime64[ns]")
+
+    def computed_for(self, athlete: str) -> dict[str, pd.DataFrame]:
+        """The analyses computed so far, cut to ``athlete``'s rows as her own log's analyses give
+        them (numbered from 0; none she has no rows in). Given to :meth:`adopt` of her log's
+        analyses, a view of her alone (a squad's report section) shows the squad's numbers, without
+        computing them again."""
+        out = {}
+        for name in PER_RUNNER:
+            if name not in self.__dict__:  # not computed yet (a cached_property's value lives there)
+                continue
+            if name == "days":
+                part = self.days.loc[[athlete]] if athlete in self.days.index else self.days.iloc[:0]
+            else:
+                part = self.of(name, athlete).reset_index(drop=True)
+            if len(part):
+                out[name] = part
+        return out
+
+    def adopt(self, computed: Mapping[str, pd.DataFrame]) -> None:
+        """Take ``computed`` (:meth:`computed_for` of a squad's analyses, for this log's one runner
+        over the same days) as this log's analyses."""
+        unknown = sorted(set(computed) - set(PER_RUNNER))
+        if unknown:
+            raise ValueError(f"not analyses of one runner: {', '.join(unknown)}")
+        self.__dict__.update(computed)
 
     def of(self, name: str, athlete: str) -> pd.DataFrame:
         """Analysis ``name``'s rows for one athlete (split once for the whole squad)."""

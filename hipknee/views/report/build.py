@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from ...analyses.attention import ORDER_RULE, attention_order
 from ...analyses.season import season_summaries, summarise_all
+from ...analyses.verdicts import season_analyses
 from ...errors import ValidationError
 from ...frames import LogFrames, as_frames, read_frames, read_notes
 from ...records.periods import period
@@ -81,7 +82,8 @@ def build_overview(source: Store | LogFrames, start: Any = None, end: Any = None
         notes = notes_read.result()
         with tqdm(total=len(anchors), desc="runners", unit="runner", disable=not progress) as bar:
             sections = draw_sections(pool, frames.by_athlete(), list(anchors), start=lo, end=hi, notes=notes,
-                                     anchors=anchors, summaries=summaries, advance=bar.update)
+                                     anchors=anchors, summaries=summaries,
+                                     squad=season_analyses(frames.only(None, lo, hi)), advance=bar.update)
     rows = squad_rows(ordered, anchors)
     when = period_words(lo, hi) or "whole season"
     return _page(frames, title="Squad overview", subtitle=f"{len(rows)} runners, {when}", runners=sections,

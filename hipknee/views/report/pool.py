@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ...analyses.season import SeasonSummary
+from ...analyses.verdicts import SeasonAnalyses, season_analyses
 from ...frames import LogFrames
 from .sections import Section, runner_section
 
@@ -56,12 +57,15 @@ def section_workers(workers: int) -> Iterator[ProcessPoolExecutor | None]:
 
 def draw_sections(pool: ProcessPoolExecutor | None, runners: dict[str, LogFrames], order: Sequence[str], *,
                   start: pd.Timestamp | None, end: pd.Timestamp | None, notes: pd.DataFrame, anchors: dict[str, str],
-                  summaries: dict[str, SeasonSummary], advance: Callable[[], Any] = lambda: None) -> list[Section]:
+                  summaries: dict[str, SeasonSummary], squad: SeasonAnalyses | None = None,
+                  advance: Callable[[], Any] = lambda: None) -> list[Section]:
     """The section of every runner in ``order`` (see :func:`runner_section`; ``summaries``: each
     runner's season summary over the same days), drawn by the ``pool``'s workers (None: in this
-    process); ``advance`` is called as each one is done (a progress bar)."""
+    process); ``advance`` is called as each one is done (a progress bar). ``squad``: the analyses
+    the summaries came from; each section takes its runner's rows of them (the charts then show
+    the summary's own numbers, and no worker computes them again)."""
     jobs = [(_own_rows(runners[name]), name, start, end, notes[notes["athlete"] == name], anchors[name],
-             summaries[name]) for name in order]
+             summaries[name], squad.computed_for(name) if squad is not None else {}) for name in order]
     done: dict[int, Section] = {}
     if pool is not None and len(jobs) > 1:
         try:
@@ -90,5 +94,6 @@ def _drawn(job: tuple[Any, ...], advance: Callable[[], Any]) -> Section:
 
 
 def _section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, end: pd.Timestamp | None,
-             notes: pd.DataFrame, anchor: str, summary: SeasonSummary) -> Section:
+             notes: pd.DataFrame, anchor: str, summary: SeasonSummary, computed: dict[str, pd.DataFrame]) -> Section:
+    season_analyses(frames.only(athlete, start, end)).adopt(computed)  # the log runner_section draws
     return runner_section(frames, athlete, start, end, notes, anchor=anchor, summary=summary)
