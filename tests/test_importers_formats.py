@@ -129,3 +129,21 @@ def test_damaged_bytes_only_ever_raise_unreadable() -> None:
                 parse(source, load(source))
             except Unreadable as exc:
                 assert exc.reason.split(" ")[0] in {"corrupt", "truncated", "empty", "unknown", "not"}
+
+
+@pytest.mark.parametrize(("extension", "avg"), [
+    ('<gpxtpx:TrackPointExtension xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+     "<gpxtpx:hr>{hr}</gpxtpx:hr></gpxtpx:TrackPointExtension>", 150),  # Garmin's, as Strava writes it
+    ('<ns3:TrackPointExtension xmlns:ns3="http://www.garmin.com/xmlschemas/TrackPointExtension/v2">'
+     "<!-- a comment first --><ns3:cad>80</ns3:cad><ns3:hr>{hr}</ns3:hr></ns3:TrackPointExtension>", 150),
+    ("<hr>{hr}</hr>", 150),  # no namespace at all
+    ("<heartrate>{hr}</heartrate><xhr>99</xhr>", None),  # no <hr>: no heart rate, not a look-alike's
+])
+def test_gpx_heart_rate_is_the_first_hr_of_a_points_extensions_in_any_namespace(extension: str, avg: int | None) -> None:
+    points = "".join(
+        f'<trkpt lat="{48 + i * 1e-4:.6f}" lon="11.0"><ele>500</ele><time>2026-03-02T07:{i:02d}:00Z</time>'
+        f"<extensions>{extension.format(hr=148 + 4 * (i % 2))}</extensions></trkpt>" for i in range(10))
+    data = (f'<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="test" '
+            f'xmlns="http://www.topografix.com/GPX/1/1"><trk><type>running</type><trkseg>{points}</trkseg></trk></gpx>')
+    [run] = read_gpx(data.encode())
+    assert run.avg_hr == (pytest.approx(avg) if avg is not None else None)

@@ -15,6 +15,7 @@ within its :class:`~.limits.Budget` of points and seconds.
 
 from __future__ import annotations
 
+import functools
 import math
 from array import array
 from dataclasses import dataclass, field
@@ -174,17 +175,31 @@ def _add_point(segment: _Segment, point: etree._Element) -> None:
         tag = child.tag
         if type(tag) is not str:
             continue
-        if tag.endswith("}time") or tag == "time":
+        kind = _point_child(tag)
+        if kind == "time":
             when = child.text
-        elif tag.endswith("}ele") or tag == "ele":
+        elif kind == "ele":
             ele = child.text
-        elif tag.endswith("extensions"):
-            hr = next((e.text for e in child.iter() if type(e.tag) is str and (e.tag.endswith("}hr") or e.tag == "hr")), None)
+        elif kind == "extensions":
+            # The first <hr> in any namespace (or none), found by lxml's own tag filter.
+            found = next(child.iter("{*}hr"), None)
+            hr = found.text if found is not None else None
     segment.times.append(when.strip() or None if when else None)
     segment.ele.append(_number(ele))
     segment.hr.append(_number(hr))
     segment.lat.append(lat)
     segment.lon.append(lon)
+
+
+@functools.lru_cache(maxsize=256)
+def _point_child(tag: str) -> str | None:
+    """What a track point's child is to the reader, by its whole tag ('{namespace}name'): 'time',
+    'ele', 'extensions' (any name ending so), or None. A file uses a few tags over and over: each
+    is looked at once (a bounded cache, whatever tags a file makes up)."""
+    name = tag.rpartition("}")[2]
+    if name in ("time", "ele"):
+        return name
+    return "extensions" if tag.endswith("extensions") else None
 
 
 def _number(text: str | None) -> float:
