@@ -493,10 +493,12 @@ def bench_read(folder: Path, mode: Mode, profile: bool) -> tuple[list[Figure], d
     figures.append(Figure("limit: ADBC fetch_arrow_table of every set column + to_pandas", whole["limit"],
                           cpu=whole["limit_cpu"]))
     figures.append(Figure(f"read every column of the sets ({whole['rows']:,} rows)", whole["sets"],
-                          cpu=whole["sets_cpu"], target=1.5 * whole["limit"], baseline=rows["sets"],
-                          baseline_name="rows (SQLAlchemy)",
+                          # Both targets at once: within 1.5x of the raw limit and 4x faster than rows.
+                          cpu=whole["sets_cpu"], target=min(1.5 * whole["limit"], rows["sets"] / 4),
+                          baseline=rows["sets"], baseline_name="rows (SQLAlchemy)",
                           note=f"{whole['sets'] / whole['limit']:.2f}x the raw Arrow limit (target: within 1.5x); "
-                               f"{rows['sets'] / whole['sets']:.1f}x faster than rows (target 4x); both in a process "
+                               f"{rows['sets'] / whole['sets']:.1f}x faster than rows (target 4x; the target column "
+                               "is the stricter of the two); both in a process "
                                f"of their own, which peaked at {whole['peak_mb']:,.0f} MB RSS"))
     with hipknee.Store.open(folder) as store:
         frames: dict[str, pd.DataFrame] = {}
