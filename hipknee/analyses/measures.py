@@ -143,11 +143,9 @@ def group_sums(values: np.ndarray, rank: np.ndarray, groups: int) -> np.ndarray:
 def group_means(values: np.ndarray, rank: np.ndarray, groups: int) -> np.ndarray:
     """Per group the mean of its values that are not NaN (NaN when none): :func:`group_sums` over
     their count."""
-    known = ~np.isnan(values)
-    sums = np.bincount(rank[known], weights=values[known], minlength=groups)
-    counts = np.bincount(rank[known], minlength=groups)
+    counts = np.bincount(rank[~np.isnan(values)], minlength=groups)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, sums / counts, np.nan)
+        return np.where(counts > 0, group_sums(values, rank, groups) / counts, np.nan)
 
 
 def sorted_key(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
