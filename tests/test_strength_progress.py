@@ -40,3 +40,14 @@ def test_demo_weaker_side_gets_stronger(demo_frames) -> None:
     assert right["best"].tail(2).mean() > right["best"].head(2).mean() * 1.5
     assert right["volume"].gt(0).all()
     assert right["best"].iloc[0] == pytest.approx(right["best"].iloc[0])
+
+
+def test_a_runners_volume_is_the_same_in_her_squads_frame_as_in_her_own() -> None:
+    """Six sets of one week (load x 1 rep), alone and between another runner's sets."""
+    loads = [139.0, 49.0, 158.5, 69.6, 241.20000000000002, 63.2]
+    mine = [(f"2026-03-0{2 + i % 5} 07:0{i}", "single-leg deadlift", "left", 1, N, N, load, "Ana")
+            for i, load in enumerate(loads)]
+    other = [(f"2026-03-0{2 + i % 5} 07:0{i}", "single-leg deadlift", "left", 1, N, N, 1.0, "Bo") for i in range(6)]
+    alone = weekly_strength(sets(*mine))
+    squad = weekly_strength(sets(*[row for pair in zip(mine, other) for row in pair]))
+    assert alone["volume"].iloc[0] == squad.loc[squad["athlete"] == "Ana", "volume"].iloc[0] == sum(loads)

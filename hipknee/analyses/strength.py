@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .measures import categorical, set_amount, week_start
+from .measures import categorical, group_sums, set_amount, week_start
 
 __all__ = ["weekly_strength"]
 
@@ -31,8 +31,10 @@ def weekly_strength(sets: pd.DataFrame) -> pd.DataFrame:
         "week": week_start(sets["when"]).to_numpy(),
         "value": amount["amount"].to_numpy(),
     }).dropna(subset=["value"])
-    out = (frame.groupby(["athlete", "item", "side", "metric", "week"], sort=True, observed=True)["value"]
-           .agg(best="max", volume="sum", sets="size").reset_index())
+    by = frame.groupby(["athlete", "item", "side", "metric", "week"], sort=True, observed=True)["value"]
+    out = by.agg(best="max", sets="size").reset_index()
+    # Summed in row order, so a runner's volume is the same in her squad's frame as in her own.
+    out["volume"] = group_sums(frame["value"].to_numpy(), by.ngroup().to_numpy(), len(out))
     for col in ("athlete", "item", "side", "metric"):
         out[col] = out[col].astype(object)
     return out[_COLUMNS]
