@@ -298,3 +298,46 @@ def test_when_the_arrow_way_gives_up_the_rows_come_with_names_not_ids(folders: d
                 got = arrow.read(kind, **options)
                 pd.testing.assert_frame_equal(got, rows.read(kind, **options), check_exact=True, obj=f"{kind} {options}")
     assert arrow_used and not any(arrow_used)
+
+
+def test_the_sets_of_a_session_share_one_string_for_its_id(folders: dict[str, Path], tmp_path: Path,
+                                                          small_ranges: list[str], arrow_used: list[bool]) -> None:
+    """A session's id is made once as a Python string, not once per set (across ranges too), and
+    sets without a session (as a store written before sessions had ids holds them) read as the row
+    read gives them."""
+    import shutil
+
+    from sqlalchemy import update
+
+    from hipknee.store.schema import TABLES
+
+    shutil.copytree(folders["coach"], tmp_path, dirs_exist_ok=True)
+    with hipknee.Store.open(tmp_path) as store:
+        sets = TABLES["set"]
+        with store.engine.begin() as conn:
+            conn.execute(update(sets).where(sets.c.id.in_([3, 400])).values(session=None))
+        got = store.sets()
+        assert arrow_used[-1] and sum("BETWEEN" in sql for sql in small_ranges) >= 2
+        sessions = got["session"].dropna()
+        assert got["session"].isna().sum() == 2 and sessions.nunique() > 10
+        assert sessions.map(id).nunique() == sessions.nunique()
+        store._arrow = False
+        pd.testing.assert_frame_equal(got, store.sets(), check_exact=True)
+    assert got["session"].dtype == object
+
+
+def test_the_bounds_of_a_split_read_come_without_a_scan_of_the_table(folders: dict[str, Path]) -> None:
+    """SQLite's plan for the lowest and highest id looks each up; one query of both scans every row."""
+    import sqlite3
+
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    from hipknee.store.schema import TABLES
+
+    sql = arrow_reads._bounds_sql(TABLES["set"].c.id, sqlite_dialect.dialect())
+    with sqlite3.connect(folders["coach"] / "hipknee.db") as conn:
+        plan = " ".join(str(row[-1]) for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "SEARCH strength_sets" in plan and "SCAN strength_sets" not in plan, plan
+        assert conn.execute(sql).fetchone() == conn.execute("SELECT min(id), max(id) FROM strength_sets").fetchone()
+        both = " ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN SELECT min(id), max(id) FROM strength_sets"))
+    assert "SCAN strength_sets" in both  # what the lone lookups avoid

@@ -195,6 +195,7 @@ class Reading:
             split = table.c.id if whole else None
             frame = read_arrow(source, fetch.add_columns(*extra), self.engine.dialect, order=by,
                                timestamps=_TIMESTAMPS, categories={*_CATEGORIES, *_NAME_CATEGORIES},
+                               repeated=_REPEATED_TEXT,
                                drop=[c.name for c in extra], split_on=split, decode=decode,
                                columns=columns_in_order)
             if frame is not None:
@@ -390,6 +391,10 @@ def _only(stmt: Any, columns: Iterable[str], kind: str) -> list[Any]:
     return [c for c in selected if c.name in wanted]
 
 
+#: Text read as Python strings whose values recur (a session's sets share its id): the Arrow path
+#: makes each distinct string once, not once per row (half the time of a set's session column).
+_REPEATED_TEXT = ("session",)
+
 #: The columns stored as text timestamps.
 _TIMESTAMPS = ("when", "deleted_at", "start_utc", "updated_at")
 
@@ -422,8 +427,18 @@ def _typed_column(col: str, values: pd.Series) -> Any:
         return values.astype("int64")
     if col in ("name", "note", "test", "sport", "session", "source_hash", "target", "how", "instrument", "timezone", "uid",
                "programme"):
+        if isinstance(values.dtype, pd.CategoricalDtype):  # from Arrow, a text that recurs (_REPEATED_TEXT)
+            return _as_objects(values)
         return values.astype(object)
     return pd.to_numeric(values, errors="coerce").astype("float64")
+
+
+def _as_objects(values: pd.Series) -> pd.Series:
+    """Categorical text ``values`` as Python strings (NaN where missing, as ``astype(object)``
+    gives them), each distinct string made once and shared by its rows."""
+    names = np.append(np.asarray(values.cat.categories, dtype=object), np.nan)  # code -1: the last one
+    # A Series, not an array: the frame then keeps it as a block of its own, not copied into one with the others.
+    return pd.Series(names[values.cat.codes.to_numpy()], index=values.index, name=values.name, dtype=object, copy=False)
 
 
 def _sorted_used_categories(values: pd.Series) -> pd.Categorical:
