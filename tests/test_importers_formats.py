@@ -4,12 +4,14 @@ sees (start, km, elapsed and moving min, average HR, sport), and the reasons for
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from activity_files import START, fit_bytes, gpx_bytes, gz, tcx_bytes
 from fit_tool.profile.profile_type import Sport, SubSport
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hipknee.importers import Unreadable, read_fit, read_gpx, read_tcx
 from hipknee.importers.source import Source, detect_format, load, parse
@@ -147,3 +149,56 @@ def test_gpx_heart_rate_is_the_first_hr_of_a_points_extensions_in_any_namespace(
             f'xmlns="http://www.topografix.com/GPX/1/1"><trk><type>running</type><trkseg>{points}</trkseg></trk></gpx>')
     [run] = read_gpx(data.encode())
     assert run.avg_hr == (pytest.approx(avg) if avg is not None else None)
+
+
+def _pandas_seconds(times: list[str | None]) -> list[float]:
+    """Seconds since 1970 as pandas' ISO 8601 parse gives them (the reader's way for any time)."""
+    import numpy as np
+    import pandas as pd
+
+    parsed = pd.to_datetime(pd.Series(times, dtype=object), utc=True, format="ISO8601", errors="coerce")
+    return list(parsed.dt.as_unit("ns").to_numpy(dtype="datetime64[ns]").astype("int64").astype(float) / 1e9
+                + np.where(parsed.isna(), np.nan, 0.0))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.datetimes(min_value=datetime(1678, 1, 1), max_value=datetime(2262, 1, 1)), min_size=1, max_size=30),
+       st.sampled_from([0, 1, 3, 6]))
+def test_times_as_watches_write_them_are_parsed_as_pandas_parses_them(moments: list[datetime], decimals: int) -> None:
+    from hipknee.importers import gpx
+
+    times = [m.strftime("%Y-%m-%dT%H:%M:%S") + (f".{m.microsecond:06d}"[:decimals + 1] if decimals else "") + "Z"
+             for m in moments]
+    quick = gpx._utc_nanos(times)
+    assert quick is not None  # one shape throughout: the quick way
+    assert list(quick.astype(float) / 1e9) == _pandas_seconds(times)
+    assert list(gpx._seconds(times)) == _pandas_seconds(times)
+
+
+@pytest.mark.parametrize("times", [
+    ["2024-01-01T07:00:00.123Z", "2024-01-01T07:00:05.5Z"],  # decimals that differ
+    ["2024-01-01T07:00:00+02:00"], ["2024-01-01T07:00:00"], ["2024-01-01 07:00:00Z"],  # a zone, none, a space
+    ["2024-01-01T07:00:00Z", None], ["None"], ["nowZ"], ["2024-01-01T07:0a:00Z"], ["2024-01-01T07:00:00Zé"],
+    ["2024-02-30T07:00:00Z"], ["2024-01-01T24:00:00Z"], ["3000-01-01T07:00:00Z"], ["2024-01-01T07:00:00.1234567Z"],
+])
+def test_any_other_time_is_left_to_pandas(times: list[str | None]) -> None:
+    import numpy as np
+
+    from hipknee.importers import gpx
+
+    assert gpx._utc_nanos(times) is None
+    if times in (["2024-02-30T07:00:00Z"], ["2024-01-01T24:00:00Z"], ["3000-01-01T07:00:00Z"], ["nowZ"],
+                 ["2024-01-01T07:0a:00Z"], ["None"], ["2024-01-01T07:00:00Zé"]):
+        with pytest.raises(Unreadable, match="invalid time"):
+            gpx._seconds(times)
+    else:
+        np.testing.assert_array_equal(gpx._seconds(times), _pandas_seconds(times))
+
+
+@pytest.mark.parametrize("year", [b"3000", b"1500"])
+def test_a_gpx_dated_beyond_any_watch_is_refused_as_invalid_not_a_crash(year: bytes) -> None:
+    import re
+
+    data = re.sub(rb"<time>\d{4}", b"<time>" + year, gpx_bytes(), count=3)
+    with pytest.raises(Unreadable, match="invalid time '" + year.decode()):
+        read_gpx(data)

@@ -218,12 +218,54 @@ def _child_text(element: etree._Element, tag: str) -> str:
 
 def _seconds(times: list[str | None]) -> np.ndarray:
     """Seconds since 1970 (UTC; a time without a zone is UTC), NaN for a point without a time."""
+    nanos = _utc_nanos(times)
+    if nanos is not None:
+        return nanos.astype(float) / 1e9
     parsed = pd.to_datetime(pd.Series(times, dtype=object), utc=True, format="ISO8601", errors="coerce")
-    bad = parsed.isna() & pd.Series([t is not None for t in times])
+    # A time pandas' nanoseconds cannot hold (before 1677 or after 2262) is no watch's time either.
+    outside = (parsed < pd.Timestamp(_NANOS_SPAN[0], tz="UTC")) | (parsed > pd.Timestamp(_NANOS_SPAN[1], tz="UTC"))
+    bad = (parsed.isna() & pd.Series([t is not None for t in times])) | outside
     if bad.any():
         raise Unreadable(reasons.corrupt(f"not valid GPX: invalid time {times[int(np.argmax(bad))]!r}"))
     nanos = parsed.dt.as_unit("ns").to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
     return np.where(parsed.isna().to_numpy(), np.nan, nanos / 1e9)
+
+
+#: Where a time as watches write it, 'YYYY-MM-DDTHH:MM:SS[.f...]Z', has its digits (the rest: separators).
+_DIGITS_AT = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
+_SEPARATORS = {4: b"-", 7: b"-", 10: b"T", 13: b":", 16: b":"}
+#: The times pandas' nanoseconds hold; numpy's microseconds hold far more, and pandas refuses those.
+_NANOS_SPAN = (np.datetime64("1677-09-22", "us"), np.datetime64("2262-04-11", "us"))
+
+
+def _utc_nanos(times: list[str | None]) -> np.ndarray | None:
+    """Nanoseconds since 1970 (int64) when every point has a time written in one shape as watches
+    write them ('2024-05-01T07:00:00Z', or with up to six decimals of a second, all alike), parsed
+    by numpy in one go: the same numbers as pandas' ISO 8601 parse, several times quicker on a
+    file's few hundred points. None for anything else (another shape, a time zone, a point
+    without a time, a date that does not exist), which pandas then parses or refuses."""
+    try:
+        # As ASCII bytes: numpy parses those several times quicker than its unicode strings.
+        text = np.array(times, dtype=bytes)  # None becomes b"None", which fails the shape below
+    except (TypeError, ValueError):  # not ASCII
+        return None
+    width = text.dtype.itemsize
+    if not text.size or not (width == 20 or 22 <= width <= 27):
+        return None
+    chars = text.view(np.uint8).reshape(len(text), width)  # shorter ones are padded with zero bytes
+    digits = chars[:, np.r_[_DIGITS_AT, 20:width - 1]] - ord("0")  # uint8: any non-digit wraps above 9
+    shaped = (np.all(digits <= 9) and np.all(chars[:, -1] == ord("Z"))
+              and all(np.all(chars[:, at] == ord(mark)) for at, mark in _SEPARATORS.items())
+              and (width == 20 or np.all(chars[:, 19] == ord("."))))
+    if not shaped:
+        return None
+    try:
+        parsed = text.astype(f"S{width - 1}").astype("datetime64[us]")  # the Z cut off: numpy reads no zone as UTC
+    except ValueError:  # a day or an hour that does not exist: pandas words the refusal
+        return None
+    if parsed.min() < _NANOS_SPAN[0] or parsed.max() > _NANOS_SPAN[1]:
+        return None
+    return parsed.astype("int64") * 1000
 
 
 def _distances(lat: np.ndarray, lon: np.ndarray, ele: np.ndarray | None) -> np.ndarray:
