@@ -121,3 +121,20 @@ def test_sections_drawn_from_the_squads_analyses_compute_none_again(squad, monke
 def test_only_a_runners_analyses_can_be_adopted(squad) -> None:  # noqa: ANN001
     with pytest.raises(ValueError, match="not analyses of one runner: notes"):
         season_analyses(squad).adopt({"notes": pd.DataFrame()})
+
+
+def test_the_page_does_not_wait_for_the_workers_to_exit_and_none_is_left_behind(squad, one_process: str) -> None:  # noqa: ANN001
+    """Every section is in when the page is made: the workers' own teardown (a second or two of
+    unloading pandas and matplotlib) goes on after it, and then they are gone."""
+    import multiprocessing
+    import time
+
+    before = {p.pid for p in multiprocessing.active_children()}
+    html = build_overview(squad, progress=False, workers=2)
+    still_exiting = {p.pid for p in multiprocessing.active_children()} - before
+    assert _page(html) == _page(one_process)
+    assert still_exiting  # returned before its workers had exited
+    deadline = time.monotonic() + 60
+    while {p.pid for p in multiprocessing.active_children()} - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not {p.pid for p in multiprocessing.active_children()} - before

@@ -51,8 +51,12 @@ def section_workers(workers: int) -> Iterator[ProcessPoolExecutor | None]:
     except OSError:
         yield None
         return
-    with pool:
+    try:
         yield pool
+    finally:
+        # Not waiting for the workers to exit: every section is in by now (or the caller has given
+        # up on them), and their interpreters' teardown held the page back by a second or two.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def draw_sections(pool: ProcessPoolExecutor | None, runners: dict[str, LogFrames], order: Sequence[str], *,
