@@ -51,3 +51,16 @@ def test_a_runners_volume_is_the_same_in_her_squads_frame_as_in_her_own() -> Non
     alone = weekly_strength(sets(*mine))
     squad = weekly_strength(sets(*[row for pair in zip(mine, other) for row in pair]))
     assert alone["volume"].iloc[0] == squad.loc[squad["athlete"] == "Ana", "volume"].iloc[0] == sum(loads)
+
+
+def test_sets_missing_a_side_exercise_runner_or_time_are_left_out_as_before() -> None:
+    """Frames handed in from Python may lack a key: those sets count nowhere, the rest as usual."""
+    day = pd.Timestamp("2026-01-05 07:00")
+    frame = pd.DataFrame({
+        "when": [day, day, day, day, pd.NaT], "athlete": ["A", "A", "A", None, "A"],
+        "exercise": ["clamshell", "clamshell", None, "clamshell", "clamshell"], "measure": ["reps"] * 5,
+        "side": ["left", None, "left", "left", "left"], "reps": [10, 12, 8, 5, 3],
+        "duration_s": [None] * 5, "hold_s": [None] * 5, "load_kg": [None] * 5})
+    out = weekly_strength(frame)
+    assert out[["athlete", "item", "side", "best", "volume", "sets"]].to_dict("records") == [
+        {"athlete": "A", "item": "clamshell", "side": "left", "best": 10.0, "volume": 10.0, "sets": 1}]

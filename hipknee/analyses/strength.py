@@ -30,7 +30,7 @@ def weekly_strength(sets: pd.DataFrame) -> pd.DataFrame:
         "metric": amount["metric"].to_numpy(),
         "week": week_start(sets["when"]).to_numpy(),
         "value": amount["amount"].to_numpy(),
-    }).dropna(subset=["value"])
+    }).dropna()  # a set without an amount, or a key (as groupby leaves out a missing key's rows)
     by = frame.groupby(["athlete", "item", "side", "metric", "week"], sort=True, observed=True)["value"]
     out = by.agg(best="max", sets="size").reset_index()
     # Summed in row order, so a runner's volume is the same in her squad's frame as in her own.
