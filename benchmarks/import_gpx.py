@@ -154,6 +154,21 @@ def _child(python: str, name: str, folder: Path) -> dict:
     return json.loads(lines[-1])
 
 
+def in_turns(pythons: dict[str, str], folder: Path, rounds: int) -> dict[str, list[dict]]:
+    """Every round's result of each phase (name -> the Python to run it), the phases taken in
+    turns, so a busy spell of the machine hits each alike."""
+    results: dict[str, list[dict]] = {name: [] for name in pythons}
+    for _ in range(max(rounds, 1)):
+        for name, python in pythons.items():
+            results[name].append(_child(python, name, folder))
+    return results
+
+
+def fastest(results: list[dict]) -> dict:
+    """The round that took the least time (an error when every round failed)."""
+    return min(results, key=lambda r: r.get("seconds", float("inf")))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=500)
@@ -176,12 +191,7 @@ def main() -> None:
         print(f"wrote {args.files} GPX files of {args.points} points ({size / 1e6:.1f} MB) in {time.perf_counter() - t0:.1f} s")
         pythons = {"import": sys.executable, "reimport": sys.executable, "parse": sys.executable,
                    "gpxpy": sys.executable, "runpandas": args.runpandas_python}
-        results: dict[str, dict] = {}
-        for _ in range(max(args.repeat, 1)):  # rounds interleave the phases so load hits them alike
-            for name, python in pythons.items():
-                r = _child(python, name, folder)
-                if name not in results or r.get("seconds", float("inf")) < results[name].get("seconds", float("inf")):
-                    results[name] = r
+        results = {name: fastest(rounds) for name, rounds in in_turns(pythons, folder, args.repeat).items()}
     print(f"{'phase':<11}{'files':>7}{'seconds':>10}{'files/s':>10}{'peak MB':>10}")
     for name, r in results.items():
         if "error" in r:

@@ -700,13 +700,9 @@ def bench_imports(mode: Mode, runpandas_python: str | None) -> list[Figure]:
         import_gpx.write_files(folder, files, 541)
         # gpxpy once: it is only a note beside the figure, and takes several times as long.
         got = {name: import_gpx._child(sys.executable, name, folder) for name in ("import", "reimport", "gpxpy")}
-        parsers = {"parse": sys.executable, "runpandas": runpandas_python or sys.executable}
-        rounds: dict[str, list[dict]] = {name: [] for name in parsers}
-        for _ in range(mode.import_repeats):
-            for name, python in parsers.items():
-                rounds[name].append(import_gpx._child(python, name, folder))
-        for name, results in rounds.items():
-            got[name] = min(results, key=lambda r: r.get("seconds", float("inf")))
+        rounds = import_gpx.in_turns({"parse": sys.executable, "runpandas": runpandas_python or sys.executable},
+                                     folder, mode.import_repeats)
+        got.update({name: import_gpx.fastest(results) for name, results in rounds.items()})
     for name, result in got.items():
         if "error" in result and name != "runpandas":
             raise SystemExit(f"import benchmark, {name}: {result['error']}")
