@@ -102,3 +102,32 @@ def test_runs_without_a_distance_are_matched_on_time(berlin: hipknee.Store, tmp_
     assert [Path(r.label).name for r in summary.imported] == ["treadmill.fit", "later.fit"]
     assert [Path(d.label).name for d in summary.duplicates] == ["again.fit"]
     assert summary.duplicates[0].reason == "the same run as run 1 (2026-03-02 18:00, distance unknown)"
+
+
+def test_the_machines_zone_is_read_again_whenever_its_setting_changes(
+        tmp_path: Path, machine_zone, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import tzlocal
+
+    from hipknee.records import zones
+
+    reads: list[str] = []
+    real = tzlocal.reload_localzone
+
+    def counted() -> object:
+        reads.append("read")
+        return real()
+
+    monkeypatch.setattr(tzlocal, "reload_localzone", counted)
+    setting = tmp_path / "timezone"  # one more file the zone is read from, which this test can change
+    setting.write_text("a")
+    monkeypatch.setattr(zones, "_ZONE_FILES", (*zones._ZONE_FILES, str(setting)))
+    machine_zone("Europe/Berlin")
+    assert zones.machine_zone() == "Europe/Berlin"
+    assert zones.machine_zone() == "Europe/Berlin"
+    assert len(reads) == (1 if zones.os.name == "posix" else 2)  # a form's every save asks: read once
+    machine_zone("Asia/Tokyo")  # the laptop travelled
+    assert zones.machine_zone() == "Asia/Tokyo"
+    before = len(reads)
+    setting.write_text("a longer setting")  # the system's setting changed (here: its size)
+    assert zones.machine_zone() == "Asia/Tokyo"
+    assert len(reads) == before + 1

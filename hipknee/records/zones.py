@@ -8,6 +8,7 @@ when each was imported. These functions convert between the two in the runner's 
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TypeGuard
@@ -31,15 +32,47 @@ def is_zone(name: object) -> TypeGuard[str]:
     return isinstance(name, str) and name in available_zones()
 
 
+#: The files tzlocal reads a POSIX machine's zone from (beside ``$TZ``).
+_ZONE_FILES = ("/etc/timezone", "/var/db/zoneinfo", "/etc/sysconfig/clock", "/etc/conf.d/clock", "/etc/localtime",
+               "/usr/local/etc/localtime")
+_machine_zone: tuple[object, str] | None = None
+
+
 def machine_zone() -> str:
     """This machine's zone now (``$TZ`` first, then the system's setting); ``UTC`` when it has no
-    IANA name. Read afresh on each call: a laptop travels, and a process may change ``TZ``."""
+    IANA name. Read afresh whenever the setting may have changed: a laptop travels, and a process
+    may change ``TZ``."""
+    global _machine_zone
+    setting = _zone_setting()
+    if setting is not None and _machine_zone is not None and _machine_zone[0] == setting:
+        return _machine_zone[1]
     try:
         tzlocal.reload_localzone()
         name = tzlocal.get_localzone_name()
     except Exception:  # noqa: BLE001 - tzlocal refuses POSIX rules such as CET-1CEST; fall back to UTC
         name = None
-    return name if is_zone(name) else "UTC"
+    zone = name if is_zone(name) else "UTC"
+    _machine_zone = None if setting is None else (setting, zone)
+    return zone
+
+
+def _zone_setting() -> tuple[object, ...] | None:
+    """What a POSIX machine's zone is read from: ``$TZ`` and the state of each file tzlocal reads
+    (a link's target, a file's inode, size and time); None elsewhere (Windows keeps it in the
+    registry), where the zone is read on every call. tzlocal's reading costs milliseconds (it loads
+    the zone's data): a form saving a session asks every time."""
+    if os.name != "posix":
+        return None
+    state: list[object] = [os.environ.get("TZ")]
+    for path in _ZONE_FILES:
+        try:
+            info = os.lstat(path)
+            target = os.readlink(path) if os.path.islink(path) else None
+        except OSError:
+            state.append(None)
+            continue
+        state.append((info.st_ino, info.st_size, info.st_mtime_ns, target))
+    return tuple(state)
 
 
 def local_in(moment: datetime, zone: str) -> datetime:
