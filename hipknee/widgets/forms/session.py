@@ -147,13 +147,14 @@ class SetRow(widgets.VBox):
         """Back to ``exercise``'s prescribed dose on ``side``, nothing else typed, no error shown
         (the row must :meth:`fits` the exercise)."""
         doses = _doses(exercise)
-        self.side.value = side
-        for field, box in self.fields.items():
-            box.value = doses.get(field, "")
-        self.band.value = ""
+        # Only what differs is set: a widget's value set to itself is still validated by traitlets,
+        # and a form resets every row after each save.
+        for widget, value in ((self.side, side), *((box, doses.get(field, "")) for field, box in self.fields.items()),
+                              (self.band, ""), (self.error, "")):
+            if widget.value != value:
+                widget.value = value
         self.carried = ("", "")
         self.prescribed = False
-        self.error.value = ""
 
     def prescribe(self, load_kg: Any, band: Any) -> None:
         """Show the programme's load (kg) and band; they stay as prescribed (nothing carries over)."""
@@ -240,6 +241,22 @@ class SessionForm(RecordForm[StrengthSet]):
         self.athlete.observe(lambda _change: self._follow_programme(), names="value")
         self.day.observe(lambda _change: self._follow_programme(), names="value")
         self.clear()
+
+    @property
+    def catalogue(self) -> pd.DataFrame:
+        """The exercise catalogue, indexed by name."""
+        return self._catalogue
+
+    @catalogue.setter
+    def catalogue(self, frame: pd.DataFrame) -> None:
+        self._catalogue = frame
+        # Each exercise's row once: the pre-fill looks up every row's exercise on each save, and a
+        # pandas lookup by label costs a good part of a millisecond.
+        self._exercises = {str(name): row for name, row in frame.iterrows()}
+
+    def _exercise(self, name: str) -> pd.Series:
+        """Exercise ``name``'s catalogue row (not to be changed: copy it first)."""
+        return self._exercises[name]
 
     def refresh(self) -> None:
         """Reload the runners and the exercise catalogue (exercises may have been added since)."""
@@ -446,14 +463,14 @@ class SessionForm(RecordForm[StrengthSet]):
         """(which programme, its rows as (exercise with the prescribed dose, side, load kg, band))."""
         programme = self.programme_in_force()
         if programme.empty:
-            wanted = [(self.catalogue.loc[name], side, None, None)
-                      for name in self.programme if name in self.catalogue.index for side in self._layout(name)]
+            wanted = [(self._exercise(name), side, None, None)
+                      for name in self.programme if name in self._exercises for side in self._layout(name)]
             return "starter", wanted
         rows = []
         for line in programme.itertuples(index=False):
-            if line.exercise not in self.catalogue.index:
+            if line.exercise not in self._exercises:
                 continue
-            exercise = self.catalogue.loc[line.exercise].copy()
+            exercise = self._exercise(line.exercise).copy()
             exercise["dose_sets"], exercise["dose_reps"] = line.sets, line.reps
             exercise["dose_seconds"] = line.duration_s if line.measure == "time" else line.hold_s
             rows += [(exercise, side, line.load_kg, line.band) for _ in range(int(line.sets)) for side in _sides(exercise)]
@@ -500,9 +517,9 @@ class SessionForm(RecordForm[StrengthSet]):
     def _layout(self, name: str) -> list[str]:
         """The sides of exercise ``name``'s rows at its prescribed dose, one per set and side: the
         programme's pre-fill and *Add exercise* both use it, so both give the same sets."""
-        exercise = self.catalogue.loc[name]
+        exercise = self._exercise(name)
         return [side for _ in range(_sets(exercise)) for side in _sides(exercise)]
 
     def _expand(self, name: str) -> list[SetRow]:
-        exercise = self.catalogue.loc[name]
+        exercise = self._exercise(name)
         return [self._row(exercise, side) for side in self._layout(name)]
