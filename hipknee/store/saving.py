@@ -379,7 +379,8 @@ class _Lookup:
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self._ids: dict[str, dict[str, int]] = {}
+        self._ids: dict[str, dict[str, int]] = {}  # kind -> every live name's id
+        self._asked: dict[str, dict[str, int | None]] = {}  # kind -> the names asked for one by one
         self._exercises: dict[str, dict[str, Any]] | None = None
         self._zones: dict[str, str] | None = None
 
@@ -391,7 +392,16 @@ class _Lookup:
         return self._ids[kind]
 
     def id_of(self, kind: str, name: str) -> int | None:
-        return self._load(kind).get(name)
+        if kind in self._ids:
+            return self._ids[kind].get(name)
+        # One name at a time until every name is wanted (an error's list): a session names one
+        # runner, and a club's store has hundreds.
+        asked = self._asked.setdefault(kind, {})
+        if name not in asked:
+            table = TABLES[kind]
+            asked[name] = self._conn.execute(
+                select(table.c.id).where(table.c.name == name, table.c.deleted_at.is_(None)).limit(1)).scalar()
+        return asked[name]
 
     def zone_of(self, athlete: str) -> str:
         """The runner's time zone (IANA name)."""
@@ -414,7 +424,9 @@ class _Lookup:
 
     def added(self, rec: Record, id: int) -> None:
         if isinstance(rec, (Athlete, Exercise)):
-            self._load(rec.kind)[rec.name] = id
+            if rec.kind in self._ids:
+                self._ids[rec.kind][rec.name] = id
+            self._asked.setdefault(rec.kind, {})[rec.name] = id
         if isinstance(rec, Athlete) and self._zones is not None:
             self._zones[rec.name] = rec.timezone
         if isinstance(rec, Exercise) and self._exercises is not None:
