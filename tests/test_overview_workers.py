@@ -11,7 +11,7 @@ import pytest
 
 import hipknee
 from hipknee.analyses import verdicts
-from hipknee.analyses.season import season_summaries
+from hipknee.analyses.season import season_summaries, squad_verdicts, summary_from_verdicts
 from hipknee.analyses.verdicts import season_analyses
 from hipknee.frames import as_frames
 from hipknee.synthetic.coach_store import make_coach_store
@@ -91,30 +91,56 @@ def test_zero_workers_is_refused(squad) -> None:
 def test_a_runners_rows_of_the_squads_analyses_are_her_own_logs(squad, period) -> None:  # noqa: ANN001
     frames = squad.only(None, *period)
     whole = season_analyses(frames)
-    summaries = season_summaries(frames)  # what the overview computes before drawing
-    assert set(summaries) == set(frames.names())
+    rows = squad_verdicts(frames)  # what the overview computes before drawing
+    assert set(rows) == set(frames.names())
+    for name in verdicts.PER_RUNNER:
+        getattr(whole, name)  # as draw_sections computes them
     runners = squad.by_athlete()
     for name in frames.names():
         computed = whole.computed_for(name)
-        assert {"lsi", "status", "days", "load", "acwr"} <= set(computed), name
+        assert {"lsi", "status", "days", "load", "acwr", "weekly_pain"} <= set(computed), name
         own = season_analyses(report_pool._own_rows(runners[name]).only(name, *period))
         for analysis, frame in computed.items():
             pd.testing.assert_frame_equal(frame, getattr(own, analysis), check_exact=True,
                                           obj=f"{name}: {analysis}")
 
 
+@pytest.mark.parametrize("period", [(None, None), ("2025-11-26", "2025-12-16")])
+def test_a_summary_made_where_a_section_is_drawn_is_the_squads(squad, period) -> None:  # noqa: ANN001
+    """A worker makes a runner's summary from her verdicts and her rows of the squad's analyses
+    (associations included): the same summary as the squad's, every field."""
+    frames = squad.only(None, *period)
+    whole = season_analyses(frames)
+    rows = squad_verdicts(frames)
+    runners = squad.by_athlete()
+    for name, expected in season_summaries(frames).items():
+        own = season_analyses(report_pool._own_rows(runners[name]).only(name, *period))
+        own.adopt(whole.computed_for(name))
+        made = summary_from_verdicts(own, rows[name])
+        assert len(made.associations) >= 1, name
+        # As frames: a coefficient of too few weeks is NaN on both sides.
+        pd.testing.assert_frame_equal(pd.DataFrame(made.associations), pd.DataFrame(expected.associations),
+                                      obj=f"{name}: associations")
+        pd.testing.assert_frame_equal(made.pain_verdicts, expected.pain_verdicts)
+        assert made.lines() == expected.lines(), name
+
+
 def test_sections_drawn_from_the_squads_analyses_compute_none_again(squad, monkeypatch) -> None:  # noqa: ANN001
-    season_summaries(squad)
-    whole = season_analyses(squad)
-    names = squad.names()
-    common = {"start": None, "end": None, "notes": as_frames(squad).frames()["sets"].iloc[:0].assign(athlete=[]),
-              "anchors": {n: f"runner-{i}" for i, n in enumerate(names)}, "summaries": season_summaries(squad)}
-    alone = report_pool.draw_sections(None, squad.by_athlete(), names, **common)
+    # As in a large squad, the summaries compute only each runner's latest weeks of pain status.
+    monkeypatch.setattr(verdicts, "_WHOLE_STATUS_ROWS", 0)
+    frames = hipknee.frames.LogFrames.from_tables(squad.frames())  # nothing computed on it yet
+    names = frames.names()
+    common = {"start": None, "end": None, "notes": frames.frames()["sets"].iloc[:0].assign(athlete=[]),
+              "anchors": {n: f"runner-{i}" for i, n in enumerate(names)}, "verdicts": squad_verdicts(frames)}
+    alone = report_pool.draw_sections(None, frames.by_athlete(), names, **common)
+    whole = season_analyses(frames)
+    assert "status" not in whole.__dict__  # the summaries needed the latest weeks only
     computed: list[str] = []
     real = verdicts.weekly_status
-    monkeypatch.setattr(verdicts, "weekly_status", lambda pain: computed.append("status") or real(pain))
-    shared = report_pool.draw_sections(None, squad.by_athlete(), names, squad=whole, **common)
-    assert computed == []
+    monkeypatch.setattr(verdicts, "weekly_status", lambda pain: computed.append(
+        "squad" if pain["athlete"].nunique() > 1 else "runner") or real(pain))
+    shared = report_pool.draw_sections(None, frames.by_athlete(), names, squad=whole, **common)
+    assert computed == ["squad"]  # once over the squad, no runner's again
     assert shared == alone
 
 

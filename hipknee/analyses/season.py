@@ -23,7 +23,8 @@ from .associations import Association, spearman
 from .measures import week_start
 from .verdicts import SeasonAnalyses, season_analyses
 
-__all__ = ["NOT_ENOUGH", "SUMMARY_COLUMNS", "SeasonSummary", "season_summaries", "season_summary", "summarise_all"]
+__all__ = ["NOT_ENOUGH", "SUMMARY_COLUMNS", "SeasonSummary", "season_summaries", "season_summary", "squad_verdicts",
+           "summarise_all", "summary_from_verdicts"]
 
 #: How the summary says a verdict cannot be given yet (followed by what it needs).
 NOT_ENOUGH = "not enough data yet"
@@ -204,7 +205,7 @@ def season_summary(data: Store | LogFrames, athlete: str | None = None, *, start
 
 
 def _summary(analyses: SeasonAnalyses, athlete: str, item: str | None) -> SeasonSummary:
-    return _from_verdicts(analyses, analyses.verdicts([athlete], item)[athlete])
+    return summary_from_verdicts(analyses, analyses.verdicts([athlete], item)[athlete])
 
 
 def season_summaries(data: Store | LogFrames, *, start: Any = None, end: Any = None) -> dict[str, SeasonSummary]:
@@ -213,10 +214,21 @@ def season_summaries(data: Store | LogFrames, *, start: Any = None, end: Any = N
     frames = as_frames(data)
     frames = frames.only(None, start, end) if start is not None or end is not None else frames
     return frames.memo("season summaries", lambda: {
-        name: _from_verdicts(season_analyses(frames), row) for name, row in _squad_verdicts(frames).items()})
+        name: summary_from_verdicts(season_analyses(frames), row) for name, row in _squad_verdicts(frames).items()})
 
 
-def _from_verdicts(analyses: SeasonAnalyses, row: dict[str, Any]) -> SeasonSummary:
+def squad_verdicts(data: Store | LogFrames, *, start: Any = None, end: Any = None) -> dict[str, dict[str, Any]]:
+    """Athlete -> her verdicts (:meth:`SeasonAnalyses.verdicts`, the headline LSI item), from one
+    run of the analyses over the whole squad: what :func:`summarise_all` tabulates, and what
+    :func:`summary_from_verdicts` makes a runner's :class:`SeasonSummary` of."""
+    frames = as_frames(data)
+    return _squad_verdicts(frames.only(None, start, end) if start is not None or end is not None else frames)
+
+
+def summary_from_verdicts(analyses: SeasonAnalyses, row: dict[str, Any]) -> SeasonSummary:
+    """A runner's :class:`SeasonSummary` from her ``row`` of :func:`squad_verdicts` and analyses
+    of the same days (the squad's, or her own log's: the same rows); the pain verdicts and
+    associations are taken from ``analyses``."""
     summary = SeasonSummary(acwr_ratio=row["acwr"], **{k: v for k, v in row.items() if k != "acwr"})
     summary.pain_verdicts = analyses.of("pain", summary.athlete).reset_index(drop=True)
     summary.associations = _associations(analyses, summary)

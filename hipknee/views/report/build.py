@@ -18,7 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ...analyses.attention import ORDER_RULE, attention_order
-from ...analyses.season import season_summaries, summarise_all
+from ...analyses.season import squad_verdicts, summarise_all
 from ...analyses.verdicts import season_analyses
 from ...errors import ValidationError
 from ...frames import LogFrames, as_frames, read_frames, read_notes
@@ -78,11 +78,10 @@ def build_overview(source: Store | LogFrames, start: Any = None, end: Any = None
         notes_read = reader.submit(_notes, source, None, include_private)
         ordered = attention_order(summarise_all(frames, start=lo, end=hi))
         anchors = {name: f"runner-{i + 1}" for i, name in enumerate(ordered["athlete"])}
-        summaries = season_summaries(frames, start=lo, end=hi)
         notes = notes_read.result()
         with tqdm(total=len(anchors), desc="runners", unit="runner", disable=not progress) as bar:
             sections = draw_sections(pool, frames.by_athlete(), list(anchors), start=lo, end=hi, notes=notes,
-                                     anchors=anchors, summaries=summaries,
+                                     anchors=anchors, verdicts=squad_verdicts(frames, start=lo, end=hi),
                                      squad=season_analyses(frames.only(None, lo, hi)), advance=bar.update)
     rows = squad_rows(ordered, anchors)
     when = period_words(lo, hi) or "whole season"

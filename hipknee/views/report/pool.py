@@ -2,8 +2,8 @@
 
 Each section is CPU work (analyses, four charts rendered to SVG) that one core does one runner at a
 time, and matplotlib does not draw in threads; so sections of a large squad are drawn in separate
-processes, each handed one runner's rows and season summary. The sections are the same as drawn in
-this process, in the same order.
+processes, each handed one runner's rows, her verdicts and her rows of the squad's analyses. The
+sections are the same as drawn in this process, in the same order.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from ...analyses.season import SeasonSummary
-from ...analyses.verdicts import SeasonAnalyses, season_analyses
+from ...analyses.season import summary_from_verdicts
+from ...analyses.verdicts import PER_RUNNER, SeasonAnalyses, season_analyses
 from ...frames import LogFrames
 from .sections import Section, runner_section
 
@@ -61,24 +61,38 @@ def section_workers(workers: int) -> Iterator[ProcessPoolExecutor | None]:
 
 def draw_sections(pool: ProcessPoolExecutor | None, runners: dict[str, LogFrames], order: Sequence[str], *,
                   start: pd.Timestamp | None, end: pd.Timestamp | None, notes: pd.DataFrame, anchors: dict[str, str],
-                  summaries: dict[str, SeasonSummary], squad: SeasonAnalyses | None = None,
+                  verdicts: dict[str, dict[str, Any]], squad: SeasonAnalyses | None = None,
                   advance: Callable[[], Any] = lambda: None) -> list[Section]:
-    """The section of every runner in ``order`` (see :func:`runner_section`; ``summaries``: each
-    runner's season summary over the same days), drawn by the ``pool``'s workers (None: in this
+    """The section of every runner in ``order`` (see :func:`runner_section`; ``verdicts``: each
+    runner's row of :func:`~hipknee.analyses.season.squad_verdicts` over the same days, made her
+    season summary where the section is drawn), drawn by the ``pool``'s workers (None: in this
     process); ``advance`` is called as each one is done (a progress bar). ``squad``: the analyses
-    the summaries came from; each section takes its runner's rows of them (the charts then show
-    the summary's own numbers, and no worker computes them again)."""
-    jobs = [(_own_rows(runners[name]), name, start, end, notes[notes["athlete"] == name], anchors[name],
-             summaries[name], squad.computed_for(name) if squad is not None else {}) for name in order]
+    the verdicts came from; each section takes its runner's rows of them (the charts then show
+    the verdicts' own numbers, and no worker computes them again)."""
+    if squad is not None:
+        # Every analysis a section uses, once over the whole squad: vectorised, that is a fraction
+        # of a second, where each runner's own (a season's weekly pain status: 0.15 s) adds up.
+        for name in PER_RUNNER:
+            getattr(squad, name)
+
+    def job(name: str) -> tuple[Any, ...]:
+        return (_own_rows(runners[name]), name, start, end, notes[notes["athlete"] == name], anchors[name],
+                verdicts[name], squad.computed_for(name) if squad is not None else {})
+
     done: dict[int, Section] = {}
-    if pool is not None and len(jobs) > 1:
+    jobs: list[tuple[Any, ...]] = []
+    if pool is not None and len(order) > 1:
         try:
-            futures = {pool.submit(_section, *job): i for i, job in enumerate(jobs)}
+            futures = {}
+            for i, name in enumerate(order):  # each handed over as soon as it is made: the workers start at once
+                jobs.append(job(name))
+                futures[pool.submit(_section, *jobs[-1])] = i
             for future in as_completed(futures):
                 done[futures[future]] = future.result()
                 advance()
         except (BrokenProcessPool, OSError):
             pass  # a worker could not start or was killed: what is left is drawn here, nothing is lost
+    jobs += [job(name) for name in order[len(jobs):]]
     return [done[i] if i in done else _drawn(job, advance) for i, job in enumerate(jobs)]
 
 
@@ -98,6 +112,10 @@ def _drawn(job: tuple[Any, ...], advance: Callable[[], Any]) -> Section:
 
 
 def _section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, end: pd.Timestamp | None,
-             notes: pd.DataFrame, anchor: str, summary: SeasonSummary, computed: dict[str, pd.DataFrame]) -> Section:
-    season_analyses(frames.only(athlete, start, end)).adopt(computed)  # the log runner_section draws
-    return runner_section(frames, athlete, start, end, notes, anchor=anchor, summary=summary)
+             notes: pd.DataFrame, anchor: str, verdicts: dict[str, Any], computed: dict[str, pd.DataFrame]) -> Section:
+    analyses = season_analyses(frames.only(athlete, start, end))  # the log runner_section draws
+    analyses.adopt(computed)
+    # Her summary made here, not before handing out the work: its associations (a Spearman test
+    # per runner) are the one part of it that is not squad-wide.
+    return runner_section(frames, athlete, start, end, notes, anchor=anchor,
+                          summary=summary_from_verdicts(analyses, verdicts))

@@ -90,8 +90,8 @@ def runner_section(frames: LogFrames, athlete: str, start: pd.Timestamp | None, 
                    notes: pd.DataFrame, *, anchor: str, summary: SeasonSummary | None = None) -> Section:
     """``athlete``'s section over ``start``..``end``; ``notes`` as :func:`hipknee.frames.read_notes`
     gives them; ``anchor`` prefixes the section's ids (several runners share a page); ``summary``:
-    her season summary over the same days, when the caller has it already (a squad's come from
-    :func:`~hipknee.analyses.season.season_summaries`)."""
+    her season summary over the same days, when the caller has it already (a squad's are made from
+    its :func:`~hipknee.analyses.season.squad_verdicts`)."""
     mine = frames.only(athlete, start, end)
     summary = summary or season_summary(mine, athlete)
     period = period_words(start, end) or (
