@@ -164,3 +164,14 @@ def test_the_page_does_not_wait_for_the_workers_to_exit_and_none_is_left_behind(
     while {p.pid for p in multiprocessing.active_children()} - before and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not {p.pid for p in multiprocessing.active_children()} - before
+
+
+def test_a_worker_sets_its_imports_aside_from_the_garbage_collector() -> None:
+    """What drawing imports lives as long as the worker: frozen (``gc.freeze``), so that no
+    collection walks it again."""
+    import gc
+
+    with report_pool.section_workers(2) as pool:
+        assert pool is not None
+        frozen = pool.submit(gc.get_freeze_count).result(timeout=120)
+    assert frozen > 50_000  # pandas, matplotlib and hipknee's objects (about 200,000)
