@@ -42,6 +42,7 @@ _SIDES = ("left", "right")
 _LOG_FRAMES = ("sets", "tests", "runs", "pain", "outcomes", "programmes")
 #: How many results computed from one log are kept with it (see :meth:`LogFrames.memo`).
 MEMO_SIZE = 32
+_MISSING = object()
 T = TypeVar("T")
 
 
@@ -66,12 +67,22 @@ class LogFrames:
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """``compute()``, computed once for these frames and ``key`` (the latest
         :data:`MEMO_SIZE` results are kept, so a long session does not pile them up)."""
-        if key in self._memo:
-            self._memo.move_to_end(key)
-            return self._memo[key]
+        # Each step one operation on the dict: a squad's analyses may run in two threads
+        # (:meth:`~hipknee.analyses.verdicts.SeasonAnalyses.verdicts`), and the other thread may let
+        # a result go between a look and a move. At worst a result is computed twice.
+        value = self._memo.get(key, _MISSING)
+        if value is not _MISSING:
+            try:
+                self._memo.move_to_end(key)
+            except KeyError:  # let go by the other thread meanwhile
+                pass
+            return value
         value = self._memo[key] = compute()
-        if len(self._memo) > MEMO_SIZE:
-            self._memo.popitem(last=False)
+        while len(self._memo) > MEMO_SIZE:
+            try:
+                self._memo.popitem(last=False)
+            except KeyError:  # emptied by the other thread meanwhile
+                break
         return value
 
     @classmethod

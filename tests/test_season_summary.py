@@ -137,3 +137,31 @@ def test_summarise_all_matches_each_runners_own_summary(backend: Backend) -> Non
     assert pd.isna(whole.loc["Ben", "lsi_now"]) and whole.loc["Ben", "pain_verdict"] == "not enough data"
     assert whole.loc["Cleo", "pain_verdict"] == "better" and whole.loc["Dan", "pain_verdict"] != "not enough data"
     assert whole.loc["Dan", "status"] in ("green", "amber", "red")
+
+
+def test_a_large_squads_verdicts_from_two_threads_are_the_same(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """From a size on, the verdicts' analyses run in two threads: the same table and summaries,
+    to the last bit, as one after the other."""
+    import threading
+
+    from hipknee.analyses import pain_trend, verdicts
+    from hipknee.synthetic.coach_store import make_coach_store
+
+    with hipknee.Store.open(tmp_path / "squad") as st:
+        make_coach_store(st, runners=5, seasons=1, weeks=10, seed=4)
+        tables = log_frames(st).frames()
+    threads: list[str] = []
+    real = pain_trend.pain_change
+    monkeypatch.setattr(verdicts, "pain_change", lambda pain: threads.append(threading.current_thread().name) or real(pain))
+    results = {}
+    for rows in (10**12, 0):  # never, always
+        monkeypatch.setattr(verdicts, "_THREADS_FROM_ROWS", rows)
+        frames = LogFrames.from_tables(tables)
+        results[rows] = (summarise_all(frames), season_summaries(frames))
+    assert not threads[0].startswith("hipknee-verdicts") and threads[1].startswith("hipknee-verdicts")
+    (table, summaries), (threaded, threaded_summaries) = results.values()
+    assert len(table) == 5
+    pd.testing.assert_frame_equal(threaded, table, check_exact=True)
+    for name, summary in summaries.items():
+        assert threaded_summaries[name].lines() == summary.lines()
+        assert [repr(a) for a in threaded_summaries[name].associations] == [repr(a) for a in summary.associations]
