@@ -205,11 +205,17 @@ class SeasonAnalyses:
             self._status, self._kujala, self._programme]
         frames = self.frames
         if len(frames.sets) + len(frames.runs) + len(frames.pain) >= _THREADS_FROM_ROWS:
-            self.days  # noqa: B018 - first, as several parts need it (computed once, not in each thread)
-            # The LSI (the largest part) first: the other thread takes the rest meanwhile.
-            order = [1, 2, 3, 4, 5, 0, 6, 7]
-            with ThreadPoolExecutor(2, thread_name_prefix="hipknee-verdicts") as threads:
-                done = dict(zip(order, threads.map(lambda i: parts[i](), order)))
+            # First, and not beside the LSI: several parts need the days, and both read every set
+            # (beside the LSI's own pass over them, they would add their arrays to its peak).
+            self.days  # noqa: B018
+            self.hip  # noqa: B018
+            # The LSI (the largest part) here, the rest in one other thread meanwhile: the LSI's
+            # large arrays then come from this thread's memory, which the analyses after it reuse
+            # (a thread's own arena would keep them as well).
+            with ThreadPoolExecutor(1, thread_name_prefix="hipknee-verdicts") as other:
+                rest = other.submit(lambda: {i: parts[i]() for i in (2, 3, 4, 5, 0, 6, 7)})
+                done = {1: parts[1]()}
+                done.update(rest.result())
             results = [done[i] for i in range(len(parts))]
         else:
             results = [part() for part in parts]
