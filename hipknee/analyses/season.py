@@ -211,8 +211,7 @@ def _summary(analyses: SeasonAnalyses, athlete: str, item: str | None) -> Season
 def season_summaries(data: Store | LogFrames, *, start: Any = None, end: Any = None) -> dict[str, SeasonSummary]:
     """Every runner's :func:`season_summary` (the headline LSI item), from one run of the analyses
     over the whole squad: what a squad's report needs, at the cost of one runner's."""
-    frames = as_frames(data)
-    frames = frames.only(None, start, end) if start is not None or end is not None else frames
+    frames = _squad_frames(data, start, end)
     return frames.memo("season summaries", lambda: {
         name: summary_from_verdicts(season_analyses(frames), row) for name, row in _squad_verdicts(frames).items()})
 
@@ -221,8 +220,7 @@ def squad_verdicts(data: Store | LogFrames, *, start: Any = None, end: Any = Non
     """Athlete -> her verdicts (:meth:`SeasonAnalyses.verdicts`, the headline LSI item), from one
     run of the analyses over the whole squad: what :func:`summarise_all` tabulates, and what
     :func:`summary_from_verdicts` makes a runner's :class:`SeasonSummary` of."""
-    frames = as_frames(data)
-    return _squad_verdicts(frames.only(None, start, end) if start is not None or end is not None else frames)
+    return _squad_verdicts(_squad_frames(data, start, end))
 
 
 def summary_from_verdicts(analyses: SeasonAnalyses, row: dict[str, Any]) -> SeasonSummary:
@@ -238,9 +236,15 @@ def summary_from_verdicts(analyses: SeasonAnalyses, row: dict[str, Any]) -> Seas
 def summarise_all(data: Store | LogFrames, *, start: Any = None, end: Any = None) -> pd.DataFrame:
     """One row per athlete: current LSI, pain verdict, ACWR zone, pain-monitoring status, ...
     (:data:`SUMMARY_COLUMNS`). The analyses run once over the whole squad."""
-    frames = as_frames(data)
-    frames = frames.only(None, start, end) if start is not None or end is not None else frames
+    frames = _squad_frames(data, start, end)
     return frames.memo("squad summary", lambda: _squad(frames)).copy()
+
+
+def _squad_frames(data: Store | LogFrames, start: Any, end: Any) -> LogFrames:
+    """The squad's frames over ``start``..``end``: the frames themselves when no day is given, so
+    what is computed from them is kept with them (their memo)."""
+    frames = as_frames(data)
+    return frames.only(None, start, end) if start is not None or end is not None else frames
 
 
 def _squad_verdicts(frames: LogFrames) -> dict[str, dict[str, Any]]:
