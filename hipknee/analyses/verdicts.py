@@ -10,6 +10,7 @@ there is one implementation of each verdict.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
@@ -35,8 +36,8 @@ __all__ = ["PER_RUNNER", "VERDICT_DEFAULTS", "SeasonAnalyses", "season_analyses"
 # Up to this many pain entries, the whole season's weekly status costs no more than the latest week's.
 _WHOLE_STATUS_ROWS = 20_000
 # From this many rows (sets, runs and pain entries), the verdicts' analyses run in two threads:
-# pandas and numpy let go of the GIL for much of their work (a squad's summary: 1.1 s -> 0.9 s on
-# two cores), while for one runner's log a thread costs more than it saves.
+# pandas and numpy let go of the GIL for much of their work (the 100-runner store's summary:
+# 1.0 s -> 0.77 s on two cores), while for one runner's log a thread costs more than it saves.
 _THREADS_FROM_ROWS = 200_000
 
 #: Every verdict column with its value when there is not enough data for it.
@@ -200,9 +201,10 @@ class SeasonAnalyses:
         """Athlete -> every verdict column (:data:`VERDICT_DEFAULTS` where there is not enough
         data). ``item`` names the exercise or test of the LSI (default: each runner's headline)."""
         rows = {name: {"athlete": name, **VERDICT_DEFAULTS} for name in names}
+        lsi = functools.partial(self._lsi, item)
         parts: list[Callable[[], dict[str, dict[str, Any]]]] = [
-            self._days, lambda: self._lsi(item), lambda: self._pain(names), self._adherence, self._load,
-            self._status, self._kujala, self._programme]
+            self._days, lsi, functools.partial(self._pain, names), self._adherence, self._load, self._status,
+            self._kujala, self._programme]
         frames = self.frames
         if len(frames.sets) + len(frames.runs) + len(frames.pain) >= _THREADS_FROM_ROWS:
             # First, and not beside the LSI: several parts need the days, and both read every set
@@ -213,10 +215,9 @@ class SeasonAnalyses:
             # large arrays then come from this thread's memory, which the analyses after it reuse
             # (a thread's own arena would keep them as well).
             with ThreadPoolExecutor(1, thread_name_prefix="hipknee-verdicts") as other:
-                rest = other.submit(lambda: {i: parts[i]() for i in (2, 3, 4, 5, 0, 6, 7)})
-                done = {1: parts[1]()}
-                done.update(rest.result())
-            results = [done[i] for i in range(len(parts))]
+                later = [None if part is lsi else other.submit(part) for part in parts]
+                now = lsi()
+                results = [now if future is None else future.result() for future in later]
         else:
             results = [part() for part in parts]
         for part in results:  # in the same order either way
