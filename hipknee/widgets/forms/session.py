@@ -282,14 +282,14 @@ class SessionForm(RecordForm[StrengthSet]):
         if options != [tuple(option) for option in self.exercise.options]:
             current = self.exercise.value
             self.exercise.options = options
-            if current in self.catalogue.index:
+            if current in self._exercises:
                 self.exercise.value = current
         self._picked()
 
     def _picked(self) -> None:
         name = self.exercise.value
-        if name in self.catalogue.index:
-            exercise = self.catalogue.loc[name]
+        if name in self._exercises:
+            exercise = self._exercise(name)
             self.add_exercise_button.description = f"Add exercise ({plural(_sets(exercise), 'set')})"
             self.add_exercise_button.tooltip = f"add {name}: {dose_words(exercise)}"
 
@@ -301,7 +301,7 @@ class SessionForm(RecordForm[StrengthSet]):
 
     def add_set(self, name: str) -> list[SetRow]:
         """Add one set of exercise ``name``: a left and a right row, or one ``both`` row."""
-        exercise = self.catalogue.loc[name]
+        exercise = self._exercise(name)
         return self._add([self._row(exercise, side) for side in _sides(exercise)])
 
     def add_exercise(self, name: str) -> list[SetRow]:
