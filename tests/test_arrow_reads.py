@@ -341,3 +341,28 @@ def test_the_bounds_of_a_split_read_come_without_a_scan_of_the_table(folders: di
         assert conn.execute(sql).fetchone() == conn.execute("SELECT min(id), max(id) FROM strength_sets").fetchone()
         both = " ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN SELECT min(id), max(id) FROM strength_sets"))
     assert "SCAN strength_sets" in both  # what the lone lookups avoid
+
+
+def test_columns_the_arrow_way_types_already_are_kept_not_copied(folders: dict[str, Path],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Timestamps and numbers come from Arrow in their final types: the frame holds those very
+    arrays (a copy would cost 100 MB on every column of a coach's sets), and the rest is typed."""
+    fetched: list[pd.DataFrame] = []
+    real = store_module.read_arrow
+
+    def spied(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        frame = real(*args, **kwargs)
+        fetched.append(frame)
+        return frame
+
+    monkeypatch.setattr(store_module, "read_arrow", spied)
+    with hipknee.Store.open(folders["coach"]) as store:
+        got = store.sets()
+        raw = fetched[-1]
+        assert raw is not None
+        for column in ("when", "duration_s", "load_kg", "rpe"):
+            assert got[column].dtype == raw[column].dtype
+            assert np.shares_memory(got[column].to_numpy(), raw[column].to_numpy()), column
+        assert str(got["reps"].dtype) == "Int64" and str(raw["reps"].dtype) != "Int64"
+        store._arrow = False
+        pd.testing.assert_frame_equal(got, store.sets(), check_exact=True)
