@@ -13,12 +13,15 @@ from hypothesis import strategies as st
 from hipknee.analyses.balance import weekly_lsi, weekly_test_lsi
 from hipknee.analyses.measures import (
     METRICS,
+    NO_WEEK,
     dense_ranks,
     distinct_keys,
     group_means,
     group_sums,
     pair_ranks,
     set_amount,
+    week_monday,
+    week_numbers,
     week_start,
 )
 
@@ -47,6 +50,24 @@ N = None
 def test_week_starts_on_monday() -> None:
     when = pd.Series(pd.to_datetime(["2026-03-02 07:00", "2026-03-08 23:59", "2026-03-09 00:00"]))
     assert list(week_start(when)) == [pd.Timestamp("2026-03-02")] * 2 + [pd.Timestamp("2026-03-09")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.datetimes(min_value=pd.Timestamp("1900-01-01").to_pydatetime(),
+                                                  max_value=pd.Timestamp("2200-12-31").to_pydatetime())),
+                min_size=1, max_size=30),
+       st.sampled_from(["s", "ms", "us", "ns"]))
+def test_week_numbers_are_the_weeks_of_week_start(moments: list, unit: str) -> None:
+    """A moment's week number gives back the Monday week_start gives it, in any unit, before 1970
+    too; moments of one week share a number and a missing moment has none."""
+    when = pd.Series(pd.to_datetime(moments), dtype=f"datetime64[{unit}]")
+    week = week_numbers(when)
+    monday = week_start(when)
+    missing = when.isna().to_numpy()
+    assert (week[missing] == NO_WEEK).all() and (week[~missing] != NO_WEEK).all()
+    assert (week_monday(week[~missing]) == monday[~missing].to_numpy()).all()
+    same = week[~missing][:, None] == week[~missing][None, :]
+    assert (same == (monday[~missing].to_numpy()[:, None] == monday[~missing].to_numpy()[None, :])).all()
 
 
 def test_set_amount_per_measure() -> None:

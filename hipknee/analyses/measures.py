@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["METRICS", "categorical", "dense_ranks", "distinct_keys", "group_codes", "group_means", "group_sums",
-           "labelled", "pair_ranks", "same_as_before", "set_amount", "sorted_key", "week_start"]
+__all__ = ["METRICS", "NO_WEEK", "categorical", "dense_ranks", "distinct_keys", "group_codes", "group_means", "group_sums",
+           "labelled", "pair_ranks", "same_as_before", "set_amount", "sorted_key", "week_monday", "week_numbers",
+           "week_start"]
 
 #: Metric labels, with their unit, as they appear in analysis output and on chart axes.
 METRICS: dict[str, str] = {
@@ -26,13 +27,38 @@ def week_start(when: pd.Series) -> pd.Series:
     """The Monday (midnight) of each moment's week."""
     when = pd.to_datetime(when)
     values = when.to_numpy()
-    unit, _ = np.datetime_data(values.dtype)
-    ticks = values.view("int64")  # in the column's own unit: no conversion of every value to days
-    day = int(pd.Timedelta(days=1) // pd.Timedelta(1, unit=unit))
-    # Day 0 of the epoch (1 Jan 1970) was a Thursday: +3 days makes Monday weekday 0.
-    monday = (ticks - (ticks + 3 * day) % (7 * day)).view(values.dtype)
+    ticks, day = _ticks(values)
+    monday = (ticks - (ticks + _MONDAY_SHIFT_DAYS * day) % (7 * day)).view(values.dtype)
     monday[np.isnat(values)] = np.datetime64("NaT")
     return pd.Series(monday.astype("datetime64[ns]"), index=when.index, name=when.name, copy=False)
+
+
+def week_numbers(when: pd.Series) -> np.ndarray:
+    """Each moment's week as an integer (int64; weeks start on Monday, week 0 holds 1 Jan 1970),
+    a missing moment's as a number no week has: quicker than :func:`week_start` for grouping by
+    week; :func:`week_monday` gives a week's Monday back."""
+    ticks, day = _ticks(pd.to_datetime(when).to_numpy())
+    week = (ticks + _MONDAY_SHIFT_DAYS * day) // (7 * day)
+    week[ticks == NO_WEEK] = NO_WEEK  # NaT's ticks
+    return week
+
+
+def week_monday(week: np.ndarray) -> np.ndarray:
+    """The Monday (midnight, datetime64[ns]) of each week of :func:`week_numbers`."""
+    return ((np.asarray(week, dtype="int64") * 7 - _MONDAY_SHIFT_DAYS) * _DAY_NS).astype("datetime64[ns]")
+
+
+# Day 0 of the epoch (1 Jan 1970) was a Thursday: +3 days makes Monday weekday 0.
+_MONDAY_SHIFT_DAYS = 3
+_DAY_NS = 24 * 3600 * 10**9
+#: The week :func:`week_numbers` gives a missing moment (no week has it).
+NO_WEEK = np.iinfo("int64").min
+
+
+def _ticks(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Datetimes as int64 ticks in their own unit (no conversion of every value), and a day's ticks."""
+    unit, _ = np.datetime_data(values.dtype)
+    return values.view("int64"), int(pd.Timedelta(days=1) // pd.Timedelta(1, unit=unit))
 
 
 def set_amount(sets: pd.DataFrame) -> pd.DataFrame:
@@ -137,13 +163,16 @@ def group_sums(values: np.ndarray, rank: np.ndarray, groups: int) -> np.ndarray:
     of other groups between hers change the last bit, and with it a number rounded for a table
     (720.5 shown as 721 in one view and 720 in the other)."""
     known = ~np.isnan(values)
+    if known.all():  # no rows to leave out: not copied to do so
+        return np.bincount(rank, weights=values, minlength=groups)
     return np.bincount(rank[known], weights=values[known], minlength=groups)
 
 
 def group_means(values: np.ndarray, rank: np.ndarray, groups: int) -> np.ndarray:
     """Per group the mean of its values that are not NaN (NaN when none): :func:`group_sums` over
     their count."""
-    counts = np.bincount(rank[~np.isnan(values)], minlength=groups)
+    known = ~np.isnan(values)
+    counts = np.bincount(rank if known.all() else rank[known], minlength=groups)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts > 0, group_sums(values, rank, groups) / counts, np.nan)
 
