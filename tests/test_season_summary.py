@@ -153,12 +153,16 @@ def test_a_large_squads_verdicts_from_two_threads_are_the_same(tmp_path, monkeyp
     threads: list[str] = []
     real = pain_trend.pain_change
     monkeypatch.setattr(verdicts, "pain_change", lambda pain: threads.append(threading.current_thread().name) or real(pain))
+    days: list[str] = []
+    real_days = verdicts._season_days
+    monkeypatch.setattr(verdicts, "_season_days", lambda f: days.append(threading.current_thread().name) or real_days(f))
     results = {}
     for rows in (10**12, 0):  # never, always
         monkeypatch.setattr(verdicts, "_THREADS_FROM_ROWS", rows)
         frames = LogFrames.from_tables(tables)
         results[rows] = (summarise_all(frames), season_summaries(frames))
     assert not threads[0].startswith("hipknee-verdicts") and threads[1].startswith("hipknee-verdicts")
+    assert not days[0].startswith("hipknee-verdicts") and days[1].startswith("hipknee-verdicts")
     (table, summaries), (threaded, threaded_summaries) = results.values()
     assert len(table) == 5
     pd.testing.assert_frame_equal(threaded, table, check_exact=True)

@@ -207,14 +207,16 @@ class SeasonAnalyses:
             self._kujala, self._programme]
         frames = self.frames
         if len(frames.sets) + len(frames.runs) + len(frames.pain) >= _THREADS_FROM_ROWS:
-            # First, and not beside the LSI: several parts need the days, and both read every set
-            # (beside the LSI's own pass over them, they would add their arrays to its peak).
-            self.days  # noqa: B018
-            self.hip  # noqa: B018
-            # The LSI (the largest part) here, the rest in one other thread meanwhile: the LSI's
-            # large arrays then come from this thread's memory, which the analyses after it reuse
-            # (a thread's own arena would keep them as well).
             with ThreadPoolExecutor(1, thread_name_prefix="hipknee-verdicts") as other:
+                # First, and not beside the LSI: several parts need the days, and both read every
+                # set (beside the LSI's own pass over them, they would add their arrays to its
+                # peak); beside each other, in half the time.
+                days = other.submit(lambda: self.days)
+                self.hip  # noqa: B018
+                days.result()
+                # The LSI (the largest part) here, the rest in the other thread meanwhile: the LSI's
+                # large arrays then come from this thread's memory, which the analyses after it
+                # reuse (a thread's own arena would keep them as well).
                 later = [None if part is lsi else other.submit(part) for part in parts]
                 now = lsi()
                 results = [now if future is None else future.result() for future in later]
