@@ -97,15 +97,17 @@ def categorical(column: pd.Series) -> pd.Categorical:
 
 def dense_ranks(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each key's rank among the distinct keys of ``key`` (non-negative integers), and those keys
-    in ascending order: one mark per possible key and a running count, or a sort when the keys
-    are too sparse for that."""
+    in ascending order: one mark per possible key, each distinct key's rank written at its mark
+    (only those are read: not a running count over every mark), or a sort when the keys are too
+    sparse for marks."""
     present = _marks(key)
     if present is None:
         distinct, rank = np.unique(key, return_inverse=True)
         return rank, distinct
-    rank = np.cumsum(present, dtype="int32" if len(present) < 2**31 else "int64")
-    rank -= 1
-    return rank[key], np.flatnonzero(present)
+    distinct = np.flatnonzero(present)
+    rank_at = np.empty(len(present), dtype="int32" if len(distinct) < 2**31 else "int64")
+    rank_at[distinct] = np.arange(len(distinct), dtype=rank_at.dtype)
+    return rank_at[key], distinct
 
 
 def distinct_keys(key: np.ndarray) -> np.ndarray:
