@@ -18,10 +18,13 @@ from .measures import (
     categorical,
     distinct_keys,
     group_codes,
+    group_means,
     labelled,
     pair_ranks,
     same_as_before,
     sorted_key,
+    week_monday,
+    week_numbers,
     week_start,
 )
 
@@ -78,8 +81,14 @@ def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
     worse = (morning["nrs"] - morning["previous"] >= T.MORNING_WORSE_POINTS) & (gap <= pd.Timedelta(days=T.MORNING_GAP_DAYS))
     out.append(morning[worse].assign(flag="worse next morning"))
 
-    morning["week"] = week_start(morning["date"])
-    weekly = morning.groupby(["key", "week"], sort=True)["nrs"].mean().reset_index()
+    # Each knee's weekly mean, by log then week: grouped on ranks of (log, week) pairs, not by pandas
+    # on two columns (the same means: NRS scores are whole numbers, whose sums are exact either way).
+    if len(morning):
+        rank, of_log, week = pair_ranks(morning["key"].to_numpy(), week_numbers(morning["date"]))
+        weekly = pd.DataFrame({"key": of_log, "week": week_monday(week),
+                               "nrs": group_means(morning["nrs"].to_numpy(dtype=float), rank, len(of_log))})
+    else:
+        weekly = pd.DataFrame({"key": morning["key"], "week": week_start(morning["date"]), "nrs": morning["nrs"]})
     same_log = same_as_before(weekly["key"].to_numpy())
     weekly["previous"] = np.where(same_log, weekly["nrs"].shift(1), np.nan)
     consecutive = (weekly["week"] - weekly["week"].shift(1).where(same_log)) == pd.Timedelta(weeks=1)
@@ -93,7 +102,15 @@ def pain_flags(pain: pd.DataFrame) -> pd.DataFrame:
     flags["athlete"] = names["athlete"].to_numpy(dtype=object)[of_log]
     flags["knee"] = names["knee"].to_numpy(dtype=object)[of_log]
     flags["week"] = week_start(flags["date"])
-    return flags.sort_values(["athlete", "date", "knee", "flag"], kind="stable")[_FLAG_COLUMNS].reset_index(drop=True)
+    # Sorted by athlete, date, knee and flag as a stable sort of those columns would sort them, by
+    # integer ranks instead of text: the names' codes in order of first appearance are their
+    # ranks (sorted_key lists them sorted), and the few flags are ranked once.
+    athlete_rank = pd.factorize(names["athlete"])[0][of_log]
+    knee_rank = pd.factorize(names["knee"])[0][of_log]
+    flag_code, flag_names = pd.factorize(flags["flag"])
+    flag_rank = np.argsort(np.argsort(np.asarray(flag_names, dtype=object), kind="stable"))[flag_code]
+    rows = np.lexsort((flag_rank, knee_rank, flags["date"].to_numpy().view("int64"), athlete_rank))
+    return flags.take(rows)[_FLAG_COLUMNS].reset_index(drop=True)
 
 
 def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
