@@ -16,6 +16,7 @@ import pandas as pd
 from . import thresholds as T
 from .measures import (
     categorical,
+    dense_ranks,
     distinct_keys,
     group_codes,
     group_means,
@@ -138,7 +139,7 @@ def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
     reasons = np.full(len(out), "", dtype=object)
     flags = pain_flags(pain)
     if not flags.empty:
-        summary = _flagged_weeks(flags).reset_index()
+        summary = _flagged_weeks(flags)
         rank = {name: i for i, name in enumerate(names["athlete"])}
         flagged_day = summary["week"].to_numpy().astype("datetime64[D]").view("int64")
         at = np.searchsorted(runner_weeks, summary["athlete"].map(rank).to_numpy(dtype="int64") * span
@@ -151,28 +152,53 @@ def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
 
 
 def _flagged_weeks(flags: pd.DataFrame) -> pd.DataFrame:
-    """Per athlete and week with a flag (index): ``level`` (0 green, 1 amber, 2 red) and ``reasons``."""
-    # Worse next mornings are counted per knee: two of them in one week make it red.
-    worse_days = (flags[flags["flag"] == "worse next morning"].groupby(["athlete", "knee", "week"])
-                  .size().groupby(["athlete", "week"]).max())
-    level = {"during above 5": 2, "during 3-5": 1, "worse next morning": 1, "morning pain rising": 1}
-    flag, names = pd.factorize(flags["flag"])
-    flags["level"] = np.asarray([level[name] for name in names])[flag]  # a map of a few names, not of every row
-    flags["is_left"] = flags["knee"] == "left"
-    flags["is_right"] = flags["knee"] == "right"
-    per_flag = flags.groupby(["athlete", "week", "flag"], sort=True).agg(
-        level=("level", "max"), days=("date", "nunique"), worst=("nrs", "max"),
-        left=("is_left", "any"), right=("is_right", "any"))
-    per_flag = per_flag.reset_index()
-    per_flag["knees"] = np.select([per_flag["left"] & per_flag["right"], per_flag["left"]],
-                                  ["left and right", "left"], default="right")
-    by_week = per_flag.groupby(["athlete", "week"], sort=True)
-    summary = by_week.agg(level=("level", "max"))
-    summary["reasons"] = _joined(_reason(per_flag), by_week.ngroup().to_numpy(),
-                                 by_week.cumcount().to_numpy(), len(summary))
-    red_mornings = worse_days[worse_days >= T.MORNING_WORSE_RED_DAYS]
-    summary.loc[summary.index.isin(red_mornings.index), "level"] = 2
-    return summary
+    """Per athlete and week with a flag, sorted by both: ``athlete``, ``week``, ``level`` (0 green,
+    1 amber, 2 red) and ``reasons``."""
+    # Grouped on integer ranks (the athletes and flags ranked as sorted text, so the groups come in
+    # the order a sorted groupby on the names gives them), not by pandas on columns of text.
+    athlete, athletes = pd.factorize(flags["athlete"], sort=True)
+    flag, flag_names = pd.factorize(flags["flag"], sort=True)
+    week = week_numbers(flags["week"])
+    first_week = week.min()
+    weeks = int(week.max() - first_week) + 1
+    runner_week = athlete.astype("int64") * weeks + (week - first_week)
+    rank, key = dense_ranks(runner_week * len(flag_names) + flag)  # per (athlete, week, flag)
+    groups = len(key)
+    level = np.full(groups, -1)
+    np.maximum.at(level, rank, np.asarray([_LEVELS[name] for name in flag_names])[flag])
+    worst = np.full(groups, np.nan)
+    np.fmax.at(worst, rank, flags["nrs"].to_numpy(dtype=float))  # fmax: NaN left out, as max() does
+    knee = flags["knee"].to_numpy(dtype=object)
+    left = np.bincount(rank, weights=knee == "left", minlength=groups) > 0
+    right = np.bincount(rank, weights=knee == "right", minlength=groups) > 0
+    _, of_group, _ = pair_ranks(rank, flags["date"].to_numpy().astype("datetime64[D]").view("int64"))
+    per_flag = pd.DataFrame({
+        "flag": np.asarray(flag_names, dtype=object)[key % len(flag_names)],
+        "knees": np.select([left & right, left], ["left and right", "left"], default="right").astype(object),
+        "days": np.bincount(of_group, minlength=groups),  # distinct days of each group
+        "worst": worst,
+    })
+    # Per (athlete, week): its flags are neighbours, in flag order.
+    week_rank, week_key = dense_ranks(key // len(flag_names))
+    position = np.arange(groups) - np.searchsorted(week_rank, week_rank)
+    week_level = np.full(len(week_key), -1)
+    np.maximum.at(week_level, week_rank, level)
+    # Worse next mornings are counted per knee: on that many days of one knee the week is red.
+    worse = np.asarray(flag_names == "worse next morning")[flag]
+    if worse.any():
+        per_knee = pd.DataFrame({"week": runner_week[worse], "knee": knee[worse]}).value_counts()
+        red = per_knee[per_knee >= T.MORNING_WORSE_RED_DAYS].index.get_level_values("week")
+        week_level[np.isin(week_key, red)] = 2
+    runner, at = np.divmod(week_key, weeks)
+    return pd.DataFrame({
+        "athlete": np.asarray(athletes, dtype=object)[runner],
+        "week": week_monday(first_week + at),
+        "level": week_level,
+        "reasons": _joined(_reason(per_flag), week_rank, position, len(week_key)),
+    })
+
+
+_LEVELS = {"during above 5": 2, "during 3-5": 1, "worse next morning": 1, "morning pain rising": 1}
 
 
 def _reason(per_flag: pd.DataFrame) -> np.ndarray:
