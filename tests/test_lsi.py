@@ -81,6 +81,20 @@ def test_set_amount_per_measure() -> None:
     assert got["metric"].tolist() == [METRICS["load"], "reps", "time (s)", "hold x reps (s)", "hold x reps (s)"]
 
 
+def test_set_amount_of_a_measure_it_does_not_know_is_missing() -> None:
+    """A set whose measure is missing or not one of reps, time and hold has no amount and no
+    metric, whether the column is text or categorical; the others keep theirs."""
+    frame = pd.DataFrame({"measure": ["reps", None, "distance", "hold", "time"],
+                          "reps": pd.array([10, 10, 10, 3, None], dtype="Int64"),
+                          "duration_s": [None, 30.0, 30.0, None, 45.0], "hold_s": [None, None, None, 5.0, None],
+                          "load_kg": [2.5, 2.5, 2.5, 2.5, None]})
+    for measure in (frame["measure"], frame["measure"].astype("category")):
+        got = set_amount(frame.assign(measure=measure))
+        assert got["amount"].tolist()[:1] + got["amount"].tolist()[3:] == [25.0, 15.0, 45.0]
+        assert got["amount"].iloc[1:3].isna().all() and got["metric"].iloc[1:3].isna().all()
+        assert got["metric"].tolist()[3:] == ["hold x reps (s)", "time (s)"] and got["metric"].iloc[0] == METRICS["load"]
+
+
 def test_weekly_lsi_hand_computed() -> None:
     frame = sets(
         # week of 2 March: left 10 and 12 reps (mean 11), right 8 -> LSI 8/11

@@ -68,26 +68,36 @@ def set_amount(sets: pd.DataFrame) -> pd.DataFrame:
     hold -> hold_s x reps (s, reps missing counts as one hold). Sets without the needed value get
     NaN, never 0.
     """
-    measure = sets["measure"]
-    is_reps = (measure == "reps").to_numpy(dtype=bool)
-    is_time = (measure == "time").to_numpy(dtype=bool)
-    is_hold = (measure == "hold").to_numpy(dtype=bool)
+    measure = categorical(sets["measure"])
+    # Each set's measure as 0 reps, 1 time, 2 hold or 3 anything else: looked up by category code.
+    kind = np.asarray([_MEASURE_KINDS.get(str(name), 3) for name in measure.categories] + [3],
+                      dtype="int8")[measure.codes]
     reps = _floats(sets["reps"])
     duration = _floats(sets["duration_s"])
     hold = _floats(sets["hold_s"])
     load = _floats(sets["load_kg"]) if "load_kg" in sets else np.full(len(sets), np.nan)
     loaded = load > 0  # False for NaN too
-    # The measures exclude one another, so nested wheres pick the same values as a select would.
-    amount = np.where(is_reps, np.where(loaded, load * reps, reps),
-                      np.where(is_time, duration,
-                               np.where(is_hold, hold * np.where(np.isnan(reps), 1.0, reps), np.nan)))
-    codes = np.full(len(sets), -1, dtype="int8")  # positions in METRICS' values
-    codes[is_hold] = 3
-    codes[is_time] = 2
-    codes[is_reps] = 0
-    codes[is_reps & loaded] = 1
+    # Each set's amount written in place over reps x load (reps x 1 when not loaded: the reps
+    # themselves): duration, hold x reps (a missing reps: one hold), NaN; no new array per step.
+    amount = np.ones(len(sets))
+    np.copyto(amount, load, where=loaded)
+    amount *= reps
+    by_hold = reps.copy()
+    np.copyto(by_hold, 1.0, where=np.isnan(reps))
+    by_hold *= hold
+    np.copyto(amount, duration, where=kind == 1)
+    np.copyto(amount, by_hold, where=kind == 2)
+    np.copyto(amount, np.nan, where=kind == 3)
+    # Positions in METRICS' values: reps 0 (1 with a load), time 2, hold 3, none -1.
+    codes = kind + (kind > 0)
+    codes += (kind == 0) & loaded
+    np.copyto(codes, -1, where=kind == 3)
     metric = pd.Categorical.from_codes(codes, categories=list(METRICS.values()))
-    return pd.DataFrame({"amount": amount, "metric": metric}, index=sets.index)
+    return pd.DataFrame({"amount": amount, "metric": metric}, index=sets.index, copy=False)
+
+
+#: A measure's kind, as set_amount numbers it.
+_MEASURE_KINDS = {"reps": 0, "time": 1, "hold": 2}
 
 
 def categorical(column: pd.Series) -> pd.Categorical:
