@@ -366,3 +366,29 @@ def test_columns_the_arrow_way_types_already_are_kept_not_copied(folders: dict[s
         assert str(got["reps"].dtype) == "Int64" and str(raw["reps"].dtype) != "Int64"
         store._arrow = False
         pd.testing.assert_frame_equal(got, store.sets(), check_exact=True)
+
+
+def test_a_deleted_runner_reads_alike_without_joins(folders: dict[str, Path], tmp_path: Path,
+                                                    small_ranges: list[str], arrow_used: list[bool]) -> None:
+    """The Arrow way asks for a runner by her id, with no join per row to the runners or the
+    exercises: a deleted runner's rows read as the row read (with its joins) gives them, with and
+    without the deleted ones, by her name and by another's."""
+    import shutil
+
+    shutil.copytree(folders["coach"], tmp_path, dirs_exist_ok=True)
+    with hipknee.Store.open(tmp_path) as store:
+        kept, gone = store.athlete_names()[:2]
+        store.delete("athlete", int(store.athletes().set_index("name").loc[gone, "id"]))
+        queries = [{}, {"include_deleted": True}, {"athlete": gone, "include_deleted": True}, {"athlete": kept}]
+        small_ranges.clear()
+        arrow_used.clear()
+        got = [store.sets(**options) for options in queries]
+        assert arrow_used == [True] * 4 and small_ranges
+        assert not any("JOIN" in sql.upper() for sql in small_ranges), small_ranges[0]
+        assert store.sets(athlete=gone).empty
+        store._arrow = False
+        for frame, options in zip(got, queries):
+            pd.testing.assert_frame_equal(frame, store.sets(**options), check_exact=True, obj=str(options))
+    every, with_deleted, hers, others = got
+    assert gone not in set(every["athlete"]) and set(hers["athlete"]) == {gone} and set(others["athlete"]) == {kept}
+    assert len(with_deleted) == len(every) + len(hers)
