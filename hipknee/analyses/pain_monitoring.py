@@ -198,6 +198,7 @@ def _flagged_weeks(flags: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+#: Each flag's level: 2 makes its week red, 1 amber.
 _LEVELS = {"during above 5": 2, "during 3-5": 1, "worse next morning": 1, "morning pain rising": 1}
 
 
