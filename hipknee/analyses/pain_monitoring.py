@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import thresholds as T
 from .measures import (
+    NO_WEEK,
     categorical,
     dense_ranks,
     distinct_keys,
@@ -123,27 +124,25 @@ def weekly_status(pain: pd.DataFrame) -> pd.DataFrame:
         frame["week"] = pd.Series(dtype="datetime64[ns]")
         return frame
     athlete, names = sorted_key(pain, ["athlete"])
-    day = week_start(pain["when"]).to_numpy().astype("datetime64[D]").view("int64")
-    known = (athlete >= 0) & (day != np.iinfo("int64").min)
+    week_of = week_numbers(pain["when"])
+    known = (athlete >= 0) & (week_of != NO_WEEK)
     if not known.any():
         return weekly_status(pain.iloc[:0])
     # Each runner's weeks with pain logged, as distinct values of one int64 key (runner ranked by
     # name, week): the rows of the table, in its order.
-    first = day[known].min()
-    span = (day[known].max() - first) // 7 + 1
-    runner_weeks = distinct_keys(athlete[known] * span + (day[known] - first) // 7)
+    first = week_of[known].min()
+    span = week_of[known].max() - first + 1
+    runner_weeks = distinct_keys(athlete[known] * span + (week_of[known] - first))
     runner, week = np.divmod(runner_weeks, span)
-    out = pd.DataFrame({"athlete": labelled(runner, list(names["athlete"])),
-                        "week": (first + 7 * week).astype("datetime64[D]").astype("datetime64[ns]")})
+    out = pd.DataFrame({"athlete": labelled(runner, list(names["athlete"])), "week": week_monday(first + week)})
     level = np.zeros(len(out), dtype="int64")
     reasons = np.full(len(out), "", dtype=object)
     flags = pain_flags(pain)
     if not flags.empty:
         summary = _flagged_weeks(flags)
         rank = {name: i for i, name in enumerate(names["athlete"])}
-        flagged_day = summary["week"].to_numpy().astype("datetime64[D]").view("int64")
         at = np.searchsorted(runner_weeks, summary["athlete"].map(rank).to_numpy(dtype="int64") * span
-                             + (flagged_day - first) // 7)
+                             + (week_numbers(summary["week"]) - first))
         level[at] = summary["level"].to_numpy()
         reasons[at] = summary["reasons"].to_numpy(dtype=object)
     out["status"] = np.asarray(STATUSES, dtype=object)[level]
