@@ -174,19 +174,28 @@ def group_sums(values: np.ndarray, rank: np.ndarray, groups: int) -> np.ndarray:
     bit in her squad's frame as in her own log. pandas' compensated group sums are not: the rows
     of other groups between hers change the last bit, and with it a number rounded for a table
     (720.5 shown as 721 in one view and 720 in the other)."""
-    known = ~np.isnan(values)
-    if known.all():  # no rows to leave out: not copied to do so
-        return np.bincount(rank, weights=values, minlength=groups)
-    return np.bincount(rank[known], weights=values[known], minlength=groups)
+    return _sums(values, rank, groups, _known(values))
 
 
 def group_means(values: np.ndarray, rank: np.ndarray, groups: int) -> np.ndarray:
     """Per group the mean of its values that are not NaN (NaN when none): :func:`group_sums` over
     their count."""
-    known = ~np.isnan(values)
-    counts = np.bincount(rank if known.all() else rank[known], minlength=groups)
+    known = _known(values)
+    counts = np.bincount(rank if known is None else rank[known], minlength=groups)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, group_sums(values, rank, groups) / counts, np.nan)
+        return np.where(counts > 0, _sums(values, rank, groups, known) / counts, np.nan)
+
+
+def _known(values: np.ndarray) -> np.ndarray | None:
+    """Where ``values`` are not NaN; None when all of them are (then nothing is cut, nor copied)."""
+    known = ~np.isnan(values)
+    return None if known.all() else known
+
+
+def _sums(values: np.ndarray, rank: np.ndarray, groups: int, known: np.ndarray | None) -> np.ndarray:
+    if known is None:
+        return np.bincount(rank, weights=values, minlength=groups)
+    return np.bincount(rank[known], weights=values[known], minlength=groups)
 
 
 def sorted_key(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
