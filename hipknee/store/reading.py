@@ -113,7 +113,7 @@ class Reading:
         if noted and "note" not in table.c:
             raise ValidationError("noted", noted, f"False: {kind} rows have no note")
         coded: dict[str, tuple[Any, Any]] = {}
-        of_runner: list[Any] = []  # conditions on the runner's row of the athletes table
+        of_runner: list[Any] = []  # conditions on the runner's row of the athletes table (the rest: conds)
         if athlete is not None and not isinstance(athlete, str):
             raise ValidationError("athlete", athlete, "an athlete's name, or None for all")
         start, end = period(start, end)
@@ -152,7 +152,6 @@ class Reading:
                 of_runner.append(athletes.c.deleted_at.is_(None))
             if athlete is not None:
                 of_runner.append(athletes.c.name == athlete)
-            conds += of_runner
             if start is not None:
                 conds.append(table.c.at >= start.to_pydatetime())
             if end is not None:
@@ -164,8 +163,8 @@ class Reading:
             conds.append(table.c.note != "")
         if columns is not None:
             stmt = stmt.with_only_columns(*_only(stmt, columns, kind), maintain_column_froms=True)
-        if conds:
-            stmt = stmt.where(and_(*conds))
+        if conds or of_runner:
+            stmt = stmt.where(and_(*conds, *of_runner))
         source = self.path if self.path is not None else (
             self.engine.url if self.engine.dialect.name == "postgresql" else None)
         if source is not None and self._arrow and kind not in _FEW_ROWS:
@@ -196,7 +195,7 @@ class Reading:
                 # exercises (a quarter of SQLite's time on a coach's sets), the runner's conditions
                 # asked of her id instead. An id missing from its table shows in the decoding,
                 # which then leaves the read to the rows, with the joins.
-                fetch = select(*selected).where(*[c for c in conds if not any(c is r for r in of_runner)])
+                fetch = select(*selected).where(*conds)
                 if of_runner:
                     fetch = fetch.where(table.c.athlete_id.in_(select(athletes.c.id).where(*of_runner)))
             # Only a whole table is read in id ranges: SQLite finds one runner's rows, a period's
